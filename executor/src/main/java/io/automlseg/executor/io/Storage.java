@@ -1,0 +1,165 @@
+package io.automlseg.executor.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * All reading and writing of data, run state and models goes through here, on the Hadoop FileSystem API, so the
+ * same code works on {@code file:}, {@code hdfs:}, {@code s3a:} and any other scheme Hadoop knows. A path without a
+ * scheme is a local path.
+ */
+public final class Storage {
+    private static volatile Configuration configuration = new Configuration();
+
+    private Storage() {}
+
+    /** Lets the driver hand over Spark's Hadoop configuration (credentials, default FS). */
+    public static void configure(Configuration conf) {
+        configuration = conf;
+    }
+
+    public static Configuration configuration() {
+        return configuration;
+    }
+
+    public static Path path(String uri) {
+        return new Path(uri);
+    }
+
+    public static FileSystem fileSystem(Path path) {
+        try {
+            return path.getFileSystem(configuration);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the file system of " + path, e);
+        }
+    }
+
+    /** Fully qualified form of a path ({@code /a/b} becomes {@code file:/a/b}). */
+    public static String qualify(String uri) {
+        Path p = path(uri);
+        return fileSystem(p).makeQualified(p).toString();
+    }
+
+    /** Resolves {@code child} against folder {@code base} unless it already is absolute or has a scheme. */
+    public static String resolve(String base, String child) {
+        URI c = URI.create(child.replace(" ", "%20"));
+        if (c.getScheme() != null || child.startsWith("/")) {
+            return child;
+        }
+        String trimmed = child.startsWith("./") ? child.substring(2) : child;
+        return base.endsWith("/") ? base + trimmed : base + "/" + trimmed;
+    }
+
+    public static boolean exists(String uri) throws IOException {
+        Path p = path(uri);
+        return fileSystem(p).exists(p);
+    }
+
+    public static boolean isDirectory(String uri) throws IOException {
+        Path p = path(uri);
+        return fileSystem(p).getFileStatus(p).isDirectory();
+    }
+
+    public static InputStream open(String uri) throws IOException {
+        Path p = path(uri);
+        return fileSystem(p).open(p);
+    }
+
+    public static byte[] readBytes(String uri) throws IOException {
+        try (InputStream in = open(uri)) {
+            return in.readAllBytes();
+        }
+    }
+
+    public static String readString(String uri) throws IOException {
+        return new String(readBytes(uri), StandardCharsets.UTF_8);
+    }
+
+    /** Creates or overwrites a file (parents are created). */
+    public static OutputStream create(String uri) throws IOException {
+        Path p = path(uri);
+        return fileSystem(p).create(p, true);
+    }
+
+    public static void writeBytes(String uri, byte[] bytes) throws IOException {
+        try (OutputStream out = create(uri)) {
+            out.write(bytes);
+        }
+    }
+
+    public static void writeString(String uri, String text) throws IOException {
+        writeBytes(uri, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes a file so that readers never see it half-written: into a temporary sibling first, then renamed over the
+     * target.
+     */
+    public static void writeAtomically(String uri, byte[] bytes) throws IOException {
+        Path target = path(uri);
+        FileSystem fs = fileSystem(target);
+        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + System.nanoTime());
+        try (OutputStream out = fs.create(tmp, true)) {
+            out.write(bytes);
+        }
+        if (fs.exists(target)) {
+            fs.delete(target, false);
+        }
+        if (!fs.rename(tmp, target)) {
+            fs.delete(tmp, false);
+            throw new IOException("could not rename " + tmp + " to " + target);
+        }
+    }
+
+    public static void mkdirs(String uri) throws IOException {
+        Path p = path(uri);
+        fileSystem(p).mkdirs(p);
+    }
+
+    public static void delete(String uri) throws IOException {
+        Path p = path(uri);
+        fileSystem(p).delete(p, true);
+    }
+
+    /** Renames a file or folder; fails if the target exists. */
+    public static void rename(String from, String to) throws IOException {
+        Path src = path(from);
+        Path dst = path(to);
+        FileSystem fs = fileSystem(src);
+        if (!fs.rename(src, dst)) {
+            throw new IOException("could not rename " + src + " to " + dst);
+        }
+    }
+
+    /** Copies a file or a folder tree. */
+    public static void copy(String from, String to) throws IOException {
+        Path src = path(from);
+        Path dst = path(to);
+        org.apache.hadoop.fs.FileUtil.copy(fileSystem(src), src, fileSystem(dst), dst, false, true, configuration);
+    }
+
+    /** Files directly in a folder, sorted by name; empty if the folder does not exist. */
+    public static List<String> list(String dirUri) throws IOException {
+        Path dir = path(dirUri);
+        FileSystem fs = fileSystem(dir);
+        List<String> out = new ArrayList<>();
+        if (!fs.exists(dir)) {
+            return out;
+        }
+        for (FileStatus st : fs.listStatus(dir)) {
+            out.add(st.getPath().toString());
+        }
+        out.sort(String::compareTo);
+        return out;
+    }
+}

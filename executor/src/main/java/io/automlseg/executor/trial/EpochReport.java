@@ -1,0 +1,30 @@
+package io.automlseg.executor.trial;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/**
+ * One epoch of one trial, written as {@code metrics/epoch-NNNN.json} as soon as the epoch ends, so the driver
+ * sees progress while the trial runs. {@code metrics} is empty for an epoch without evaluation.
+ *
+ * @param epoch 1-based epoch number
+ * @param trainLoss mean total loss over the epoch's iterations
+ * @param losses mean of each loss component ({@code loss_objectness}, {@code loss_rpn_box_reg},
+ *     {@code loss_classifier}, {@code loss_box_reg}, {@code loss_mask})
+ * @param metrics validation metrics: {@code mean_average_precision}, {@code precision}, {@code recall}
+ * @param perLabelMetrics label name to its {@code precision}, {@code recall}, {@code average_precision}
+ * @param learningRate learning rate at the end of the epoch
+ * @param seconds wall time of the epoch (training and evaluation)
+ * @param imagesPerSecond training throughput
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EpochReport(
+        @JsonProperty("epoch") int epoch,
+        @JsonProperty("train_loss") double trainLoss,
+        @JsonProperty("losses") Map<String, Double> losses,
+        @JsonProperty("metrics") Map<String, Double> metrics,
+        @JsonProperty("per_label_metrics") Map<String, Map<String, Double>> perLabelMetrics,
+        @JsonProperty("learning_rate") double learningRate,
+        @JsonProperty("seconds") double seconds,
+        @JsonProperty("images_per_second") double imagesPerSecond) {}

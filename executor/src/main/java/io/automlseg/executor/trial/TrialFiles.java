@@ -1,0 +1,27 @@
+package io.automlseg.executor.trial;
+
+/**
+ * The layout of one trial's folder, shared by the driver (which writes the spec and the stop request and reads
+ * the rest) and the trial (which does the opposite). Every path is relative to the trial folder.
+ */
+public final class TrialFiles {
+    public static final String SPEC = "spec.json";
+    public static final String METRICS_DIR = "metrics";
+    public static final String MODEL_DIR = "model";
+    public static final String CHECKPOINT_DIR = "checkpoint";
+    public static final String RESULT = "result.json";
+    /** Created by the driver to ask the trial to stop at its next evaluation (cooperative early termination). */
+    public static final String STOP_REQUEST = "STOP";
+    public static final String LOG = "trial.log";
+
+    private TrialFiles() {}
+
+    public static String epochReport(int epoch) {
+        return METRICS_DIR + "/epoch-" + String.format("%04d", epoch) + ".json";
+    }
+
+    /** Joins a folder URI and a relative path with exactly one slash. */
+    public static String resolve(String dir, String relative) {
+        return dir.endsWith("/") ? dir + relative : dir + "/" + relative;
+    }
+}
