@@ -81,7 +81,7 @@ public final class SavedModel {
         s.put("min_size", config.minSize());
         s.put("max_size", config.maxSize());
         s.put("box_score_thresh", config.boxScoreThreshold());
-        s.put("nms_iou_thresh", config.nmsIouThreshold());
+        s.put("nms_iou_thresh", config.boxNmsThreshold());
         s.put("box_detections_per_img", config.detectionsPerImage());
         s.put("mask_pixel_score_threshold", 0.5);
         s.put("max_number_of_polygon_points", 100);
@@ -141,13 +141,13 @@ public final class SavedModel {
 
     /** Builds the network described by this model with the saved weights, honouring the (editable) settings. */
     public MaskRCNN loadNetwork(String dirUri, NDManager manager) throws IOException {
-        ModelConfig config = ModelConfig.builder(modelName, labels.size() + 1)
+        ModelConfig config = ModelConfig.builder().modelName(modelName).numClasses(labels.size() + 1)
                 .minSize(intSetting("min_size"))
                 .maxSize(intSetting("max_size"))
                 .boxScoreThreshold((float) doubleSetting("box_score_thresh"))
-                .nmsIouThreshold((float) doubleSetting("nms_iou_thresh"))
+                .boxNmsThreshold((float) doubleSetting("nms_iou_thresh"))
                 .detectionsPerImage(intSetting("box_detections_per_img"))
-                .norm(ModelConfig.Norm.valueOf(String.valueOf(normOf(dirUri))))
+                .norm(ModelConfig.NormKind.valueOf(String.valueOf(normOf(dirUri))))
                 .build();
         MaskRCNN model = MaskRCNN.create(config, manager, 0L);
         try (InputStream in = Storage.open(TrialFiles.resolve(dirUri, WEIGHTS))) {

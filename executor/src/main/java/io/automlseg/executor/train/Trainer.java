@@ -73,7 +73,7 @@ public final class Trainer {
 
         try (NDManager manager = NDManager.newBaseManager(engine.defaultDevice());
                 MaskRCNN model = MaskRCNN.create(config, manager, seed)) {
-            Map<String, NDArray> trainable = model.parameters().trainable();
+            Map<String, NDArray> trainable = model.parameters().trainableParameters();
             log.printf("trial %s: %s, %d classes, %d parameters (%d trainable), %d training / %d validation images%n",
                     spec.trialId(), config.modelName(), config.numClasses() - 1, model.parameterCount(),
                     trainable.values().stream().mapToLong(a -> a.getShape().size()).sum(), data.trainSize(),
@@ -130,7 +130,7 @@ public final class Trainer {
                 Map<String, Map<String, Double>> perLabel = null;
                 if (evaluateNow) {
                     model.setTraining(false);
-                    ValidationResult result = Validator.evaluate(model, manager, data, params, spec.labels());
+                    ValidationResult result = Validator.evaluate(model, manager, data.validationRecords(), params, spec.labels());
                     metrics.putAll(result.metrics());
                     perLabel = result.perLabelMetrics();
                     evaluations++;
@@ -190,15 +190,15 @@ public final class Trainer {
     }
 
     static ModelConfig modelConfig(TrainingParameters p, int numClasses) {
-        ModelConfig.Builder b = ModelConfig.builder(p.modelName(), numClasses)
+        ModelConfig.Builder b = ModelConfig.builder().modelName(p.modelName()).numClasses(numClasses)
                 .minSize(p.minSize())
                 .maxSize(p.maxSize())
                 .boxScoreThreshold((float) p.boxScoreThreshold())
-                .nmsIouThreshold((float) p.nmsIouThreshold())
+                .boxNmsThreshold((float) p.nmsIouThreshold())
                 .detectionsPerImage(p.boxDetectionsPerImage());
         String norm = p.string("norm", null);
         if (norm != null) {
-            b.norm(ModelConfig.Norm.valueOf(norm.toUpperCase(java.util.Locale.ROOT)));
+            b.norm(ModelConfig.NormKind.valueOf(norm.toUpperCase(java.util.Locale.ROOT)));
         }
         return b.build();
     }
