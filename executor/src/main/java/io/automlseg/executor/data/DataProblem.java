@@ -48,6 +48,22 @@ public record DataProblem(String file, int line, String field, Kind kind, String
         }
     }
 
+    /** A problem at a record's {@code source} ({@code "<file>:<line>"}, as in {@link ImageRecord#source()}). */
+    public static DataProblem atSource(String source, String field, Kind kind, String message) {
+        String file = source == null ? "?" : source;
+        int line = 0;
+        int colon = file.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                line = Integer.parseInt(file.substring(colon + 1));
+                file = file.substring(0, colon);
+            } catch (NumberFormatException e) {
+                line = 0;
+            }
+        }
+        return new DataProblem(file, line, field, kind, message);
+    }
+
     /** One line such as {@code train.jsonl line 12, field label[3].polygon[0]: odd number of values (7)}. */
     @Override
     public String toString() {

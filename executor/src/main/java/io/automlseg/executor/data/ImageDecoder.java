@@ -174,17 +174,6 @@ public final class ImageDecoder {
 
     /** A problem located at the annotation line ({@code source} is {@code "<file>:<line>"}). */
     static DataError error(String source, DataProblem.Kind kind, String message) {
-        String file = source == null ? "?" : source;
-        int line = 0;
-        int colon = file.lastIndexOf(':');
-        if (colon > 0) {
-            try {
-                line = Integer.parseInt(file.substring(colon + 1));
-                file = file.substring(0, colon);
-            } catch (NumberFormatException e) {
-                line = 0;
-            }
-        }
-        return new DataError(new DataProblem(file, line, AnnotationParser.IMAGE_URL, kind, message));
+        return new DataError(DataProblem.atSource(source, AnnotationParser.IMAGE_URL, kind, message));
     }
 }
