@@ -17,19 +17,21 @@ public final class DataReport {
     /** What a problem made the reader leave out. */
     public enum Skipped {
         /** a data file */
-        FILE("files"),
+        FILE("file", "files"),
         /** a JSONL line (one image) */
-        ROW("rows"),
+        ROW("row", "rows"),
         /** one labelled object of an image */
-        OBJECT("objects"),
+        OBJECT("object", "objects"),
         /** one polygon part of an object */
-        PART("polygon parts"),
+        PART("polygon part", "polygon parts"),
         /** the optional image_details of a line (the image itself is kept) */
-        DETAILS("image_details");
+        DETAILS("image_details", "image_details");
 
+        private final String singular;
         private final String plural;
 
-        Skipped(String plural) {
+        Skipped(String singular, String plural) {
+            this.singular = singular;
             this.plural = plural;
         }
     }
@@ -107,7 +109,7 @@ public final class DataReport {
         for (Skipped s : Skipped.values()) {
             int n = bySkipped.getOrDefault(s, 0);
             if (n > 0) {
-                sb.append(sep).append(n).append(' ').append(s.plural);
+                sb.append(sep).append(n).append(' ').append(n == 1 ? s.singular : s.plural);
                 sep = ", ";
             }
         }

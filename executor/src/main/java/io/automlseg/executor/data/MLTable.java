@@ -72,7 +72,17 @@ public final class MLTable {
      * @throws DataError if the folder or its MLTable file is missing or invalid
      */
     public static MLTable read(String folderUri) {
-        String folder = stripSlash(Storage.qualify(folderUri));
+        if (folderUri.regionMatches(true, 0, "azureml:", 0, 8)) {
+            throw new DataError(new DataProblem(folderUri, 0, null, DataProblem.Kind.MISSING_MLTABLE, "this is an Azure ML"
+                    + " datastore URI, which Hadoop cannot read; give the folder as a local path or a Hadoop URI"));
+        }
+        String folder;
+        try {
+            folder = stripSlash(Storage.qualify(folderUri));
+        } catch (RuntimeException e) {
+            throw new DataError(new DataProblem(folderUri, 0, null, DataProblem.Kind.MISSING_MLTABLE,
+                    "cannot reach this MLTable folder: " + rootCause(e)));
+        }
         String yamlText;
         try {
             if (!Storage.exists(folder)) {
@@ -396,6 +406,14 @@ public final class MLTable {
     /** Columns converted to {@code stream_info} (file references). */
     public Set<String> streamInfoColumns() {
         return streamInfoColumns;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private static String stripSlash(String s) {

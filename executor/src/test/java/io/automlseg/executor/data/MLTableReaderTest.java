@@ -181,7 +181,7 @@ class MLTableReaderTest {
         assertEquals(1, data.records().get(4).objects().size()); // the good triangle of line 7 stays
         assertEquals(1, data.records().get(5).objects().get(0).polygons().size());
         assertEquals(0, data.records().get(6).width());
-        assertTrue(report.summary().contains("skipped 2 rows, 1 objects, 2 polygon parts, 1 image_details"), report.summary());
+        assertTrue(report.summary().contains("skipped 2 rows, 1 object, 2 polygon parts, 1 image_details"), report.summary());
         assertTrue(report.summary().contains(FILE + " line 5, field image_url: missing"), report.summary());
     }
 
@@ -282,6 +282,10 @@ class MLTableReaderTest {
 
         DataError gone = assertThrows(DataError.class, () -> MLTableReader.read(tmp.resolve("nope").toString(), ANY));
         assertTrue(gone.getMessage().contains("does not exist"), gone.getMessage());
+
+        DataError azure = assertThrows(DataError.class, () -> MLTableReader.read("azureml://datastores/d/paths/train", ANY));
+        assertTrue(azure.getMessage().startsWith("azureml://datastores/d/paths/train: "), azure.getMessage());
+        assertTrue(azure.getMessage().contains("Azure ML datastore URI"), azure.getMessage());
     }
 
     @Test
@@ -326,9 +330,8 @@ class MLTableReaderTest {
                 "  - convert_column_types:\n      - columns: [image_url, extra]\n        column_type: stream_info\n",
                 "  - convert_column_types:\n      - columns: image_url\n        column_type:\n          stream_info: {}\n"
                         + "      - columns: score\n        column_type: float\n")) {
-            MLTable table = MLTable.read(dir.toString());
             Files.writeString(dir.resolve("MLTable"), head + conversion);
-            table = MLTable.read(dir.toString());
+            MLTable table = MLTable.read(dir.toString());
             assertTrue(table.streamInfoColumns().contains("image_url"), conversion);
             assertEquals(2, MLTableReader.read(dir.toString(), ANY).records().size());
         }
