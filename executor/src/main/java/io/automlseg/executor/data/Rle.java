@@ -29,11 +29,16 @@ public final class Rle {
             if (end > (long) height * width) {
                 throw new IllegalArgumentException("RLE counts cover " + end + " pixels, more than " + height + "x" + width);
             }
-            if ((i & 1) == 1) {
+            if ((i & 1) == 1 && end > pos) {
+                // walk down the columns without a division per pixel
+                int x = (int) (pos / height);
+                int y = (int) (pos % height);
                 for (long p = pos; p < end; p++) {
-                    int x = (int) (p / height);
-                    int y = (int) (p % height);
                     mask[y * width + x] = 1;
+                    if (++y == height) {
+                        y = 0;
+                        x++;
+                    }
                 }
             }
             pos = end;
