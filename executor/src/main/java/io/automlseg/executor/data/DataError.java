@@ -10,7 +10,10 @@ public final class DataError extends RuntimeException {
     /** How many problems the message lists before summarising the rest. */
     public static final int SHOWN = 20;
 
-    private final transient List<DataProblem> problems;
+    private static final long serialVersionUID = 1L;
+
+    /** Kept serialisable: a data error raised inside a Spark task travels back to the driver. */
+    private final List<DataProblem> problems;
     private final int total;
 
     public DataError(DataProblem problem) {

@@ -1,5 +1,7 @@
 package io.automlseg.executor.data;
 
+import java.io.Serializable;
+
 /**
  * One problem found in a user's data, located as precisely as possible.
  *
@@ -9,7 +11,7 @@ package io.automlseg.executor.data;
  * @param kind the reason, used to count skipped items per reason
  * @param message what is wrong, in the user's terms
  */
-public record DataProblem(String file, int line, String field, Kind kind, String message) {
+public record DataProblem(String file, int line, String field, Kind kind, String message) implements Serializable {
 
     /** Reasons for rejecting or skipping data, each with a short description for reports. */
     public enum Kind {
