@@ -162,4 +162,32 @@ public final class Storage {
         out.sort(String::compareTo);
         return out;
     }
+
+    /** Files (not folders) matching a Hadoop glob such as {@code file:/d/data/*.jsonl}, sorted by name. */
+    public static List<String> glob(String pattern) throws IOException {
+        Path p = path(pattern);
+        FileStatus[] found = fileSystem(p).globStatus(p);
+        List<String> out = new ArrayList<>();
+        if (found != null) {
+            for (FileStatus st : found) {
+                if (st.isFile()) {
+                    out.add(st.getPath().toString());
+                }
+            }
+        }
+        out.sort(String::compareTo);
+        return out;
+    }
+
+    /** All files below a folder, at any depth, sorted by full path. */
+    public static List<String> listFilesRecursively(String dirUri) throws IOException {
+        Path dir = path(dirUri);
+        List<String> out = new ArrayList<>();
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fileSystem(dir).listFiles(dir, true);
+        while (it.hasNext()) {
+            out.add(it.next().getPath().toString());
+        }
+        out.sort(String::compareTo);
+        return out;
+    }
 }
