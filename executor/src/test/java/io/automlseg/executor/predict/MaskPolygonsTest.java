@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.automlseg.executor.io.Json;
+import java.io.InputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +77,43 @@ class MaskPolygonsTest {
             union += a[i] | b[i];
         }
         return (double) inter / union;
+    }
+
+    /**
+     * Contours that scikit-image 0.19.3 ({@code measure.find_contours(padded, 0.5)}, the reference product's call)
+     * returned for random masks, a checkerboard (every square a saddle) and a ring with an island; values were
+     * computed once with Debian's python3-skimage.
+     */
+    @Test
+    void tracesExactlyTheContoursOfScikitImage() throws Exception {
+        JsonNode cases;
+        try (InputStream in = getClass().getResourceAsStream("/mask-polygons/skimage-contours.json")) {
+            cases = Json.MAPPER.readTree(in);
+        }
+        int contours = 0;
+        for (JsonNode c : cases) {
+            int h = c.get("height").asInt();
+            int w = c.get("width").asInt();
+            byte[] mask = new byte[h * w];
+            for (int y = 0; y < h; y++) {
+                String row = c.get("rows").get(y).asText();
+                for (int x = 0; x < w; x++) {
+                    mask[y * w + x] = (byte) (row.charAt(x) - '0');
+                }
+            }
+            List<double[]> traced = MaskPolygons.traceContours(mask, h, w);
+            JsonNode expected = c.get("contours");
+            assertEquals(expected.size(), traced.size(), c.get("name").asText());
+            for (int i = 0; i < expected.size(); i++) {
+                double[] values = new double[expected.get(i).size()];
+                for (int k = 0; k < values.length; k++) {
+                    values[k] = expected.get(i).get(k).asDouble();
+                }
+                assertArrayEquals(values, traced.get(i), c.get("name").asText() + " contour " + i);
+                contours++;
+            }
+        }
+        assertTrue(contours > 100, "contours compared: " + contours);
     }
 
     @Test
