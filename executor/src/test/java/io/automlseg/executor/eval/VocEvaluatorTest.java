@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.executor.io.Json;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,6 +24,84 @@ class VocEvaluatorTest {
             mask[x] = 1;
         }
         return Rle.encode(mask, 1, W);
+    }
+
+    /**
+     * Random images (blobs, jittered copies with some wrong labels, crowd regions, four IoU thresholds) scored once
+     * by a numpy transcription of the reference evaluator, which adds 1e-9 to precision and mean denominators:
+     * hence the 1e-6 tolerance. Undefined values are null there.
+     */
+    @Test
+    void agreesWithTheReferenceComputationOnRandomCases() throws Exception {
+        JsonNode cases;
+        try (InputStream in = getClass().getResourceAsStream("/voc-eval/random-cases.json")) {
+            cases = Json.MAPPER.readTree(in);
+        }
+        for (JsonNode c : cases) {
+            VocEvaluator evaluator = new VocEvaluator(c.get("numClasses").asInt(), c.get("iouThreshold").asDouble());
+            for (JsonNode image : c.get("images")) {
+                int h = image.get("height").asInt();
+                int w = image.get("width").asInt();
+                evaluator.addImage(masks(image.get("gtMasks")), ints(image.get("gtLabels")), bools(image.get("gtCrowd")),
+                        masks(image.get("predMasks")), ints(image.get("predLabels")), floats(image.get("predScores")),
+                        h, w);
+            }
+            VocResult result = evaluator.result();
+            assertEquals(c.get("meanAveragePrecision").asDouble(), result.meanAveragePrecision(), 1e-6);
+            assertEquals(c.get("precision").asDouble(), result.precision(), 1e-6);
+            assertEquals(c.get("recall").asDouble(), result.recall(), 1e-6);
+            for (int label = 1; label <= c.get("numClasses").asInt(); label++) {
+                JsonNode expected = c.get("perLabel").get(label - 1);
+                VocResult.LabelMetrics actual = result.label(label);
+                assertDefinedEquals(expected.get("averagePrecision"), actual.averagePrecision());
+                assertDefinedEquals(expected.get("precision"), actual.precision());
+                assertDefinedEquals(expected.get("recall"), actual.recall());
+            }
+        }
+    }
+
+    private static void assertDefinedEquals(JsonNode expected, double actual) {
+        if (expected.isNull()) {
+            assertTrue(Double.isNaN(actual), "expected undefined, got " + actual);
+        } else {
+            assertEquals(expected.asDouble(), actual, 1e-6);
+        }
+    }
+
+    private static byte[][] masks(JsonNode rows) {
+        byte[][] out = new byte[rows.size()][];
+        for (int i = 0; i < out.length; i++) {
+            String bits = rows.get(i).asText();
+            out[i] = new byte[bits.length()];
+            for (int k = 0; k < bits.length(); k++) {
+                out[i][k] = (byte) (bits.charAt(k) - '0');
+            }
+        }
+        return out;
+    }
+
+    private static int[] ints(JsonNode values) {
+        int[] out = new int[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).asInt();
+        }
+        return out;
+    }
+
+    private static boolean[] bools(JsonNode values) {
+        boolean[] out = new boolean[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).asBoolean();
+        }
+        return out;
+    }
+
+    private static float[] floats(JsonNode values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values.get(i).asDouble();
+        }
+        return out;
     }
 
     @Test
