@@ -161,6 +161,71 @@ class RleTest {
     }
 
     @Test
+    void polygonOfAHandTracedSquare() {
+        // Upsampled edges of [0,2]x[0,2] cross column centres x = 0.5, 1.5 at y = 0 (top) and y = 2 (bottom):
+        // toggles at indices 0, 2, 4, 6 of a 4x4 column-major image, then the end at 16.
+        Rle square = Rle.fromPolygon(new double[] {0, 0, 2, 0, 2, 2, 0, 2}, 4, 4);
+        assertArrayEquals(new int[] {0, 2, 2, 2, 10}, square.counts());
+        // Orientation does not matter.
+        assertEquals(square, Rle.fromPolygon(new double[] {0, 0, 0, 2, 2, 2, 2, 0}, 4, 4));
+    }
+
+    @Test
+    void integerRectanglesCoverTheirPixels() {
+        Random random = new Random(17);
+        for (int trial = 0; trial < 100; trial++) {
+            int h = 2 + random.nextInt(30);
+            int w = 2 + random.nextInt(30);
+            int x0 = random.nextInt(w - 1);
+            int x1 = x0 + 1 + random.nextInt(w - x0);
+            int y0 = random.nextInt(h - 1);
+            int y1 = y0 + 1 + random.nextInt(h - y0);
+            byte[] mask = new byte[h * w];
+            for (int y = y0; y < y1; y++) {
+                for (int x = x0; x < x1; x++) {
+                    mask[y * w + x] = 1;
+                }
+            }
+            Rle rle = Rle.fromPolygon(new double[] {x0, y0, x1, y0, x1, y1, x0, y1}, h, w);
+            assertEquals(Rle.encode(mask, h, w), rle);
+        }
+    }
+
+    @Test
+    void polygonPixelCountFollowsItsArea() {
+        Random random = new Random(23);
+        for (int trial = 0; trial < 100; trial++) {
+            int h = 40 + random.nextInt(40);
+            int w = 40 + random.nextInt(40);
+            // A convex polygon: points on an ellipse in angle order.
+            int k = 3 + random.nextInt(10);
+            double cx = w / 2.0;
+            double cy = h / 2.0;
+            double rx = 5 + random.nextDouble() * (w / 2.0 - 6);
+            double ry = 5 + random.nextDouble() * (h / 2.0 - 6);
+            double[] angles = new double[k];
+            for (int i = 0; i < k; i++) {
+                angles[i] = random.nextDouble() * 2 * Math.PI;
+            }
+            java.util.Arrays.sort(angles);
+            double[] xy = new double[2 * k];
+            for (int i = 0; i < k; i++) {
+                xy[2 * i] = cx + rx * Math.cos(angles[i]);
+                xy[2 * i + 1] = cy + ry * Math.sin(angles[i]);
+            }
+            double twiceArea = 0;
+            double perimeter = 0;
+            for (int i = 0; i < k; i++) {
+                int j = (i + 1) % k;
+                twiceArea += xy[2 * i] * xy[2 * j + 1] - xy[2 * j] * xy[2 * i + 1];
+                perimeter += Math.hypot(xy[2 * j] - xy[2 * i], xy[2 * j + 1] - xy[2 * i + 1]);
+            }
+            long pixels = Rle.fromPolygon(xy, h, w).area();
+            assertEquals(Math.abs(twiceArea) / 2, pixels, perimeter / 2 + 2, "trial " + trial);
+        }
+    }
+
+    @Test
     void rejectsMismatchedSizesAndBadStrings() {
         Rle a = Rle.encode(new byte[6], 2, 3);
         Rle b = Rle.encode(new byte[6], 3, 2);

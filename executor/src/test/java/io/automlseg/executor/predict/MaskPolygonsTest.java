@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
 import java.io.InputStream;
 import java.util.List;
@@ -207,6 +208,32 @@ class MaskPolygonsTest {
             pixels += b;
         }
         assertEquals(pixels, area(polygon, h, w), 0.05 * pixels);
+    }
+
+    @Test
+    void polygonsRasteriseBackToTheMaskAsTheReferenceReadsThem() {
+        int h = 120;
+        int w = 160;
+        byte[] mask = disk(h, w, 50, 50, 30);
+        byte[] second = disk(h, w, 120, 80, 25);
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] |= second[i];
+        }
+        List<double[]> polygons = MaskPolygons.fromMask(mask, h, w);
+        assertEquals(2, polygons.size());
+        // Training data polygons are scaled by the image size and rasterised like pycocotools, parts XOR-ed.
+        Rle back = null;
+        for (double[] polygon : polygons) {
+            double[] pixels = new double[polygon.length];
+            for (int i = 0; i < polygon.length; i += 2) {
+                pixels[i] = polygon[i] * w;
+                pixels[i + 1] = polygon[i + 1] * h;
+            }
+            Rle part = Rle.fromPolygon(pixels, h, w);
+            back = back == null ? part : Rle.xor(back, part);
+        }
+        double iou = Rle.iou(back, Rle.encode(mask, h, w), false);
+        assertTrue(iou > 0.9, "IoU " + iou);
     }
 
     @Test
