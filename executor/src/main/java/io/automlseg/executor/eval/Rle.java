@@ -13,8 +13,8 @@ public final class Rle {
     private final int height;
     private final int width;
     private final int[] counts;
-    private long area = -1;
-    private int[] box; // xs, ys, xe (exclusive), ye (exclusive) of foreground, all 0 when empty
+    private volatile long area = -1;
+    private volatile int[] box; // xs, ys, xe (exclusive), ye (exclusive) of foreground, all 0 when empty
 
     private Rle(int height, int width, int[] counts) {
         this.height = height;
@@ -85,6 +85,25 @@ public final class Rle {
             throw new IllegalArgumentException(
                     "mask has " + length + " values but the image is " + height + "x" + width);
         }
+    }
+
+    /**
+     * Mask of one annotated object as the reference product builds it from JSONL: each part
+     * {@code [x1, y1, ...]} normalised by the image size is scaled to pixels and rasterised with
+     * {@link #fromPolygon}; parts are combined by XOR (so overlapping parts cut holes).
+     */
+    public static Rle fromNormalizedPolygons(List<double[]> parts, int height, int width) {
+        Rle mask = null;
+        for (double[] part : parts) {
+            double[] pixels = new double[part.length];
+            for (int i = 0; i + 1 < part.length; i += 2) {
+                pixels[i] = part[i] * width;
+                pixels[i + 1] = part[i + 1] * height;
+            }
+            Rle rle = fromPolygon(pixels, height, width);
+            mask = mask == null ? rle : xor(mask, rle);
+        }
+        return mask != null ? mask : new Rle(height, width, new int[] {height * width});
     }
 
     /**

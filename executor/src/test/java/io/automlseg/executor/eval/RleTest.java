@@ -171,6 +171,20 @@ class RleTest {
     }
 
     @Test
+    void normalisedPartsAreScaledAndXored() {
+        // 10 x 20 image; parts [0,4]x[0,4] and [2,6]x[2,6] in pixels overlap on [2,4]x[2,4], which XOR removes.
+        double[] a = {0, 0, 0.2, 0, 0.2, 0.4, 0, 0.4};
+        double[] b = {0.1, 0.2, 0.3, 0.2, 0.3, 0.6, 0.1, 0.6};
+        Rle mask = Rle.fromNormalizedPolygons(List.of(a, b), 10, 20);
+        assertEquals(16 + 16 - 2 * 4, mask.area());
+        byte[] pixels = mask.decode();
+        assertEquals(0, pixels[3 * 20 + 3]);
+        assertEquals(1, pixels[20 + 1]);
+        assertEquals(1, pixels[5 * 20 + 5]);
+        assertEquals(0, Rle.fromNormalizedPolygons(List.of(), 10, 20).area());
+    }
+
+    @Test
     void integerRectanglesCoverTheirPixels() {
         Random random = new Random(17);
         for (int trial = 0; trial < 100; trial++) {
