@@ -61,6 +61,11 @@ public final class Trial {
         startedAt = at;
     }
 
+    /** The time the trial's process really started (known once its task reports back). */
+    public synchronized void setStartedAt(Instant at) {
+        startedAt = at;
+    }
+
     /** Final state; the first call wins so a late report cannot overwrite how the trial ended. */
     public synchronized boolean finish(TrialState finalState, Instant at, String errorMessage) {
         if (!finalState.isFinal()) {
