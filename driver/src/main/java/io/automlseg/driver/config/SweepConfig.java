@@ -1,0 +1,157 @@
+package io.automlseg.driver.config;
+
+import io.automlseg.driver.sweep.BanditPolicy;
+import io.automlseg.driver.sweep.GridSampler;
+import io.automlseg.driver.sweep.MedianStoppingPolicy;
+import io.automlseg.driver.sweep.NoTermination;
+import io.automlseg.driver.sweep.RandomSampler;
+import io.automlseg.driver.sweep.Sampler;
+import io.automlseg.driver.sweep.SearchSpace;
+import io.automlseg.driver.sweep.TerminationPolicy;
+import io.automlseg.driver.sweep.TruncationSelectionPolicy;
+import io.automlseg.executor.io.Storage;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A sweep as described by the reference product's job YAML ({@code type: automl},
+ * {@code task: image_instance_segmentation}), validated. Load with {@link #load(String)}; every problem of the file is
+ * reported at once in a {@link ConfigException}.
+ *
+ * @param source the configuration file's URI
+ * @param trainingData training MLTable (path resolved against the configuration's folder)
+ * @param validationData validation MLTable, or null to split {@code validationDataSize} off the training data
+ * @param trainingParameters fixed hyperparameters, validated and converted to their types
+ * @param outputs {@code outputs} as given (tolerated, not used)
+ * @param compute {@code compute} as given (tolerated, not used: Spark decides where trials run)
+ * @param properties {@code properties} as given (tolerated, not used)
+ */
+public record SweepConfig(
+        String source,
+        String type,
+        String task,
+        String experimentName,
+        String logVerbosity,
+        String primaryMetric,
+        String targetColumnName,
+        DataInput trainingData,
+        DataInput validationData,
+        double validationDataSize,
+        Limits limits,
+        Map<String, Object> trainingParameters,
+        SweepSettings sweep,
+        SearchSpace searchSpace,
+        Map<String, Object> outputs,
+        Object compute,
+        Map<String, Object> properties) {
+
+    public static final String TASK = "image_instance_segmentation";
+    public static final String PRIMARY_METRIC = "mean_average_precision";
+
+    /**
+     * An input data set.
+     *
+     * @param type {@code mltable} (the only kind the reference accepts for image tasks)
+     * @param path absolute URI of the MLTable folder (or of its {@code MLTable} file / JSONL file)
+     */
+    public record DataInput(String type, String path) {}
+
+    /**
+     * The sweep's budget.
+     *
+     * @param timeoutMinutes whole sweep, null for no limit
+     * @param trialTimeoutMinutes one trial (ours; the reference has none for image jobs), null for no limit
+     * @param maxFailedTrials stop launching trials after this many failures, null for no limit
+     */
+    public record Limits(int maxTrials, int maxConcurrentTrials, Integer timeoutMinutes, Integer trialTimeoutMinutes,
+                         Integer maxFailedTrials) {}
+
+    /**
+     * @param samplingAlgorithm {@code random} or {@code grid}
+     * @param earlyTermination the policy, or null for none
+     */
+    public record SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination) {}
+
+    /**
+     * An early-termination policy as configured.
+     *
+     * @param type {@code bandit}, {@code median_stopping} or {@code truncation_selection}
+     * @param settings the policy's keys ({@code slack_factor}, {@code evaluation_interval}, ...), validated
+     */
+    public record EarlyTermination(String type, Map<String, Object> settings) {
+        public TerminationPolicy policy() {
+            int interval = intSetting("evaluation_interval", 1);
+            int delay = intSetting("delay_evaluation", 0);
+            return switch (type) {
+                case "bandit" -> new BanditPolicy(doubleSetting("slack_factor"), doubleSetting("slack_amount"),
+                        interval, delay);
+                case "median_stopping" -> new MedianStoppingPolicy(interval, delay);
+                case "truncation_selection" -> new TruncationSelectionPolicy(
+                        intSetting("truncation_percentage", 0), interval, delay);
+                default -> throw new IllegalStateException("unknown early termination " + type);
+            };
+        }
+
+        private int intSetting(String key, int fallback) {
+            return settings.get(key) instanceof Number n ? n.intValue() : fallback;
+        }
+
+        private Double doubleSetting(String key) {
+            return settings.get(key) instanceof Number n ? n.doubleValue() : null;
+        }
+    }
+
+    /** Reads and validates a configuration file (any Hadoop FileSystem URI). */
+    public static SweepConfig load(String uri) throws ConfigException {
+        byte[] bytes;
+        String qualified;
+        try {
+            qualified = Storage.qualify(uri);
+            bytes = Storage.readBytes(qualified);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("Cannot read the sweep configuration " + uri + ": " + e.getMessage());
+        }
+        String folder = qualified.substring(0, qualified.lastIndexOf('/'));
+        return parse(bytes, uri, folder);
+    }
+
+    /**
+     * Validates configuration text.
+     *
+     * @param source name of the file for messages
+     * @param baseDir folder that relative data paths are resolved against
+     */
+    public static SweepConfig parse(byte[] yaml, String source, String baseDir) throws ConfigException {
+        return new SweepConfigParser(source, baseDir).parse(yaml);
+    }
+
+    /** Seed of the sampler and of the validation split: {@code random_seed} when fixed, else its default. */
+    public long seed() {
+        Object seed = trainingParameters.get(Hyperparameters.RANDOM_SEED);
+        return seed instanceof Number n ? n.longValue()
+                : ((Number) Hyperparameters.spec(Hyperparameters.RANDOM_SEED).orElseThrow().defaultValue()).longValue();
+    }
+
+    public Sampler sampler() {
+        return "grid".equals(sweep.samplingAlgorithm()) ? new GridSampler(searchSpace)
+                : new RandomSampler(searchSpace, seed());
+    }
+
+    public TerminationPolicy terminationPolicy() {
+        return sweep.earlyTermination() == null ? new NoTermination() : sweep.earlyTermination().policy();
+    }
+
+    /**
+     * All hyperparameters of one trial: reference defaults, overridden by {@code training_parameters}, overridden by
+     * the sampled values (rounded and clamped to their ranges).
+     */
+    public Map<String, Object> resolve(Map<String, Object> sampled) {
+        Map<String, Object> all = new LinkedHashMap<>(Hyperparameters.defaults());
+        all.putAll(trainingParameters);
+        for (Map.Entry<String, Object> e : sampled.entrySet()) {
+            all.put(e.getKey(), Hyperparameters.fromSample(e.getKey(), e.getValue()));
+        }
+        return all;
+    }
+}

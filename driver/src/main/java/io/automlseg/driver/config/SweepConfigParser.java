@@ -1,0 +1,433 @@
+package io.automlseg.driver.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.automlseg.driver.config.SweepConfig.DataInput;
+import io.automlseg.driver.config.SweepConfig.EarlyTermination;
+import io.automlseg.driver.config.SweepConfig.Limits;
+import io.automlseg.driver.config.SweepConfig.SweepSettings;
+import io.automlseg.driver.sweep.Distribution;
+import io.automlseg.driver.sweep.SearchSpace;
+import io.automlseg.executor.io.Storage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Walks the YAML tree of a job file, checking every key and value and collecting all problems before failing. Keys
+ * the reference product's job schema has but this project does not use ({@code compute}, {@code outputs},
+ * {@code properties}, the job's {@code name}, ...) are tolerated; any other key is a problem.
+ */
+final class SweepConfigParser {
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+    private static final Set<String> TOP_KEYS = Set.of("$schema", "type", "task", "name", "display_name",
+            "description", "tags", "experiment_name", "log_verbosity", "primary_metric", "target_column_name",
+            "training_data", "validation_data", "validation_data_size", "limits", "training_parameters", "sweep",
+            "search_space", "outputs", "compute", "properties");
+    private static final Set<String> DATA_KEYS = Set.of("type", "path", "mode");
+    private static final Set<String> LIMIT_KEYS = Set.of("max_trials", "max_concurrent_trials", "timeout_minutes",
+            "trial_timeout_minutes", "max_failed_trials");
+    private static final Set<String> SWEEP_KEYS = Set.of("sampling_algorithm", "early_termination", "limits");
+    private static final List<String> VERBOSITY = List.of("not_set", "debug", "info", "warning", "error",
+            "critical");
+    private static final Map<String, Set<String>> POLICY_KEYS = Map.of(
+            "bandit", Set.of("type", "slack_factor", "slack_amount", "evaluation_interval", "delay_evaluation"),
+            "median_stopping", Set.of("type", "evaluation_interval", "delay_evaluation"),
+            "truncation_selection", Set.of("type", "truncation_percentage", "evaluation_interval",
+                    "delay_evaluation", "exclude_finished_jobs"));
+
+    private final String source;
+    private final String baseDir;
+    private ConfigProblems problems;
+
+    SweepConfigParser(String source, String baseDir) {
+        this.source = source;
+        this.baseDir = baseDir;
+    }
+
+    SweepConfig parse(byte[] yaml) throws ConfigException {
+        JsonNode root;
+        try {
+            problems = ConfigProblems.forYaml(source, yaml);
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("Invalid sweep configuration " + source + ": line "
+                    + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read the sweep configuration " + source + ": " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new ConfigException("Invalid sweep configuration " + source + ": the file is empty");
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("Invalid sweep configuration " + source
+                    + ": expected a mapping of job settings (type, task, training_data, ...)");
+        }
+        checkKeys(root, "", TOP_KEYS);
+
+        String type = string(root, "type", "automl");
+        if (!"automl".equals(type)) {
+            problems.add("type", "must be automl, got \"" + type + "\"");
+        }
+        String task = string(root, "task", null);
+        if (task == null) {
+            problems.add("task", "required (task: " + SweepConfig.TASK + ")");
+        } else if (!SweepConfig.TASK.equals(task)) {
+            problems.add("task", "only " + SweepConfig.TASK + " is supported, got \"" + task + "\"");
+        }
+        String experiment = string(root, "experiment_name", "automl-image-instance-segmentation");
+        String verbosity = string(root, "log_verbosity", "info");
+        if (verbosity != null && !VERBOSITY.contains(verbosity)) {
+            problems.add("log_verbosity", "must be one of " + String.join(", ", VERBOSITY) + ", got \""
+                    + verbosity + "\"");
+        }
+        String metric = string(root, "primary_metric", SweepConfig.PRIMARY_METRIC);
+        if (metric != null && !SweepConfig.PRIMARY_METRIC.equals(metric)) {
+            problems.add("primary_metric", "only " + SweepConfig.PRIMARY_METRIC
+                    + " is available for instance segmentation, got \"" + metric + "\"");
+        }
+        String target = string(root, "target_column_name", null);
+        if (target == null && !root.has("target_column_name")) {
+            problems.add("target_column_name", "required (the JSONL column holding the objects, usually label)");
+        }
+        DataInput training = dataInput(root, "training_data", true);
+        DataInput validation = dataInput(root, "validation_data", false);
+        double validationSize = 0.2;
+        if (root.has("validation_data_size")) {
+            JsonNode n = root.get("validation_data_size");
+            if (!n.isNumber() || !(n.asDouble() > 0 && n.asDouble() < 1)) {
+                problems.add("validation_data_size", "must be a number in (0, 1), got " + n);
+            } else {
+                validationSize = n.asDouble();
+            }
+        }
+        Limits limits = limits(root.get("limits"));
+        Map<String, Object> trainingParams = trainingParameters(root.get("training_parameters"));
+        SweepSettings sweep = sweep(root.get("sweep"));
+        SearchSpace space = searchSpace(root.get("search_space"));
+        if ("grid".equals(sweep.samplingAlgorithm()) && !space.isChoiceOnly()) {
+            problems.add("sweep.sampling_algorithm", "grid sampling needs choice expressions only in search_space");
+        }
+        if (!space.isEmpty() && !root.path("sweep").has("sampling_algorithm")) {
+            problems.add("sweep.sampling_algorithm", "required when search_space is given (random or grid)");
+        }
+        if (!problems.isEmpty()) {
+            throw problems.toException();
+        }
+        return new SweepConfig(source, type, task, experiment, verbosity, metric, target, training, validation,
+                validationSize, limits, trainingParams, sweep, space, mapOf(root.get("outputs")),
+                plain(root.get("compute")), mapOf(root.get("properties")));
+    }
+
+    private void checkKeys(JsonNode node, String path, Set<String> allowed) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!allowed.contains(key)) {
+                String hint = Suggestions.closest(key, allowed);
+                problems.add(join(path, key), "unknown key" + (hint != null ? " (did you mean " + hint + "?)" : ""));
+            }
+        }
+    }
+
+    private String string(JsonNode parent, String key, String fallback) {
+        JsonNode n = parent.get(key);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isTextual()) {
+            problems.add(key, "must be a string, got " + n);
+            return fallback;
+        }
+        return n.asText();
+    }
+
+    private DataInput dataInput(JsonNode root, String key, boolean required) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            if (required) {
+                problems.add(key, "required ({type: mltable, path: <folder with the MLTable file>})");
+            }
+            return null;
+        }
+        String path;
+        String type = "mltable";
+        if (n.isTextual()) {
+            path = n.asText();
+        } else if (n.isObject()) {
+            checkKeys(n, key, DATA_KEYS);
+            JsonNode t = n.get("type");
+            if (t != null && !"mltable".equals(t.asText())) {
+                problems.add(key + ".type", "must be mltable, got \"" + t.asText() + "\"");
+            }
+            JsonNode p = n.get("path");
+            if (p == null || !p.isTextual() || p.asText().isBlank()) {
+                problems.add(key + ".path", "required (folder with the MLTable file)");
+                return null;
+            }
+            path = p.asText();
+        } else {
+            problems.add(key, "must be a path or {type: mltable, path: ...}");
+            return null;
+        }
+        if (path.startsWith("azureml:")) {
+            problems.add(key, "azureml: assets are not reachable here; give a file, hdfs:, s3a: or other Hadoop path");
+            return null;
+        }
+        return new DataInput(type, Storage.resolve(baseDir, path));
+    }
+
+    private Limits limits(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return new Limits(1, 1, null, null, null);
+        }
+        if (!n.isObject()) {
+            problems.add("limits", "must be a mapping");
+            return new Limits(1, 1, null, null, null);
+        }
+        checkKeys(n, "limits", LIMIT_KEYS);
+        int maxTrials = intIn(n, "limits", "max_trials", 1, 1000, 1);
+        int concurrent = intIn(n, "limits", "max_concurrent_trials", 1, 100, 1);
+        Integer timeout = optionalPositive(n, "limits", "timeout_minutes");
+        Integer trialTimeout = optionalPositive(n, "limits", "trial_timeout_minutes");
+        Integer maxFailed = null;
+        if (n.has("max_failed_trials")) {
+            maxFailed = intIn(n, "limits", "max_failed_trials", 0, Integer.MAX_VALUE, 0);
+        }
+        return new Limits(maxTrials, concurrent, timeout, trialTimeout, maxFailed);
+    }
+
+    private int intIn(JsonNode parent, String path, String key, int min, int max, int fallback) {
+        JsonNode n = parent.get(key);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.canConvertToExactIntegral() || !n.isNumber() || n.asLong() < min || n.asLong() > max) {
+            problems.add(join(path, key), "must be an integer in [" + min + ", "
+                    + (max == Integer.MAX_VALUE ? "..." : String.valueOf(max)) + "], got " + n);
+            return fallback;
+        }
+        return n.asInt();
+    }
+
+    private Integer optionalPositive(JsonNode parent, String path, String key) {
+        if (!parent.has(key) || parent.get(key).isNull()) {
+            return null;
+        }
+        return intIn(parent, path, key, 1, Integer.MAX_VALUE, 1);
+    }
+
+    private Map<String, Object> trainingParameters(JsonNode n) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (!n.isObject()) {
+            problems.add("training_parameters", "must be a mapping hyperparameter: value");
+            return out;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String path = "training_parameters." + e.getKey();
+            try {
+                out.put(e.getKey(), Hyperparameters.validate(e.getKey(), plain(e.getValue())));
+            } catch (IllegalArgumentException ex) {
+                problems.add(path, ex.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private SweepSettings sweep(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return new SweepSettings("random", null);
+        }
+        if (!n.isObject()) {
+            problems.add("sweep", "must be a mapping (sampling_algorithm, early_termination)");
+            return new SweepSettings("random", null);
+        }
+        checkKeys(n, "sweep", SWEEP_KEYS);
+        if (n.has("limits")) {
+            problems.add("sweep.limits", "older preview schema; put max_trials and max_concurrent_trials under "
+                    + "the top-level limits");
+        }
+        String algorithm = "random";
+        JsonNode a = n.get("sampling_algorithm");
+        if (a != null && !a.isNull()) {
+            String value = a.asText().toLowerCase(Locale.ROOT);
+            if (value.equals("bayesian")) {
+                problems.add("sweep.sampling_algorithm", "bayesian sampling is not supported here; use random or grid");
+            } else if (!value.equals("random") && !value.equals("grid")) {
+                problems.add("sweep.sampling_algorithm", "must be random or grid, got \"" + a.asText() + "\"");
+            } else {
+                algorithm = value;
+            }
+        }
+        return new SweepSettings(algorithm, earlyTermination(n.get("early_termination")));
+    }
+
+    private EarlyTermination earlyTermination(JsonNode n) {
+        String path = "sweep.early_termination";
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject() || !n.path("type").isTextual()) {
+            problems.add(path, "must be a mapping with a type (bandit, median_stopping, truncation_selection)");
+            return null;
+        }
+        String type = n.get("type").asText().toLowerCase(Locale.ROOT);
+        Set<String> keys = POLICY_KEYS.get(type);
+        if (keys == null) {
+            problems.add(path + ".type", "must be bandit, median_stopping or truncation_selection, got \""
+                    + n.get("type").asText() + "\"");
+            return null;
+        }
+        checkKeys(n, path, keys);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        int before = problemCount();
+        settings.put("evaluation_interval", intIn(n, path, "evaluation_interval", 1, Integer.MAX_VALUE, 1));
+        settings.put("delay_evaluation", intIn(n, path, "delay_evaluation", 0, Integer.MAX_VALUE, 0));
+        if (type.equals("bandit")) {
+            boolean factor = n.has("slack_factor");
+            boolean amount = n.has("slack_amount");
+            if (factor == amount) {
+                problems.add(path, "bandit needs exactly one of slack_factor and slack_amount");
+            }
+            for (String key : List.of("slack_factor", "slack_amount")) {
+                if (n.has(key)) {
+                    JsonNode v = n.get(key);
+                    if (!v.isNumber() || v.asDouble() < 0) {
+                        problems.add(path + "." + key, "must be a number >= 0, got " + v);
+                    } else {
+                        settings.put(key, v.asDouble());
+                    }
+                }
+            }
+        } else if (type.equals("truncation_selection")) {
+            if (!n.has("truncation_percentage")) {
+                problems.add(path, "truncation_selection needs truncation_percentage (1..99)");
+            } else {
+                settings.put("truncation_percentage", intIn(n, path, "truncation_percentage", 1, 99, 1));
+            }
+            if (n.has("exclude_finished_jobs")) {
+                settings.put("exclude_finished_jobs", n.get("exclude_finished_jobs").asBoolean());
+            }
+        }
+        return problemCount() == before ? new EarlyTermination(type, settings) : null;
+    }
+
+    private SearchSpace searchSpace(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return SearchSpace.empty();
+        }
+        if (!n.isArray()) {
+            problems.add("search_space", "must be a list of sub-spaces (each a mapping hyperparameter: expression)");
+            return SearchSpace.empty();
+        }
+        List<Map<String, Distribution>> subspaces = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode element = n.get(i);
+            String path = "search_space[" + i + "]";
+            if (!element.isObject()) {
+                problems.add(path, "must be a mapping hyperparameter: expression");
+                continue;
+            }
+            Map<String, Distribution> subspace = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = element.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Distribution d = distribution(path + "." + e.getKey(), e.getKey(), e.getValue());
+                if (d != null) {
+                    subspace.put(e.getKey(), d);
+                }
+            }
+            subspaces.add(subspace);
+        }
+        return new SearchSpace(subspaces);
+    }
+
+    /** One expression, checked against its hyperparameter's type and range; null (with a problem) if invalid. */
+    private Distribution distribution(String path, String name, JsonNode node) {
+        if (Hyperparameters.spec(name).isEmpty()) {
+            problems.add(path, Hyperparameters.unknownMessage(name));
+            return null;
+        }
+        Hyperparameters.Spec spec = Hyperparameters.spec(name).get();
+        Distribution d;
+        try {
+            if (node.isObject()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) plain(node);
+                d = Distribution.fromMap(map);
+            } else if (node.isTextual() && node.asText().matches("(?s)\\s*[A-Za-z]+\\s*\\(.*\\)\\s*")) {
+                d = Distribution.parse(node.asText());
+            } else if (node.isValueNode()) {
+                d = Distribution.choice(List.of(plain(node))); // a fixed value inside a sub-space
+            } else {
+                problems.add(path, "must be an expression such as uniform(0.001, 0.01) or {type: choice, values: [...]}");
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(path, e.getMessage());
+            return null;
+        }
+        if (d.isChoice()) {
+            List<Object> converted = new ArrayList<>();
+            for (Object v : d.choices()) {
+                try {
+                    converted.add(Hyperparameters.validate(name, v));
+                } catch (IllegalArgumentException e) {
+                    problems.add(path, "choice value " + (v instanceof String s ? "\"" + s + "\"" : v) + " "
+                            + e.getMessage());
+                    return null;
+                }
+            }
+            return Distribution.choice(converted);
+        }
+        if (spec.type() != Hyperparameters.Type.INT && spec.type() != Hyperparameters.Type.FLOAT) {
+            problems.add(path, name + " takes " + spec.range() + "; use choice(...) for it, not "
+                    + d.kind().yamlName());
+            return null;
+        }
+        double[] bounds = d.bounds();
+        boolean finite = Double.isFinite(bounds[0]) && Double.isFinite(bounds[1]);
+        if (finite && (!Hyperparameters.inRange(spec, bounds[0]) || !Hyperparameters.inRange(spec, bounds[1]))) {
+            problems.add(path, d + " can produce values outside " + name + "'s range " + spec.range());
+            return null;
+        }
+        return d;
+    }
+
+    private int problemCount() {
+        return problems.size();
+    }
+
+    private static Object plain(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            return YAML.treeToValue(node, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapOf(JsonNode node) {
+        Object o = plain(node);
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+}

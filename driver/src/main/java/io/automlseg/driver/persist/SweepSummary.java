@@ -1,0 +1,39 @@
+package io.automlseg.driver.persist;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/**
+ * The outcome of a sweep, written as {@code summary.json}.
+ *
+ * @param status {@code completed} (at least one trial produced a model), {@code no_successful_trial}, or
+ *     {@code timed_out} (the sweep's {@code timeout_minutes} ran out)
+ * @param bestTrial id of the best trial, null if none succeeded
+ * @param bestModelPath URI of {@code best_model/}, null if none
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SweepSummary(
+        @JsonProperty("run_id") String runId,
+        @JsonProperty("experiment_name") String experimentName,
+        @JsonProperty("status") String status,
+        @JsonProperty("primary_metric") String primaryMetric,
+        @JsonProperty("best_trial") String bestTrial,
+        @JsonProperty("best_value") Double bestValue,
+        @JsonProperty("best_parameters") Map<String, Object> bestParameters,
+        @JsonProperty("best_model_path") String bestModelPath,
+        @JsonProperty("trials") int trials,
+        @JsonProperty("completed") int completed,
+        @JsonProperty("early_terminated") int earlyTerminated,
+        @JsonProperty("failed") int failed,
+        @JsonProperty("concurrent_trials") int concurrentTrials,
+        @JsonProperty("sampling_algorithm") String samplingAlgorithm,
+        @JsonProperty("termination_policy") String terminationPolicy,
+        @JsonProperty("started_at") String startedAt,
+        @JsonProperty("finished_at") String finishedAt,
+        @JsonProperty("wall_seconds") double wallSeconds) {
+
+    public static final String COMPLETED = "completed";
+    public static final String NO_SUCCESSFUL_TRIAL = "no_successful_trial";
+    public static final String TIMED_OUT = "timed_out";
+}

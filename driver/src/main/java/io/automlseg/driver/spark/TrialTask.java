@@ -1,0 +1,213 @@
+package io.automlseg.driver.spark;
+
+import io.automlseg.executor.io.Json;
+import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.trial.TrialFiles;
+import io.automlseg.executor.trial.TrialSpec;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.resource.ResourceInformation;
+
+/**
+ * The body of a trial's single Spark task: runs the trial in a child JVM on the executor and waits for it.
+ *
+ * <p>A child process is needed because DJL's PyTorch engine allows one training per JVM, while an executor with
+ * several task slots must run several trials at once; it also returns all native and GPU memory when the trial
+ * ends. The child gets the executor's classpath, the Java 17 flags, its share of the CPU threads and (when Spark
+ * assigned one) its GPU. Its output goes to a local file that is copied to the trial's {@code trial.log} at the
+ * end; the tail is kept for error messages. When Spark cancels the task (the sweep's timeout, a trial timeout)
+ * the task thread is interrupted and the child's whole process tree is destroyed.
+ */
+public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialExit> {
+    private static final long serialVersionUID = 1L;
+    private static final int TAIL_LINES = 40;
+
+    private final TrialLaunch launch;
+
+    public TrialTask(TrialLaunch launch) {
+        this.launch = launch;
+    }
+
+    @Override
+    public Iterator<TrialExit> call(Iterator<String> specUris) throws Exception {
+        List<TrialExit> exits = new ArrayList<>();
+        while (specUris.hasNext()) {
+            exits.add(run(specUris.next()));
+        }
+        return exits.iterator();
+    }
+
+    private TrialExit run(String specUri) throws Exception {
+        TrialSpec spec = Json.read(specUri, TrialSpec.class);
+        List<String> command = command(specUri);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        String threads = Integer.toString(Math.max(1, launch.numThreads()));
+        env.put("OMP_NUM_THREADS", threads);
+        env.put("MKL_NUM_THREADS", threads);
+        String gpus = assignedGpus();
+        if (gpus != null) {
+            env.put("CUDA_VISIBLE_DEVICES", gpus);
+        }
+        Path localLog = Files.createTempFile("automlseg-trial-" + spec.trialId() + "-", ".log");
+        Deque<String> tail = new ArrayDeque<>();
+        long started = System.currentTimeMillis();
+        Process process = builder.start();
+        Thread killer = new Thread(() -> destroyTree(process), "trial-" + spec.trialId() + "-reaper");
+        // If the executor JVM goes down, its trials must not live on as orphans.
+        Runtime.getRuntime().addShutdownHook(killer);
+        Thread pump = new Thread(() -> pump(process, localLog, tail), "trial-" + spec.trialId() + "-log");
+        pump.setDaemon(true);
+        pump.start();
+        int exitCode = -1;
+        boolean cancelled = false;
+        try {
+            exitCode = process.waitFor();
+        } catch (InterruptedException e) {
+            cancelled = true;
+            destroyTree(process);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killer);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is already running.
+        }
+        pump.join(10_000);
+        copyLog(localLog, TrialFiles.resolve(spec.trialDir(), TrialFiles.LOG));
+        if (cancelled) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedException("trial " + spec.trialId() + " was cancelled; its process was stopped");
+        }
+        long finished = System.currentTimeMillis();
+        String text;
+        synchronized (tail) {
+            text = String.join("\n", tail);
+        }
+        return new TrialExit(exitCode, text, started, finished, InetAddress.getLocalHost().getHostName());
+    }
+
+    List<String> command(String specUri) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (launch.maxHeap() != null && !launch.maxHeap().isBlank()) {
+            cmd.add("-Xmx" + launch.maxHeap());
+        }
+        cmd.addAll(TrialLaunch.JAVA17_OPENS);
+        cmd.add("-Dai.djl.pytorch.num_threads=" + Math.max(1, launch.numThreads()));
+        cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
+        cmd.addAll(launch.extraJvmOptions());
+        cmd.add("-cp");
+        cmd.add(classpath());
+        cmd.add(launch.mainClass());
+        cmd.add(specUri);
+        return cmd;
+    }
+
+    /**
+     * The executor's classpath: {@code java.class.path} plus the jars Spark added at run time (with spark-submit the
+     * application jar is in a class loader, not on {@code java.class.path}).
+     */
+    static String classpath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                entries.add(e);
+            }
+        }
+        for (ClassLoader cl = Thread.currentThread().getContextClassLoader(); cl != null; cl = cl.getParent()) {
+            if (cl instanceof URLClassLoader ucl) {
+                for (URL url : ucl.getURLs()) {
+                    if ("file".equals(url.getProtocol())) {
+                        try {
+                            entries.add(Path.of(url.toURI()).toString());
+                        } catch (Exception ignored) {
+                            // Not a plain file URL: the child cannot use it.
+                        }
+                    }
+                }
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /** The GPU addresses Spark gave this task, comma-separated, or null without GPU scheduling. */
+    private static String assignedGpus() {
+        TaskContext context = TaskContext.get();
+        if (context == null) {
+            return null;
+        }
+        scala.Option<ResourceInformation> gpu = context.resources().get("gpu");
+        return gpu.isDefined() ? String.join(",", gpu.get().addresses()) : null;
+    }
+
+    private static void pump(Process process, Path localLog, Deque<String> tail) {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             Writer out = Files.newBufferedWriter(localLog, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.write(line);
+                out.write('\n');
+                out.flush();
+                synchronized (tail) {
+                    tail.addLast(line);
+                    if (tail.size() > TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            synchronized (tail) {
+                tail.addLast("[log capture failed: " + e.getMessage() + "]");
+            }
+        }
+    }
+
+    private static void copyLog(Path localLog, String target) {
+        try {
+            Storage.copy(localLog.toUri().toString(), target);
+        } catch (IOException e) {
+            System.err.println("could not copy the trial log to " + target + ": " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(localLog);
+            } catch (IOException ignored) {
+                // A leftover temp file is harmless.
+            }
+        }
+    }
+
+    /** Asks the process and its descendants to end, then forces them after a grace period. */
+    static void destroyTree(Process process) {
+        List<ProcessHandle> all = new ArrayList<>();
+        process.descendants().forEach(all::add);
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+}

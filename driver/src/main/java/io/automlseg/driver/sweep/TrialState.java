@@ -1,0 +1,27 @@
+package io.automlseg.driver.sweep;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Life cycle of a trial: queued, then running, then one of the three final states. */
+public enum TrialState {
+    QUEUED,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    /** Stopped by the sweep's termination policy; its best epoch still counts. */
+    EARLY_TERMINATED;
+
+    @JsonValue
+    public String yamlName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public boolean isFinal() {
+        return this == COMPLETED || this == FAILED || this == EARLY_TERMINATED;
+    }
+
+    public static TrialState of(String name) {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    }
+}
