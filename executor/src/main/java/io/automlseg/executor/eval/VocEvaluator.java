@@ -3,6 +3,7 @@ package io.automlseg.executor.eval;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The reference product's default validation metric ({@code validation_metric_type: voc}) for instance
@@ -15,8 +16,9 @@ import java.util.List;
  * predictions of all images are then ranked by score for an all-point interpolated precision/recall curve whose
  * recall denominator is the number of non-crowd ground truths.
  *
- * <p>Differences to the reference that cannot change rounded values: precision is an exact ratio (the reference
- * adds 1e-9 to the denominator) and means are exact.
+ * <p>Differences to the reference: precision is an exact ratio and means are exact (the reference adds 1e-9 to
+ * both denominators, invisible after its rounding to 5 decimals); equal scores keep input order (image order, then
+ * prediction order), where the reference's reversed numpy argsort is not specified on ties.
  */
 public final class VocEvaluator {
     public static final double DEFAULT_IOU_THRESHOLD = 0.5;
@@ -181,15 +183,17 @@ public final class VocEvaluator {
         for (int c = 1; c <= numClasses; c++) {
             perLabel.add(classes[c - 1].metrics(c));
         }
-        return new VocResult(
-                meanOfDefined(perLabel, 0), meanOfDefined(perLabel, 1), meanOfDefined(perLabel, 2), List.copyOf(perLabel));
+        return new VocResult(meanOfDefined(perLabel, VocResult.LabelMetrics::averagePrecision),
+                meanOfDefined(perLabel, VocResult.LabelMetrics::precision),
+                meanOfDefined(perLabel, VocResult.LabelMetrics::recall), List.copyOf(perLabel));
     }
 
-    private static double meanOfDefined(List<VocResult.LabelMetrics> perLabel, int which) {
+    private static double meanOfDefined(List<VocResult.LabelMetrics> perLabel,
+                                        ToDoubleFunction<VocResult.LabelMetrics> metric) {
         double sum = 0;
         int count = 0;
         for (VocResult.LabelMetrics metrics : perLabel) {
-            double v = which == 0 ? metrics.averagePrecision() : which == 1 ? metrics.precision() : metrics.recall();
+            double v = metric.applyAsDouble(metrics);
             if (!Double.isNaN(v)) {
                 sum += v;
                 count++;

@@ -102,25 +102,29 @@ public final class MaskPolygons {
         // Only squares touching a foreground pixel have segments; scanning just those keeps the row-major order.
         // With padding, padded pixel (r, c) is mask pixel (r - 1, c - 1), and a square at (r0, c0) touches padded
         // rows r0, r0 + 1: so r0 runs over [rowMin, rowMax + 1] and likewise for columns.
+        // Window of the padded grid holding those squares' corners: padded rows rowMin..rowMax+2, same for columns.
+        int rows = rowMax - rowMin + 3;
+        int stride = colMax - colMin + 3;
+        byte[] window = new byte[rows * stride];
+        for (int y = rowMin; y <= rowMax; y++) {
+            int source = y * width + colMin;
+            int target = (y - rowMin + 1) * stride + 1;
+            for (int i = 0; i <= colMax - colMin; i++) {
+                window[target + i] = mask[source + i] != 0 ? (byte) 1 : (byte) 0;
+            }
+        }
         Assembler assembler = new Assembler();
-        for (int r0 = rowMin; r0 <= rowMax + 1; r0++) {
-            for (int c0 = colMin; c0 <= colMax + 1; c0++) {
-                int squareCase = 0;
-                if (on(mask, height, width, r0, c0)) {
-                    squareCase |= 1;
-                }
-                if (on(mask, height, width, r0, c0 + 1)) {
-                    squareCase |= 2;
-                }
-                if (on(mask, height, width, r0 + 1, c0)) {
-                    squareCase |= 4;
-                }
-                if (on(mask, height, width, r0 + 1, c0 + 1)) {
-                    squareCase |= 8;
-                }
+        for (int wr = 0; wr < rows - 1; wr++) {
+            int r0 = wr + rowMin;
+            int upper = wr * stride;
+            int lower = upper + stride;
+            for (int wc = 0; wc < stride - 1; wc++) {
+                int squareCase = window[upper + wc] | window[upper + wc + 1] << 1
+                        | window[lower + wc] << 2 | window[lower + wc + 1] << 3;
                 if (squareCase == 0 || squareCase == 15) {
                     continue;
                 }
+                int c0 = wc + colMin;
                 // Binary values cut every crossed edge at its middle: points are kept in doubled coordinates.
                 long top = key(2 * r0, 2 * c0 + 1);
                 long bottom = key(2 * r0 + 2, 2 * c0 + 1);
@@ -152,12 +156,6 @@ public final class MaskPolygons {
             }
         }
         return assembler.contours();
-    }
-
-    private static boolean on(byte[] mask, int height, int width, int paddedRow, int paddedCol) {
-        int y = paddedRow - PADDING;
-        int x = paddedCol - PADDING;
-        return y >= 0 && y < height && x >= 0 && x < width && mask[y * width + x] != 0;
     }
 
     private static long key(int doubledRow, int doubledCol) {
