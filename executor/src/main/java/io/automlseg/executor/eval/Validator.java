@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.data.ImageDecoder;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.ObjectAnnotation;
-import io.automlseg.executor.data.PolygonRasterizer;
 import io.automlseg.executor.model.Detections;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.model.MaskRCNN;
@@ -54,20 +53,21 @@ public final class Validator {
         int h = image.height();
         int w = image.width();
         List<ObjectAnnotation> objects = record.objects();
-        byte[][] gtMasks = new byte[objects.size()][];
+        List<Rle> gtMasks = new ArrayList<>(objects.size());
         int[] gtLabels = new int[objects.size()];
         boolean[] gtCrowd = new boolean[objects.size()];
         for (int g = 0; g < objects.size(); g++) {
             ObjectAnnotation o = objects.get(g);
-            gtMasks[g] = PolygonRasterizer.mask(o, h, w);
+            // Parts are XOR-ed, as the reference product builds ground-truth masks for its metric.
+            gtMasks.add(Rle.fromNormalizedPolygons(o.polygons(), h, w));
             gtLabels[g] = index.get(o.label());
             gtCrowd[g] = o.crowd();
         }
-        byte[][] predMasks = new byte[d.size()][];
+        List<Rle> predMasks = new ArrayList<>(d.size());
         for (int p = 0; p < d.size(); p++) {
-            predMasks[p] = d.binaryMask(p, MASK_THRESHOLD);
+            predMasks.add(Rle.encode(d.pastedMask(p), h, w, MASK_THRESHOLD));
         }
-        evaluator.addImage(gtMasks, gtLabels, gtCrowd, predMasks, d.labels(), d.scores(), h, w);
+        evaluator.addImage(gtMasks, gtLabels, gtCrowd, predMasks, d.labels(), d.scores());
     }
 
     private static ValidationResult toResult(VocResult r, List<String> labels) {

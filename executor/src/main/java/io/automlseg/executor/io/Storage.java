@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -38,7 +39,14 @@ public final class Storage {
 
     public static FileSystem fileSystem(Path path) {
         try {
-            return path.getFileSystem(configuration);
+            FileSystem fs = path.getFileSystem(configuration);
+            if (fs instanceof LocalFileSystem local) {
+                // Hadoop's checksummed local FS leaves a .crc file beside every file it writes: not wanted in
+                // data sets, models and run folders that people read with other tools.
+                local.setWriteChecksum(false);
+                local.setVerifyChecksum(false);
+            }
+            return fs;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the file system of " + path, e);
         }
