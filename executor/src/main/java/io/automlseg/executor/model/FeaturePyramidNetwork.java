@@ -17,8 +17,11 @@ final class FeaturePyramidNetwork {
     private FeaturePyramidNetwork() {}
 
     static void register(ParameterStore store, int[] inChannels, Random rng) {
+        // torchvision order: all lateral (inner) blocks, then all output (layer) blocks
         for (int i = 0; i < inChannels.length; i++) {
             addConv(store, rng, PREFIX + "inner_blocks." + i + ".0", OUT_CHANNELS, inChannels[i], 1);
+        }
+        for (int i = 0; i < inChannels.length; i++) {
             addConv(store, rng, PREFIX + "layer_blocks." + i + ".0", OUT_CHANNELS, OUT_CHANNELS, 3);
         }
     }
