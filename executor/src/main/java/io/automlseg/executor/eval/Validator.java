@@ -29,7 +29,7 @@ public final class Validator {
         for (int i = 0; i < labels.size(); i++) {
             index.put(labels.get(i), i + 1);
         }
-        VocEvaluator evaluator = new VocEvaluator(labels.size() + 1, params.validationIouThreshold());
+        VocEvaluator evaluator = new VocEvaluator(labels.size(), params.validationIouThreshold());
         int batchSize = Math.max(1, params.validationBatchSize());
         for (int start = 0; start < records.size(); start += batchSize) {
             List<ImageRecord> chunk = records.subList(start, Math.min(records.size(), start + batchSize));

@@ -40,12 +40,15 @@ public final class Trainer {
     private final TrainingParameters params;
     private final TrialData data;
     private final PrintStream log;
+    /** Logs every iteration's losses (parameter {@code log_every_iteration}), for diagnosing a trial. */
+    private final boolean verbose;
 
     public Trainer(TrialSpec spec, TrialData data, PrintStream log) {
         this.spec = spec;
         this.params = new TrainingParameters(spec.parameters());
         this.data = data;
         this.log = log;
+        this.verbose = params.bool("log_every_iteration", false);
     }
 
     public TrialResult run() throws IOException {
@@ -94,15 +97,21 @@ public final class Trainer {
                             GradientCollector collector = engine.newGradientCollector()) {
                         Map<String, NDArray> losses = model.losses(scope, batch.images(), batch.targets(), rng);
                         NDArray sum = null;
+                        double[] values = new double[LOSS_NAMES.length];
                         for (int i = 0; i < LOSS_NAMES.length; i++) {
                             NDArray l = losses.get(LOSS_NAMES[i]);
-                            lossSums[i] += l.getFloat();
+                            values[i] = l.getFloat();
+                            lossSums[i] += values[i];
                             sum = sum == null ? l : sum.add(l);
                         }
                         total = sum.getFloat();
                         if (!Double.isFinite(total) || total > LOSS_EXPLOSION) {
-                            throw new TrialFailure("loss explosion: training loss is " + total + " at epoch " + epoch
-                                    + "; try a lower learning_rate");
+                            throw new TrialFailure(String.format(
+                                    "loss explosion: training loss is %.4g at epoch %d, iteration %d (%s); try a lower"
+                                            + " learning_rate", total, epoch, iterations + 1, describe(values)));
+                        }
+                        if (verbose) {
+                            log.printf("  iteration %d: loss %.4f (%s), lr %.5f%n", iterations + 1, total, describe(values), lr);
                         }
                         collector.backward(accumulation > 1 ? sum.div(accumulation) : sum);
                     }
@@ -187,6 +196,14 @@ public final class Trainer {
         m.put("epoch", epoch);
         new SavedModel(config.modelName(), spec.labels(), spec.parameters(), SavedModel.inferenceSettings(config), m)
                 .write(TrialFiles.resolve(spec.trialDir(), TrialFiles.MODEL_DIR), model);
+    }
+
+    private static String describe(double[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(LOSS_NAMES[i]).append(' ').append(String.format("%.4f", values[i]));
+        }
+        return sb.toString();
     }
 
     static ModelConfig modelConfig(TrainingParameters p, int numClasses) {
