@@ -89,6 +89,8 @@ public final class SparkSweepRunner {
         Instant started = Instant.now();
         String runId = options.runId() != null ? options.runId()
                 : "sweep-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
+        // Checked before Spark starts, so a wrong folder fails in a second, not after the session is up.
+        requireFreeOutput(new RunFolder(Storage.qualify(output)));
         boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = session(runId);
         try {
@@ -97,6 +99,14 @@ public final class SparkSweepRunner {
             if (ownSession) {
                 spark.stop();
             }
+        }
+    }
+
+    private static void requireFreeOutput(RunFolder folder) throws IOException, BadInputException {
+        if (Storage.exists(folder.trialsJson()) || Storage.exists(folder.summaryJson())
+                || Storage.exists(folder.trialsDir())) {
+            throw new BadInputException("the output folder " + folder.uri()
+                    + " already holds a sweep (trials.json); choose another --output");
         }
     }
 
@@ -121,10 +131,7 @@ public final class SparkSweepRunner {
         jsc = JavaSparkContext.fromSparkContext(sc);
         Storage.configure(sc.hadoopConfiguration());
         run = new RunFolder(Storage.qualify(output));
-        if (Storage.exists(run.trialsJson()) || Storage.exists(run.summaryJson())) {
-            throw new BadInputException("the output folder " + run.uri()
-                    + " already holds a sweep (trials.json); choose another --output");
-        }
+        requireFreeOutput(run);
         Storage.mkdirs(run.uri());
         out.println("Sweep " + runId + ": " + config.experimentName() + " -> " + run.uri() + " (Spark "
                 + sc.master() + ")");

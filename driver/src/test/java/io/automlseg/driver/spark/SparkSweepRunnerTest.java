@@ -81,6 +81,7 @@ class SparkSweepRunnerTest {
         SweepSummary summary = new SparkSweepRunner(config, out.toString(), (input, c, training) -> records,
                 options(2), new PrintStream(console, true, StandardCharsets.UTF_8)).run();
         String printed = console.toString(StandardCharsets.UTF_8);
+        System.out.println(printed);
 
         // Three of four succeed; 0.004 (trial 0002 in grid order) has the highest metric, 0.4.
         assertEquals(SweepSummary.COMPLETED, summary.status(), printed);
@@ -175,6 +176,7 @@ class SparkSweepRunnerTest {
         SweepSummary summary = new SparkSweepRunner(config, out.toString(), (input, c, training) -> records,
                 options(1.5), new PrintStream(console, true, StandardCharsets.UTF_8)).run();
         String printed = console.toString(StandardCharsets.UTF_8);
+        System.out.println(printed);
         Map<String, JsonNode> trials = trialsById(out);
         assertEquals("completed", trials.get("0001").get("status").asText(), printed);
         JsonNode weak = trials.get("0002");

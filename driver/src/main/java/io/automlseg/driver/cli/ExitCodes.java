@@ -1,0 +1,20 @@
+package io.automlseg.driver.cli;
+
+/**
+ * Exit codes of the {@code automl} command, for scripts and schedulers (e.g. an Airflow task deciding whether to
+ * retry).
+ */
+public final class ExitCodes {
+    /** The command succeeded; for {@code sweep}, at least one trial produced a model. */
+    public static final int OK = 0;
+    /** An unexpected error (a bug or an infrastructure failure); the message says which. */
+    public static final int INTERNAL_ERROR = 1;
+    /** Bad input: command line, configuration file, data or output folder. Retrying will not help. */
+    public static final int BAD_INPUT = 2;
+    /** The sweep ran but no trial completed with a model. */
+    public static final int NO_SUCCESSFUL_TRIAL = 3;
+    /** The sweep's {@code timeout_minutes} ran out (the best model so far, if any, is still published). */
+    public static final int TIMEOUT = 4;
+
+    private ExitCodes() {}
+}
