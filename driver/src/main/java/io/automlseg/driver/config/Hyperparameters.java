@@ -57,6 +57,7 @@ public final class Hyperparameters {
     public static final String MIN_SIZE = "min_size";
     public static final String MAX_SIZE = "max_size";
     public static final String RANDOM_SEED = "random_seed";
+    public static final String IGNORE_DATA_ERRORS = "ignore_data_errors";
 
     /** The hyperparameters this project's trial must act on. */
     public static final Set<String> HONOURED = Set.of(MODEL_NAME, NUMBER_OF_EPOCHS, TRAINING_BATCH_SIZE,
@@ -117,6 +118,16 @@ public final class Hyperparameters {
         positiveInt("max_number_of_polygon_points", 100);
         bool("export_as_image", false);
         choice("image_type", List.of("jpg", "png", "bmp"), "jpg");
+        // Ours, beyond the reference product's names.
+        // Skip bad rows, objects and polygon parts instead of failing (the reference runtime's ignore_data_errors).
+        bool(IGNORE_DATA_ERRORS, false);
+        // The reference's advanced_settings switch, accepted at the top level too: flip (and later crop/expand).
+        bool("apply_automl_train_augmentations", true);
+        // Backbone and FPN normalisation: group norm trains from scratch with 1-2 images per step; batch and
+        // frozen_batch suit pretrained weights.
+        choice("norm", List.of("group", "batch", "frozen_batch"), "group");
+        add(new Spec("gradient_clip_value", Type.FLOAT, 0.0, false, null, List.of(), 5.0));
+        bool("log_every_iteration", false);
 
         for (String n : List.of("tile_grid_size", "tile_overlap_ratio", "tile_predictions_nms_threshold")) {
             REJECTED.put(n, "small-object tiling is not supported for instance segmentation");

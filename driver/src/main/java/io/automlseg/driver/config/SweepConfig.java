@@ -133,6 +133,11 @@ public record SweepConfig(
                 : ((Number) Hyperparameters.spec(Hyperparameters.RANDOM_SEED).orElseThrow().defaultValue()).longValue();
     }
 
+    /** Whether bad data is skipped (and reported) instead of failing the sweep: {@code ignore_data_errors}. */
+    public boolean ignoreDataErrors() {
+        return Boolean.TRUE.equals(trainingParameters.get(Hyperparameters.IGNORE_DATA_ERRORS));
+    }
+
     public Sampler sampler() {
         return "grid".equals(sweep.samplingAlgorithm()) ? new GridSampler(searchSpace)
                 : new RandomSampler(searchSpace, seed());
