@@ -77,7 +77,7 @@ public final class MaskRCNN implements AutoCloseable {
 
     /** Backbone + FPN outputs P2..P6 for a prepared batch. */
     private NDArray[] features(NDManager scope, ImageTransform.Batch batch, boolean batchStatistics) {
-        NDArray x = scope.create(batch.pixels(), new Shape(batch.count(), 3, batch.paddedHeight(), batch.paddedWidth()));
+        NDArray x = Ops.upload(scope, batch.pixels(), new Shape(batch.count(), 3, batch.paddedHeight(), batch.paddedWidth()));
         NDArray[] c = ResNetBackbone.forward(store, config, x, batchStatistics);
         return FeaturePyramidNetwork.forward(store, c);
     }
@@ -169,8 +169,8 @@ public final class MaskRCNN implements AutoCloseable {
             p++;
         }
         NDArray pooled = pooler.pool(boxes, image, positives, MaskHead.MASK_POOL, RoIHeads.SAMPLING_RATIO, scope, true);
-        NDArray logits = MaskHead.forward(store, pooled).reshape((long) positives * k, cells).get(scope.create(channel));
-        return Losses.bceWithLogitsMean(logits, scope.create(maskTargets, new Shape(positives, cells)));
+        NDArray logits = MaskHead.forward(store, pooled).reshape((long) positives * k, cells).get(Ops.upload(scope, channel));
+        return Losses.bceWithLogitsMean(logits, Ops.upload(scope, maskTargets, new Shape(positives, cells)));
     }
 
     /** Inference on images at their original sizes: detections in original pixel coordinates, best first. */
@@ -179,8 +179,8 @@ public final class MaskRCNN implements AutoCloseable {
         if (gradMode) {
             JniUtils.setGradMode(false); // grad mode is thread-local; never record a graph for inference
         }
-        try (NDScope ignored = new NDScope()) {
-            return detectWithoutGradient(scope, images);
+        try (NDManager local = scope.newSubManager(); NDScope ignored = new NDScope()) {
+            return detectWithoutGradient(local, images);
         } finally {
             if (gradMode) {
                 JniUtils.setGradMode(true);
@@ -270,7 +270,7 @@ public final class MaskRCNN implements AutoCloseable {
         }
         int cells = MaskTargets.SIZE * MaskTargets.SIZE;
         NDArray pooled = pooler.pool(boxes, imageOf, total, MaskHead.MASK_POOL, RoIHeads.SAMPLING_RATIO, scope, false);
-        NDArray logits = MaskHead.forward(store, pooled).reshape((long) total * k, cells).get(scope.create(channel));
+        NDArray logits = MaskHead.forward(store, pooled).reshape((long) total * k, cells).get(Ops.upload(scope, channel));
         float[] probabilities = logits.getNDArrayInternal().sigmoid().toFloatArray();
         for (int i = 0; i < total; i++) {
             masks[i] = Arrays.copyOfRange(probabilities, i * cells, (i + 1) * cells);
