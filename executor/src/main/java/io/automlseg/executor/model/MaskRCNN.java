@@ -20,6 +20,23 @@ import java.util.Random;
  * Mask R-CNN with a ResNet-FPN backbone and torchvision semantics (names, defaults, algorithms), written
  * functionally over a named {@link ParameterStore}. {@link #losses} is the training forward (call it inside a
  * GradientCollector); {@link #detect} is inference with results in Java arrays.
+ *
+ * <p>One SGD step (one collector per JVM; run forward and backward on the same thread):
+ * <pre>{@code
+ * try (NDManager step = manager.newSubManager()) {          // keep open until backward is done
+ *     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+ *         Map<String, NDArray> losses = model.losses(step, images, targets, rng);
+ *         NDArray total = losses.values().stream().reduce(NDArray::add).orElseThrow();
+ *         gc.backward(total);
+ *     }
+ *     for (Map.Entry<String, NDArray> e : model.parameters().trainableParameters().entrySet()) {
+ *         try (NDArray grad = e.getValue().getGradient()) {  // a view of the accumulated gradient
+ *             optimizer.update(e.getKey(), e.getValue(), grad); // in place; zeroes the gradient
+ *         }
+ *     }
+ * }
+ * }</pre>
+ * Gradients accumulate across backward calls until an optimizer update (or {@code JniUtils.zeroGrad}) clears them.
  */
 public final class MaskRCNN implements AutoCloseable {
     public static final List<String> LOSS_NAMES = List.of(
