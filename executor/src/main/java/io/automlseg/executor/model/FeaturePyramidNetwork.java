@@ -65,8 +65,8 @@ final class FeaturePyramidNetwork {
         for (int j = 0; j < tw; j++) {
             cols[j] = Math.min((long) Math.floor(j * ((float) w / tw)), w - 1);
         }
-        NDArray r = x.getManager().create(rows);
-        NDArray cIdx = x.getManager().create(cols);
+        NDArray r = Ops.upload(x.getManager(), rows);
+        NDArray cIdx = Ops.upload(x.getManager(), cols);
         return x.get(new ai.djl.ndarray.index.NDIndex(":, :, {}", r)).get(new ai.djl.ndarray.index.NDIndex(":, :, :, {}", cIdx));
     }
 }

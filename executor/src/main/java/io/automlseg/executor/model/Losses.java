@@ -33,7 +33,7 @@ final class Losses {
         for (int i = 0; i < labels.length; i++) {
             oneHot[i * k + labels[i]] = 1f;
         }
-        NDArray picked = logits.logSoftmax(1).mul(manager.create(oneHot, new Shape(labels.length, k))).sum();
+        NDArray picked = logits.logSoftmax(1).mul(Ops.upload(manager, oneHot, new Shape(labels.length, k))).sum();
         return picked.neg().div(labels.length);
     }
 }

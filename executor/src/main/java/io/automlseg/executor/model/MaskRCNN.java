@@ -20,6 +20,23 @@ import java.util.Random;
  * Mask R-CNN with a ResNet-FPN backbone and torchvision semantics (names, defaults, algorithms), written
  * functionally over a named {@link ParameterStore}. {@link #losses} is the training forward (call it inside a
  * GradientCollector); {@link #detect} is inference with results in Java arrays.
+ *
+ * <p>One SGD step (one collector per JVM; run forward and backward on the same thread):
+ * <pre>{@code
+ * try (NDManager step = manager.newSubManager()) {          // keep open until backward is done
+ *     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+ *         Map<String, NDArray> losses = model.losses(step, images, targets, rng);
+ *         NDArray total = losses.values().stream().reduce(NDArray::add).orElseThrow();
+ *         gc.backward(total);
+ *     }
+ *     for (Map.Entry<String, NDArray> e : model.parameters().trainableParameters().entrySet()) {
+ *         try (NDArray grad = e.getValue().getGradient()) {  // a view of the accumulated gradient
+ *             optimizer.update(e.getKey(), e.getValue(), grad); // in place; zeroes the gradient
+ *         }
+ *     }
+ * }
+ * }</pre>
+ * Gradients accumulate across backward calls until an optimizer update (or {@code JniUtils.zeroGrad}) clears them.
  */
 public final class MaskRCNN implements AutoCloseable {
     public static final List<String> LOSS_NAMES = List.of(
@@ -77,7 +94,7 @@ public final class MaskRCNN implements AutoCloseable {
 
     /** Backbone + FPN outputs P2..P6 for a prepared batch. */
     private NDArray[] features(NDManager scope, ImageTransform.Batch batch, boolean batchStatistics) {
-        NDArray x = scope.create(batch.pixels(), new Shape(batch.count(), 3, batch.paddedHeight(), batch.paddedWidth()));
+        NDArray x = Ops.upload(scope, batch.pixels(), new Shape(batch.count(), 3, batch.paddedHeight(), batch.paddedWidth()));
         NDArray[] c = ResNetBackbone.forward(store, config, x, batchStatistics);
         return FeaturePyramidNetwork.forward(store, c);
     }
@@ -169,8 +186,8 @@ public final class MaskRCNN implements AutoCloseable {
             p++;
         }
         NDArray pooled = pooler.pool(boxes, image, positives, MaskHead.MASK_POOL, RoIHeads.SAMPLING_RATIO, scope, true);
-        NDArray logits = MaskHead.forward(store, pooled).reshape((long) positives * k, cells).get(scope.create(channel));
-        return Losses.bceWithLogitsMean(logits, scope.create(maskTargets, new Shape(positives, cells)));
+        NDArray logits = MaskHead.forward(store, pooled).reshape((long) positives * k, cells).get(Ops.upload(scope, channel));
+        return Losses.bceWithLogitsMean(logits, Ops.upload(scope, maskTargets, new Shape(positives, cells)));
     }
 
     /** Inference on images at their original sizes: detections in original pixel coordinates, best first. */
@@ -179,8 +196,8 @@ public final class MaskRCNN implements AutoCloseable {
         if (gradMode) {
             JniUtils.setGradMode(false); // grad mode is thread-local; never record a graph for inference
         }
-        try (NDScope ignored = new NDScope()) {
-            return detectWithoutGradient(scope, images);
+        try (NDManager local = scope.newSubManager(); NDScope ignored = new NDScope()) {
+            return detectWithoutGradient(local, images);
         } finally {
             if (gradMode) {
                 JniUtils.setGradMode(true);
@@ -270,7 +287,7 @@ public final class MaskRCNN implements AutoCloseable {
         }
         int cells = MaskTargets.SIZE * MaskTargets.SIZE;
         NDArray pooled = pooler.pool(boxes, imageOf, total, MaskHead.MASK_POOL, RoIHeads.SAMPLING_RATIO, scope, false);
-        NDArray logits = MaskHead.forward(store, pooled).reshape((long) total * k, cells).get(scope.create(channel));
+        NDArray logits = MaskHead.forward(store, pooled).reshape((long) total * k, cells).get(Ops.upload(scope, channel));
         float[] probabilities = logits.getNDArrayInternal().sigmoid().toFloatArray();
         for (int i = 0; i < total; i++) {
             masks[i] = Arrays.copyOfRange(probabilities, i * cells, (i + 1) * cells);

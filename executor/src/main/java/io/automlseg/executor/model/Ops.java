@@ -1,6 +1,8 @@
 package io.automlseg.executor.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -18,6 +20,27 @@ final class Ops {
 
     static NDArray linear(ParameterStore store, String name, NDArray x) {
         return Linear.linear(x, store.get(name + ".weight"), store.get(name + ".bias")).singletonOrThrow();
+    }
+
+    /**
+     * Copies host data into a tensor owned by {@code manager} and outside any NDScope. DJL backs such tensors with
+     * a Java direct buffer, so they must stay open until backward has run (the autograd graph reads them); the
+     * caller's step manager closes them.
+     */
+    static NDArray upload(NDManager manager, float[] data, Shape shape) {
+        NDArray array = manager.create(data, shape);
+        NDScope.unregister(array);
+        return array;
+    }
+
+    static NDArray upload(NDManager manager, float[] data) {
+        return upload(manager, data, new Shape(data.length));
+    }
+
+    static NDArray upload(NDManager manager, long[] data) {
+        NDArray array = manager.create(data);
+        NDScope.unregister(array);
+        return array;
     }
 
     static NDArray relu(NDArray x) {

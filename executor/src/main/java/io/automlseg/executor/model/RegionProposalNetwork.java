@@ -187,8 +187,8 @@ final class RegionProposalNetwork {
                 sampledLabels.add(0f);
             }
         }
-        NDArray logits = head.objectness().reshape(-1).get(manager.create(toLongs(sampled)));
-        NDArray objectnessLoss = Losses.bceWithLogitsMean(logits, manager.create(toFloats(sampledLabels)));
+        NDArray logits = head.objectness().reshape(-1).get(Ops.upload(manager, toLongs(sampled)));
+        NDArray objectnessLoss = Losses.bceWithLogitsMean(logits, Ops.upload(manager, toFloats(sampledLabels)));
         NDArray boxLoss;
         if (positives.isEmpty()) {
             boxLoss = head.deltas().sum().mul(0f);
@@ -197,8 +197,8 @@ final class RegionProposalNetwork {
             for (int i = 0; i < positiveTargets.size(); i++) {
                 System.arraycopy(positiveTargets.get(i), 0, t, 4 * i, 4);
             }
-            NDArray predicted = head.deltas().reshape(-1, 4).get(manager.create(toLongs(positives)));
-            boxLoss = Losses.smoothL1Sum(predicted, manager.create(t, new Shape(positives.size(), 4)), Losses.BOX_BETA)
+            NDArray predicted = head.deltas().reshape(-1, 4).get(Ops.upload(manager, toLongs(positives)));
+            boxLoss = Losses.smoothL1Sum(predicted, Ops.upload(manager, t, new Shape(positives.size(), 4)), Losses.BOX_BETA)
                     .div(sampled.size());
         }
         return new NDArray[] {objectnessLoss, boxLoss};

@@ -154,8 +154,8 @@ final class RoIAlign {
         if (rois == 0) {
             return manager.zeros(new Shape(0, channels, out, out));
         }
-        NDArray index = manager.create(plan.rows());
-        NDArray weights = manager.create(plan.weights(), new Shape(plan.bins(), 1, plan.k()));
+        NDArray index = Ops.upload(manager, plan.rows());
+        NDArray weights = Ops.upload(manager, plan.weights(), new Shape(plan.bins(), 1, plan.k()));
         NDArray gathered = table.get(index).reshape(plan.bins(), plan.k(), channels);
         NDArray pooled = weights.matMul(gathered); // (bins, 1, C)
         return pooled.reshape(rois, out, out, channels).transpose(0, 3, 1, 2);

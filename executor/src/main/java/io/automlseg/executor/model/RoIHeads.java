@@ -125,8 +125,8 @@ final class RoIHeads {
             for (int i = 0; i < targets.size(); i++) {
                 System.arraycopy(targets.get(i), 0, t, 4 * i, 4);
             }
-            NDArray predicted = boxDeltas.reshape(-1, 4).get(manager.create(RegionProposalNetwork.toLongs(rows)));
-            boxLoss = Losses.smoothL1Sum(predicted, manager.create(t, new Shape(rows.size(), 4)), Losses.BOX_BETA)
+            NDArray predicted = boxDeltas.reshape(-1, 4).get(Ops.upload(manager, RegionProposalNetwork.toLongs(rows)));
+            boxLoss = Losses.smoothL1Sum(predicted, Ops.upload(manager, t, new Shape(rows.size(), 4)), Losses.BOX_BETA)
                     .div(samples.count());
         }
         return new NDArray[] {classifier, boxLoss};

@@ -7,6 +7,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,18 @@ class MaskRCNNForwardTest {
                 NDArray deconv = model.parameters().get("roi_heads.mask_predictor.conv5_mask.weight");
                 try (NDArray grad = deconv.getGradient()) {
                     assertTrue(grad.abs().sum().getFloat() > 0, "no gradient reached the mask predictor");
+                }
+                // DJL's SGD update (JNI sgdUpdate) changes the weight in place and zeroes its gradient
+                float before = deconv.sum().getFloat();
+                Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build();
+                for (Map.Entry<String, NDArray> e : model.parameters().trainableParameters().entrySet()) {
+                    try (NDArray grad = e.getValue().getGradient()) {
+                        sgd.update(e.getKey(), e.getValue(), grad);
+                    }
+                }
+                assertTrue(deconv.sum().getFloat() != before, "update did not change the weight");
+                try (NDArray grad = deconv.getGradient()) {
+                    assertEquals(0f, grad.abs().sum().getFloat(), "gradient not zeroed by the update");
                 }
             }
         }

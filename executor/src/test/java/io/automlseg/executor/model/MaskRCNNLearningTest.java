@@ -68,7 +68,7 @@ class MaskRCNNLearningTest {
         List<SyntheticScenes.Scene> scenes = scenes();
         Random rng = new Random(5);
         try (NDManager manager = NDManager.newBaseManager();
-             MaskRCNN model = MaskRCNN.create(config(ModelConfig.NormKind.GROUP), manager, 42)) {
+             MaskRCNN model = MaskRCNN.create(config(ModelConfig.NormKind.valueOf(System.getProperty("learning.norm", "GROUP"))), manager, 42)) {
             Optimizer sgd = optimizer(0.005f);
             int steps = 40;
             float first = 0;

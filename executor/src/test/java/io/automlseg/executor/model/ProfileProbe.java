@@ -20,8 +20,10 @@ class ProfileProbe {
     void probe() {
         int size = Integer.getInteger("probe.size", 128);
         List<SyntheticScenes.Scene> scenes = MaskRCNNLearningTest.scenes();
-        ModelConfig config = MaskRCNNLearningTest.config(ModelConfig.NormKind.valueOf(System.getProperty("probe.norm", "GROUP")))
-                .toBuilder().minSize(size).maxSize(size).build();
+        ModelConfig.NormKind norm = ModelConfig.NormKind.valueOf(System.getProperty("probe.norm", "GROUP"));
+        ModelConfig config = Boolean.getBoolean("probe.defaults")
+                ? ModelConfig.builder().modelName("maskrcnn_resnet18_fpn").numClasses(3).norm(norm).minSize(size).maxSize(size).build()
+                : MaskRCNNLearningTest.config(norm).toBuilder().minSize(size).maxSize(size).build();
         Random rng = new Random(5);
         try (NDManager manager = NDManager.newBaseManager();
              MaskRCNN model = MaskRCNN.create(config, manager, 42)) {
