@@ -223,11 +223,16 @@ public final class Rle {
         int position = 0;
         for (int i = 0; i < counts.length; i++) {
             int end = position + counts[i];
-            if ((i & 1) == 1) {
+            if ((i & 1) == 1 && end > position) {
+                // Walk down the columns without a division per pixel.
+                int x = position / height;
+                int y = position - x * height;
                 for (int k = position; k < end; k++) {
-                    int x = k / height;
-                    int y = k - x * height;
                     mask[y * width + x] = 1;
+                    if (++y == height) {
+                        y = 0;
+                        x++;
+                    }
                 }
             }
             position = end;
