@@ -1,5 +1,6 @@
 package io.automlseg.executor.eval;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -93,14 +94,23 @@ public final class Rle {
      * {@link #fromPolygon}; parts are combined by XOR (so overlapping parts cut holes).
      */
     public static Rle fromNormalizedPolygons(List<double[]> parts, int height, int width) {
-        Rle mask = null;
+        List<double[]> pixelParts = new ArrayList<>(parts.size());
         for (double[] part : parts) {
             double[] pixels = new double[part.length];
             for (int i = 0; i + 1 < part.length; i += 2) {
                 pixels[i] = part[i] * width;
                 pixels[i + 1] = part[i + 1] * height;
             }
-            Rle rle = fromPolygon(pixels, height, width);
+            pixelParts.add(pixels);
+        }
+        return fromPolygons(pixelParts, height, width);
+    }
+
+    /** Mask of an object whose parts are in pixel coordinates: each part by {@link #fromPolygon}, XOR-ed. */
+    public static Rle fromPolygons(List<double[]> parts, int height, int width) {
+        Rle mask = null;
+        for (double[] part : parts) {
+            Rle rle = fromPolygon(part, height, width);
             mask = mask == null ? rle : xor(mask, rle);
         }
         return mask != null ? mask : new Rle(height, width, new int[] {height * width});
