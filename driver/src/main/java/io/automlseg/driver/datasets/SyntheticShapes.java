@@ -38,8 +38,8 @@ public final class SyntheticShapes {
     public static final List<String> CLASSES = List.of("circle", "rectangle", "triangle", "star");
 
     private static final int SUBSAMPLES = 3; // per axis, for anti-aliased edges
-    /** Point budget per label polygon: the reference's {@code max_number_of_polygon_points} default. */
-    static final int MAX_POLYGON_POINTS = MaskPolygons.DEFAULT_MAX_POINTS;
+    /** Douglas-Peucker tolerance in pixels for label polygons: removes staircase points, keeps the shape. */
+    static final double POLYGON_TOLERANCE = 0.6;
 
     /**
      * What to generate.
@@ -663,15 +663,23 @@ public final class SyntheticShapes {
     }
 
     /**
-     * Label polygons of a visible mask in pixels, as the reference product writes polygons of a mask (traced by
-     * {@link MaskPolygons}, at most {@value #MAX_POLYGON_POINTS} points per part).
+     * Label polygons of a visible mask in pixels: its contours as the reference traces masks ({@link MaskPolygons},
+     * unsimplified, so on pixel corners), then Douglas-Peucker at {@value #POLYGON_TOLERANCE} px. The reference's
+     * own rounds (tolerance 1, 2, ... down to 100 points) would cost labels about twice the pixel error, and the
+     * exact contours five times the file size.
      */
     static List<double[]> outlines(boolean[] mask, int size) {
         byte[] bytes = new byte[mask.length];
         for (int i = 0; i < mask.length; i++) {
             bytes[i] = mask[i] ? (byte) 1 : (byte) 0;
         }
-        return MaskPolygons.pixelPolygons(bytes, size, size, MAX_POLYGON_POINTS);
+        List<double[]> parts = new ArrayList<>();
+        for (double[] contour : MaskPolygons.pixelPolygons(bytes, size, size, 0)) {
+            double[] simplified = MaskPolygons.simplify(contour, POLYGON_TOLERANCE);
+            // Closed: three corners and the first again, or the part would have no area.
+            parts.add(simplified.length >= 8 ? simplified : contour);
+        }
+        return parts;
     }
 
     // Mask helpers for placing objects; row-major boolean[width * height] masks, square here (width = height = s).

@@ -181,9 +181,9 @@ public final class MaskPolygons {
      * Ramer–Douglas–Peucker on flat {@code [a, b, ...]} points as the reference's simplification library does it:
      * tolerance 0 or less returns the points unchanged; the split point is the farthest from the segment joining the
      * ends (point-to-segment distance, the later point on ties) and is kept when strictly farther than
-     * {@code epsilon}.
+     * {@code epsilon}. Also used on pixel polygons by data generators that want a finer tolerance than the rounds.
      */
-    static double[] simplify(double[] points, double epsilon) {
+    public static double[] simplify(double[] points, double epsilon) {
         int n = points.length / 2;
         if (epsilon <= 0 || n < 3) {
             return points;
