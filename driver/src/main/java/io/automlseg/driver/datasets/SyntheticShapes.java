@@ -526,26 +526,29 @@ public final class SyntheticShapes {
         /** Label mask: pixels whose centre is inside the shape. */
         private boolean[] rasterize(Shape shape) {
             boolean[] mask = new boolean[s * s];
-            int x0 = Math.max(0, (int) StrictMath.floor(shape.cx() - shape.radius()) - 1);
-            int x1 = Math.min(s - 1, (int) StrictMath.ceil(shape.cx() + shape.radius()) + 1);
-            int y0 = Math.max(0, (int) StrictMath.floor(shape.cy() - shape.radius()) - 1);
-            int y1 = Math.min(s - 1, (int) StrictMath.ceil(shape.cy() + shape.radius()) + 1);
-            for (int y = y0; y <= y1; y++) {
-                for (int x = x0; x <= x1; x++) {
+            int[] b = pixelBounds(shape);
+            for (int y = b[2]; y <= b[3]; y++) {
+                for (int x = b[0]; x <= b[1]; x++) {
                     mask[y * s + x] = shape.inside(x + 0.5, y + 0.5);
                 }
             }
             return mask;
         }
 
+        /** Pixel range {x0, x1, y0, y1} (inclusive) that can touch the shape, with a pixel to spare. */
+        private int[] pixelBounds(Shape shape) {
+            return new int[] {
+                Math.max(0, (int) StrictMath.floor(shape.cx() - shape.radius()) - 1),
+                Math.min(s - 1, (int) StrictMath.ceil(shape.cx() + shape.radius()) + 1),
+                Math.max(0, (int) StrictMath.floor(shape.cy() - shape.radius()) - 1),
+                Math.min(s - 1, (int) StrictMath.ceil(shape.cy() + shape.radius()) + 1)};
+        }
+
         private void paintObject(Placed p, double[] r, double[] g, double[] b, double[] colour) {
             Shape shape = p.shape;
-            int x0 = Math.max(0, (int) StrictMath.floor(shape.cx() - shape.radius()) - 1);
-            int x1 = Math.min(s - 1, (int) StrictMath.ceil(shape.cx() + shape.radius()) + 1);
-            int y0 = Math.max(0, (int) StrictMath.floor(shape.cy() - shape.radius()) - 1);
-            int y1 = Math.min(s - 1, (int) StrictMath.ceil(shape.cy() + shape.radius()) + 1);
-            for (int y = y0; y <= y1; y++) {
-                for (int x = x0; x <= x1; x++) {
+            int[] bounds = pixelBounds(shape);
+            for (int y = bounds[2]; y <= bounds[3]; y++) {
+                for (int x = bounds[0]; x <= bounds[1]; x++) {
                     int hits = 0;
                     for (int sy = 0; sy < SUBSAMPLES; sy++) {
                         for (int sx = 0; sx < SUBSAMPLES; sx++) {

@@ -3,6 +3,7 @@ package io.automlseg.executor.eval;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * A binary mask as COCO run-length encoding: run lengths over the pixels in column-major order (index
@@ -42,33 +43,24 @@ public final class Rle {
     /** Encodes a row-major mask ({@code mask[y * width + x]}, nonzero = foreground). */
     public static Rle encode(byte[] mask, int height, int width) {
         checkSize(mask.length, height, width);
-        IntBuffer runs = new IntBuffer(16);
-        boolean current = false;
-        int run = 0;
-        for (int x = 0; x < width; x++) {
-            for (int p = x; p < mask.length; p += width) {
-                boolean on = mask[p] != 0;
-                if (on != current) {
-                    runs.add(run);
-                    run = 0;
-                    current = on;
-                }
-                run++;
-            }
-        }
-        runs.add(run);
-        return new Rle(height, width, runs.toArray());
+        return encode(p -> mask[p] != 0, height, width);
     }
 
     /** Encodes row-major probabilities, foreground where the value is strictly above {@code threshold}. */
     public static Rle encode(float[] probabilities, int height, int width, float threshold) {
         checkSize(probabilities.length, height, width);
+        return encode(p -> probabilities[p] > threshold, height, width);
+    }
+
+    /** Encodes the row-major pixels {@code p} (index {@code y * width + x}) for which {@code foreground} holds. */
+    private static Rle encode(IntPredicate foreground, int height, int width) {
+        int pixels = height * width;
         IntBuffer runs = new IntBuffer(16);
         boolean current = false;
         int run = 0;
         for (int x = 0; x < width; x++) {
-            for (int p = x; p < probabilities.length; p += width) {
-                boolean on = probabilities[p] > threshold;
+            for (int p = x; p < pixels; p += width) {
+                boolean on = foreground.test(p);
                 if (on != current) {
                     runs.add(run);
                     run = 0;

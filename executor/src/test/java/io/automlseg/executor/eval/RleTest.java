@@ -53,6 +53,15 @@ class RleTest {
     }
 
     @Test
+    void probabilitiesAreForegroundStrictlyAboveTheThreshold() {
+        // 2x3 row-major: only 0.6 and 0.9 are above 0.5; 0.5 itself is background.
+        Rle rle = Rle.encode(new float[] {0.6f, 0.5f, 0.1f, 0.0f, 0.9f, 0.5f}, 2, 3, 0.5f);
+        assertArrayEquals(new byte[] {1, 0, 0, 0, 1, 0}, rle.decode());
+        assertEquals(Rle.encode(new byte[] {1, 0, 0, 0, 1, 0}, 2, 3), rle);
+        assertThrows(IllegalArgumentException.class, () -> Rle.encode(new float[5], 2, 3, 0.5f));
+    }
+
+    @Test
     void roundTripsRandomMasks() {
         Random random = new Random(7);
         for (int trial = 0; trial < 200; trial++) {
