@@ -468,6 +468,9 @@ public final class CocoConverter {
 
     /** Width and height from the image file's header, without decoding the pixels. */
     private static int[] imageSize(String uri, String where) throws IOException {
+        if (!Storage.exists(uri)) {
+            throw new DataSetException(where + ": image " + uri + " not found, and no width and height are given");
+        }
         try (InputStream in = Storage.open(uri); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
             if (readers == null || !readers.hasNext()) {

@@ -315,6 +315,12 @@ class CocoConverterTest {
         assertEquals(1, json.get("annotations").get(1).get("iscrowd").asInt());
         assertEquals(10, json.get("images").get(0).get("width").asInt(), "size read from the image file");
         assertEquals("images/a.png", json.get("images").get(0).get("file_name").asText());
+
+        // An image that is missing and has no image_details cannot be sized: named, not a stack trace.
+        Files.writeString(folder.resolve(MlTableFolder.JSONL_FILE), "{\"image_url\": \"images/gone.png\", \"label\": []}\n");
+        e = assertThrows(DataSetException.class, () ->
+                CocoConverter.mlTableToCoco(folder.toString(), coco, CocoConverter.CategoryOrder.SORTED, true));
+        assertTrue(e.getMessage().contains("annotations.jsonl:1") && e.getMessage().contains("gone.png"), e.getMessage());
     }
 
     // ---------------------------------------------------------------- real and committed data
