@@ -5,10 +5,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.driver.datasets.DataSetException;
-import io.automlseg.driver.datasets.MaskOutlines;
 import io.automlseg.driver.datasets.MlTableFolder;
+import io.automlseg.executor.data.DataError;
+import io.automlseg.executor.data.DataProblem;
+import io.automlseg.executor.data.DataReport;
+import io.automlseg.executor.data.ImageRecord;
+import io.automlseg.executor.data.LoadOptions;
+import io.automlseg.executor.data.LoadedDataset;
+import io.automlseg.executor.data.MLTableReader;
+import io.automlseg.executor.data.ObjectAnnotation;
+import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.predict.MaskPolygons;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -31,16 +40,17 @@ import javax.imageio.stream.ImageInputStream;
  * <p>COCO to MLTable: polygon vertices are divided by the image width and height (unless the annotation already
  * looks normalised: every bbox value below 1.5, as the reference converter decides), then clamped into [0, 1]
  * because the reference product silently drops segments with coordinates outside it. RLE masks (uncompressed
- * {@code counts} lists and compressed strings) become polygons traced around each connected part. Annotations
- * without a segmentation are skipped (this task accepts polygons only) and counted in the report. An MLTable has no
- * list of categories, so categories nobody uses are lost; the report names them.
+ * {@code counts} lists and compressed strings) become polygons as the reference's mask tools trace them
+ * ({@link MaskPolygons}: one polygon per contour, at most 100 points each). Annotations without a segmentation are
+ * skipped (this task accepts polygons only) and counted in the report. An MLTable has no list of categories, so
+ * categories nobody uses are lost; the report names them.
  *
- * <p>MLTable to COCO: normalised polygons are scaled to pixels, the bbox and the area (shoelace, summed over parts)
- * are computed, {@code isCrowd} becomes {@code iscrowd}, and categories are numbered 1..K by name or by first use.
+ * <p>MLTable to COCO: the folder is read by the trials' validating reader ({@link MLTableReader}); with
+ * {@code ignoreDataErrors} bad lines, objects and polygon parts are left out and counted instead of failing. Normalised
+ * polygons are scaled to pixels, the bbox and the area (shoelace, summed over parts) are computed, {@code isCrowd}
+ * becomes {@code iscrowd}, and categories are numbered 1..K by name or by first use.
  */
 public final class CocoConverter {
-    /** Name of the JSONL file written into MLTable folders. */
-    public static final String JSONL_FILE = "annotations.jsonl";
     private static final double NORMALISED_BBOX_LIMIT = 1.5;
     private static final int MAX_WARNINGS = 20;
 
@@ -54,13 +64,14 @@ public final class CocoConverter {
      * @param objects objects (annotations) written
      * @param labels class names written, in category order
      * @param unusedCategories COCO categories without any annotation (an MLTable cannot keep them)
-     * @param skippedObjects annotations dropped (no usable segmentation)
+     * @param skippedImages MLTable lines left out as unusable (only when data errors are ignored)
+     * @param skippedObjects annotations dropped (no usable segmentation, or an object the validating reader rejects)
      * @param droppedSegments polygon parts dropped for having fewer than 3 points
      * @param clampedCoordinates coordinates moved into [0, 1]
      * @param warnings the first few skipped or corrected entries, with their location
      */
     public record Report(int images, int objects, List<String> labels, List<String> unusedCategories,
-            int skippedObjects, int droppedSegments, int clampedCoordinates, List<String> warnings) {}
+            int skippedImages, int skippedObjects, int droppedSegments, int clampedCoordinates, List<String> warnings) {}
 
     private record Entry(String where, JsonNode node) {}
 
@@ -169,13 +180,13 @@ public final class CocoConverter {
             lines.add(line);
             objects += image.labels().size();
         }
-        MlTableFolder.write(outputFolderUri, JSONL_FILE, lines);
+        MlTableFolder.write(outputFolderUri, lines);
         copyProvenance(cocoFolder, outputFolderUri);
 
         List<String> labels = new ArrayList<>();
         List<String> unused = new ArrayList<>();
         categories.forEach((id, name) -> (usedCategories.contains(id) ? labels : unused).add(name));
-        return new Report(images.size(), objects, labels, unused, counters.skipped, counters.dropped,
+        return new Report(images.size(), objects, labels, unused, 0, counters.skipped, counters.dropped,
                 counters.clamped, counters.warnings);
     }
 
@@ -251,29 +262,28 @@ public final class CocoConverter {
         }
         int h = size.get(0).asInt(), w = size.get(1).asInt();
         JsonNode countsNode = seg.get("counts");
-        long[] counts;
+        Rle rle;
         try {
             if (countsNode != null && countsNode.isTextual()) {
-                counts = CocoRle.countsFromString(countsNode.asText());
+                rle = Rle.fromCompressedString(countsNode.asText(), h, w);
             } else if (countsNode != null && countsNode.isArray()) {
-                counts = new long[countsNode.size()];
+                int[] counts = new int[countsNode.size()];
                 for (int i = 0; i < counts.length; i++) {
-                    if (!countsNode.get(i).canConvertToLong()) {
-                        throw new IllegalArgumentException("counts[" + i + "] is not an integer");
+                    if (!countsNode.get(i).isIntegralNumber() || !countsNode.get(i).canConvertToInt()) {
+                        throw new IllegalArgumentException("counts[" + i + "] is not an integer run length");
                     }
-                    counts[i] = countsNode.get(i).asLong();
+                    counts[i] = countsNode.get(i).asInt();
                 }
+                rle = Rle.ofCounts(h, w, counts);
             } else {
                 throw new IllegalArgumentException("expected a list of run lengths or a compressed string");
             }
-            boolean[] mask = CocoRle.decode(counts, h, w);
             List<double[]> parts = new ArrayList<>();
-            for (double[] outline : MaskOutlines.outlines(mask, w, h, 0.5, 100, 1)) {
-                double[] part = new double[outline.length];
-                for (int k = 0; k < outline.length; k++) {
-                    part[k] = clamp(outline[k] / (k % 2 == 0 ? w : h), counters);
+            for (double[] polygon : MaskPolygons.fromMask(rle.decode(), h, w, MaskPolygons.DEFAULT_MAX_POINTS)) {
+                for (int k = 0; k < polygon.length; k++) {
+                    polygon[k] = clamp(polygon[k], counters);
                 }
-                parts.add(part);
+                parts.add(polygon);
             }
             return parts;
         } catch (IllegalArgumentException ex) {
@@ -458,6 +468,9 @@ public final class CocoConverter {
 
     /** Width and height from the image file's header, without decoding the pixels. */
     private static int[] imageSize(String uri, String where) throws IOException {
+        if (!Storage.exists(uri)) {
+            throw new DataSetException(where + ": image " + uri + " not found, and no width and height are given");
+        }
         try (InputStream in = Storage.open(uri); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
             if (readers == null || !readers.hasNext()) {
@@ -476,17 +489,35 @@ public final class CocoConverter {
     // ---------------------------------------------------------------- MLTable -> COCO
 
     /**
-     * Converts an MLTable folder into a COCO JSON file. {@code file_name}s are relative to the COCO file's folder when
-     * the image lies inside it, otherwise absolute URIs.
+     * Converts an MLTable folder into a COCO JSON file, leaving out (and counting) what the validating reader rejects,
+     * as the reference's default {@code ignore_data_errors: true} does.
      */
     public static Report mlTableToCoco(String mlTableFolderUri, String cocoFileUri, CategoryOrder order)
             throws IOException {
-        List<MlTableFolder.Line> lines = MlTableFolder.readLines(mlTableFolderUri);
+        return mlTableToCoco(mlTableFolderUri, cocoFileUri, order, true);
+    }
+
+    /**
+     * Converts an MLTable folder into a COCO JSON file. {@code file_name}s are relative to the COCO file's folder when
+     * the image lies inside it, otherwise absolute URIs.
+     *
+     * @param ignoreDataErrors leave out bad lines, objects and polygon parts (counted and named in the report) instead
+     *     of failing with every problem's file, line and field
+     */
+    public static Report mlTableToCoco(String mlTableFolderUri, String cocoFileUri, CategoryOrder order,
+            boolean ignoreDataErrors) throws IOException {
+        LoadedDataset data;
+        try {
+            data = MLTableReader.read(mlTableFolderUri,
+                    LoadOptions.validation().withIgnoreDataErrors(ignoreDataErrors).withMinImages(1));
+        } catch (DataError e) {
+            throw new DataSetException(e.getMessage());
+        }
         String cocoFolder = parent(cocoFileUri) + "/";
         Set<String> seen = order == CategoryOrder.SORTED ? new TreeSet<>() : new LinkedHashSet<>();
-        for (MlTableFolder.Line line : lines) {
-            for (JsonNode object : labels(line)) {
-                seen.add(labelName(line, object));
+        for (ImageRecord record : data.records()) {
+            for (ObjectAnnotation object : record.objects()) {
+                seen.add(object.label());
             }
         }
         Map<String, Integer> categoryIds = new LinkedHashMap<>();
@@ -502,19 +533,12 @@ public final class CocoConverter {
 
         List<Map<String, Object>> images = new ArrayList<>();
         List<Map<String, Object>> annotations = new ArrayList<>();
-        Counters counters = new Counters();
-        for (MlTableFolder.Line line : lines) {
-            JsonNode urlNode = line.json().get("image_url");
-            if (urlNode == null || !urlNode.isTextual() || urlNode.asText().isBlank()) {
-                throw new DataSetException(line.source() + ": field 'image_url': expected a non-empty string");
-            }
-            String imageUri = Storage.resolve(Storage.qualify(mlTableFolderUri), urlNode.asText());
-            int[] size = declaredSize(line);
-            if (size == null) {
-                size = imageSize(imageUri, line.source());
-            }
+        for (ImageRecord record : data.records()) {
+            int[] size = record.width() > 0 && record.height() > 0
+                    ? new int[] {record.width(), record.height()}
+                    : imageSize(record.imageUrl(), record.source());
             int imageId = images.size() + 1;
-            String qualified = imageUri.contains(":") ? imageUri : Storage.qualify(imageUri);
+            String qualified = record.imageUrl();
             Map<String, Object> image = new LinkedHashMap<>();
             image.put("id", imageId);
             image.put("file_name", qualified.startsWith(cocoFolder) ? qualified.substring(cocoFolder.length())
@@ -523,18 +547,15 @@ public final class CocoConverter {
             image.put("height", size[1]);
             images.add(image);
 
-            int index = 0;
-            for (JsonNode object : labels(line)) {
-                String where = line.source() + ": label[" + index++ + "]";
-                List<double[]> parts = pixelParts(where, object, size[0], size[1], counters);
-                if (parts.isEmpty()) {
-                    counters.skipped++;
-                    counters.warn(where + ": skipped: no polygon part with 3 or more points");
-                    continue;
-                }
+            for (ObjectAnnotation object : record.objects()) {
+                List<double[]> parts = new ArrayList<>();
                 double[] box = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
                 double area = 0;
-                for (double[] p : parts) {
+                for (double[] normalised : object.polygons()) {
+                    double[] p = new double[normalised.length];
+                    for (int k = 0; k < p.length; k++) {
+                        p[k] = round(normalised[k] * (k % 2 == 0 ? size[0] : size[1]));
+                    }
                     for (int k = 0; k < p.length; k += 2) {
                         box[0] = Math.min(box[0], p[k]);
                         box[1] = Math.min(box[1], p[k + 1]);
@@ -542,16 +563,17 @@ public final class CocoConverter {
                         box[3] = Math.max(box[3], p[k + 1]);
                     }
                     area += Math.abs(shoelace(p));
+                    parts.add(p);
                 }
                 Map<String, Object> a = new LinkedHashMap<>();
                 a.put("id", annotations.size() + 1);
                 a.put("image_id", imageId);
-                a.put("category_id", categoryIds.get(labelName(line, object)));
+                a.put("category_id", categoryIds.get(object.label()));
                 a.put("segmentation", parts);
                 a.put("area", round(area));
                 a.put("bbox", new double[] {round(box[0]), round(box[1]), round(box[2] - box[0]),
                         round(box[3] - box[1])});
-                a.put("iscrowd", crowd(object.get("isCrowd")) ? 1 : 0);
+                a.put("iscrowd", object.crowd() ? 1 : 0);
                 annotations.add(a);
             }
         }
@@ -564,113 +586,16 @@ public final class CocoConverter {
         coco.put("categories", categories);
         coco.put("annotations", annotations);
         Json.write(cocoFileUri, coco);
-        return new Report(images.size(), annotations.size(), new ArrayList<>(seen), List.of(), counters.skipped,
-                counters.dropped, counters.clamped, counters.warnings);
-    }
-
-    private static List<JsonNode> labels(MlTableFolder.Line line) {
-        JsonNode labels = line.json().get("label");
-        if (labels == null || labels.isNull()) {
-            return List.of();
-        }
-        if (!labels.isArray()) {
-            throw new DataSetException(line.source() + ": field 'label': expected a list of objects");
-        }
-        List<JsonNode> out = new ArrayList<>();
-        labels.forEach(out::add);
-        return out;
-    }
-
-    private static String labelName(MlTableFolder.Line line, JsonNode object) {
-        JsonNode name = object.get("label");
-        if (name == null || !(name.isTextual() || name.isNumber()) || name.asText().isBlank()) {
-            throw new DataSetException(line.source() + ": field 'label[].label': expected a class name, got "
-                    + object);
-        }
-        return name.asText();
-    }
-
-    /** Width and height from {@code image_details} (numbers or strings like {@code "499px"}); null if absent. */
-    private static int[] declaredSize(MlTableFolder.Line line) {
-        JsonNode details = line.json().get("image_details");
-        if (details == null || !details.isObject() || !details.hasNonNull("width") || !details.hasNonNull("height")) {
-            return null;
-        }
-        return new int[] {dimension(line, details.get("width"), "width"),
-            dimension(line, details.get("height"), "height")};
-    }
-
-    private static int dimension(MlTableFolder.Line line, JsonNode v, String field) {
-        String text = v.asText().trim();
-        if (text.endsWith("px")) {
-            text = text.substring(0, text.length() - 2).trim();
-        }
-        try {
-            int n = Integer.parseInt(text);
-            if (n > 0) {
-                return n;
+        DataReport skipped = data.report();
+        List<String> warnings = new ArrayList<>();
+        for (DataProblem p : skipped.examples()) {
+            if (warnings.size() < MAX_WARNINGS) {
+                warnings.add(p.toString());
             }
-        } catch (NumberFormatException ignored) {
-            // reported below
         }
-        throw new DataSetException(line.source() + ": field 'image_details." + field + "': expected a positive"
-                + " number of pixels, got " + v);
-    }
-
-    private static List<double[]> pixelParts(String where, JsonNode object, int width, int height,
-            Counters counters) {
-        JsonNode polygon = object.get("polygon");
-        if (polygon == null || !polygon.isArray()) {
-            throw new DataSetException(where + ": field 'polygon': expected a list of coordinate lists");
-        }
-        List<double[]> parts = new ArrayList<>();
-        for (int i = 0; i < polygon.size(); i++) {
-            JsonNode seg = polygon.get(i);
-            String field = "polygon[" + i + "]";
-            if (!seg.isArray()) {
-                throw new DataSetException(where + ": field '" + field + "': expected a list of numbers");
-            }
-            if (seg.size() % 2 != 0) {
-                throw new DataSetException(where + ": field '" + field + "': odd number of coordinates ("
-                        + seg.size() + "); expected x, y pairs");
-            }
-            if (seg.size() < 6) {
-                counters.dropped++;
-                counters.warn(where + ": " + field + " dropped: fewer than 3 points");
-                continue;
-            }
-            double[] part = new double[seg.size()];
-            for (int k = 0; k < seg.size(); k++) {
-                JsonNode v = seg.get(k);
-                if (!v.isNumber() && !(v.isTextual() && isNumber(v.asText()))) {
-                    throw new DataSetException(where + ": field '" + field + "[" + k + "]': not a number: " + v);
-                }
-                part[k] = round(v.asDouble() * (k % 2 == 0 ? width : height));
-            }
-            parts.add(part);
-        }
-        return parts;
-    }
-
-    private static boolean isNumber(String s) {
-        try {
-            Double.parseDouble(s);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /** The reference product counts {@code "true"}, {@code "True"}, {@code "1"} and {@code 1} as crowd. */
-    private static boolean crowd(JsonNode v) {
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (v.isBoolean()) {
-            return v.asBoolean();
-        }
-        String s = v.asText();
-        return s.equals("1") || s.equals("true") || s.equals("True");
+        return new Report(images.size(), annotations.size(), new ArrayList<>(seen), List.of(),
+                skipped.skipped(DataReport.Skipped.ROW), skipped.skipped(DataReport.Skipped.OBJECT),
+                skipped.skipped(DataReport.Skipped.PART), 0, warnings);
     }
 
     /** Signed area of a flat polygon {@code [x1, y1, ...]}. */

@@ -36,6 +36,12 @@ public final class ConvertCommand implements Callable<Integer> {
                     + " --no-copy-images refers to the originals by absolute URI.")
     boolean copyImages;
 
+    @Option(names = "--ignore-data-errors", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "--from mltable: leave out bad lines, objects and polygon parts (counted and reported),"
+                    + " as the reference's ignore_data_errors (default true); --no-ignore-data-errors stops with"
+                    + " every problem listed.")
+    boolean ignoreDataErrors;
+
     @Option(names = "--category-order", defaultValue = "SORTED",
             description = "--from mltable: category ids 1..K by SORTED name or FIRST_SEEN. Default: ${DEFAULT-VALUE}.")
     CocoConverter.CategoryOrder categoryOrder;
@@ -46,7 +52,7 @@ public final class ConvertCommand implements Callable<Integer> {
         try {
             report = from == Source.coco
                     ? CocoConverter.cocoToMlTable(input, images, output, copyImages)
-                    : CocoConverter.mlTableToCoco(input, output, categoryOrder);
+                    : CocoConverter.mlTableToCoco(input, output, categoryOrder, ignoreDataErrors);
         } catch (DataSetException e) {
             System.err.println("convert: " + e.getMessage());
             return 1;
@@ -57,9 +63,11 @@ public final class ConvertCommand implements Callable<Integer> {
             System.out.println("categories without objects (an MLTable cannot keep them): "
                     + report.unusedCategories());
         }
-        if (report.skippedObjects() + report.droppedSegments() + report.clampedCoordinates() > 0) {
-            System.out.printf("skipped objects: %d, dropped polygon parts: %d, coordinates clamped into the image: %d%n",
-                    report.skippedObjects(), report.droppedSegments(), report.clampedCoordinates());
+        if (report.skippedImages() + report.skippedObjects() + report.droppedSegments()
+                + report.clampedCoordinates() > 0) {
+            System.out.printf("skipped images: %d, skipped objects: %d, dropped polygon parts: %d,"
+                    + " coordinates clamped into the image: %d%n", report.skippedImages(), report.skippedObjects(),
+                    report.droppedSegments(), report.clampedCoordinates());
         }
         report.warnings().forEach(w -> System.out.println("  " + w));
         return 0;

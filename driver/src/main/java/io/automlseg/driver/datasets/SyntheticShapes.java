@@ -1,9 +1,11 @@
 package io.automlseg.driver.datasets;
 
 import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.predict.MaskPolygons;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,10 +36,10 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 public final class SyntheticShapes {
     /** The shape classes, in the order they are numbered. */
     public static final List<String> CLASSES = List.of("circle", "rectangle", "triangle", "star");
-    /** Name of the JSONL file inside each generated MLTable folder. */
-    public static final String JSONL_FILE = "annotations.jsonl";
 
     private static final int SUBSAMPLES = 3; // per axis, for anti-aliased edges
+    /** Douglas-Peucker tolerance in pixels for label polygons: removes staircase points, keeps the shape. */
+    static final double POLYGON_TOLERANCE = 0.6;
 
     /**
      * What to generate.
@@ -220,7 +222,7 @@ public final class SyntheticShapes {
                 perClass.merge(o.label(), 1, Integer::sum);
             }
         }
-        MlTableFolder.write(folderUri, JSONL_FILE, lines);
+        MlTableFolder.write(folderUri, lines);
         return new Summary(n, objects, multiPart, perClass);
     }
 
@@ -337,8 +339,7 @@ public final class SyntheticShapes {
 
             List<RenderedObject> objects = new ArrayList<>();
             for (Placed p : placed) {
-                List<double[]> parts = MaskOutlines.outlines(p.visible, s, s, 0.6, 100, 1);
-                objects.add(new RenderedObject(p.shape.label(), p.visible, parts));
+                objects.add(new RenderedObject(p.shape.label(), p.visible, outlines(p.visible, s)));
             }
             return new RenderedImage(index, s, rgb, objects);
         }
@@ -356,7 +357,7 @@ public final class SyntheticShapes {
                     continue;
                 }
                 boolean[] full = withoutCrumbs(rasterize(shape));
-                if (MaskOutlines.count(full) < 4 * minPartPixels) {
+                if (count(full) < 4 * minPartPixels) {
                     continue;
                 }
                 List<boolean[]> newVisible = occlude(placed, full);
@@ -379,19 +380,19 @@ public final class SyntheticShapes {
                 for (int i = 0; i < vis.length; i++) {
                     vis[i] &= !top[i];
                 }
-                int visible = MaskOutlines.count(vis);
-                if (visible < 0.3 * MaskOutlines.count(p.full)) {
+                int visible = count(vis);
+                if (visible < 0.3 * count(p.full)) {
                     return null;
                 }
-                if (visible < MaskOutlines.count(p.visible) && MaskOutlines.hasHoles(vis, s, s)) {
+                if (visible < count(p.visible) && hasHoles(vis, s, s)) {
                     return null;
                 }
-                List<boolean[]> parts = MaskOutlines.components(vis, s, s);
+                List<boolean[]> parts = components(vis, s, s);
                 if (parts.size() > 3) {
                     return null;
                 }
                 for (boolean[] part : parts) {
-                    if (MaskOutlines.count(part) < minPartPixels || interior(part) < minPartPixels / 3) {
+                    if (count(part) < minPartPixels || interior(part) < minPartPixels / 3) {
                         return null;
                     }
                 }
@@ -406,8 +407,8 @@ public final class SyntheticShapes {
          */
         private boolean[] withoutCrumbs(boolean[] mask) {
             boolean[] out = new boolean[mask.length];
-            for (boolean[] part : MaskOutlines.components(mask, s, s)) {
-                if (MaskOutlines.count(part) >= minPartPixels) {
+            for (boolean[] part : components(mask, s, s)) {
+                if (count(part) >= minPartPixels) {
                     for (int i = 0; i < out.length; i++) {
                         out[i] |= part[i];
                     }
@@ -525,26 +526,29 @@ public final class SyntheticShapes {
         /** Label mask: pixels whose centre is inside the shape. */
         private boolean[] rasterize(Shape shape) {
             boolean[] mask = new boolean[s * s];
-            int x0 = Math.max(0, (int) StrictMath.floor(shape.cx() - shape.radius()) - 1);
-            int x1 = Math.min(s - 1, (int) StrictMath.ceil(shape.cx() + shape.radius()) + 1);
-            int y0 = Math.max(0, (int) StrictMath.floor(shape.cy() - shape.radius()) - 1);
-            int y1 = Math.min(s - 1, (int) StrictMath.ceil(shape.cy() + shape.radius()) + 1);
-            for (int y = y0; y <= y1; y++) {
-                for (int x = x0; x <= x1; x++) {
+            int[] b = pixelBounds(shape);
+            for (int y = b[2]; y <= b[3]; y++) {
+                for (int x = b[0]; x <= b[1]; x++) {
                     mask[y * s + x] = shape.inside(x + 0.5, y + 0.5);
                 }
             }
             return mask;
         }
 
+        /** Pixel range {x0, x1, y0, y1} (inclusive) that can touch the shape, with a pixel to spare. */
+        private int[] pixelBounds(Shape shape) {
+            return new int[] {
+                Math.max(0, (int) StrictMath.floor(shape.cx() - shape.radius()) - 1),
+                Math.min(s - 1, (int) StrictMath.ceil(shape.cx() + shape.radius()) + 1),
+                Math.max(0, (int) StrictMath.floor(shape.cy() - shape.radius()) - 1),
+                Math.min(s - 1, (int) StrictMath.ceil(shape.cy() + shape.radius()) + 1)};
+        }
+
         private void paintObject(Placed p, double[] r, double[] g, double[] b, double[] colour) {
             Shape shape = p.shape;
-            int x0 = Math.max(0, (int) StrictMath.floor(shape.cx() - shape.radius()) - 1);
-            int x1 = Math.min(s - 1, (int) StrictMath.ceil(shape.cx() + shape.radius()) + 1);
-            int y0 = Math.max(0, (int) StrictMath.floor(shape.cy() - shape.radius()) - 1);
-            int y1 = Math.min(s - 1, (int) StrictMath.ceil(shape.cy() + shape.radius()) + 1);
-            for (int y = y0; y <= y1; y++) {
-                for (int x = x0; x <= x1; x++) {
+            int[] bounds = pixelBounds(shape);
+            for (int y = bounds[2]; y <= bounds[3]; y++) {
+                for (int x = bounds[0]; x <= bounds[1]; x++) {
                     int hits = 0;
                     for (int sy = 0; sy < SUBSAMPLES; sy++) {
                         for (int sx = 0; sx < SUBSAMPLES; sx++) {
@@ -658,6 +662,118 @@ public final class SyntheticShapes {
                 out[ch] = clamp(c[ch] + shift + (rnd.nextDouble() - 0.5) * 30);
             }
             return out;
+        }
+    }
+
+    /**
+     * Label polygons of a visible mask in pixels: its contours as the reference traces masks ({@link MaskPolygons},
+     * unsimplified, so on pixel corners), then Douglas-Peucker at {@value #POLYGON_TOLERANCE} px. The reference's
+     * own rounds (tolerance 1, 2, ... down to 100 points) would cost labels about twice the pixel error, and the
+     * exact contours five times the file size.
+     */
+    static List<double[]> outlines(boolean[] mask, int size) {
+        byte[] bytes = new byte[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            bytes[i] = mask[i] ? (byte) 1 : (byte) 0;
+        }
+        List<double[]> parts = new ArrayList<>();
+        for (double[] contour : MaskPolygons.pixelPolygons(bytes, size, size, 0)) {
+            double[] simplified = MaskPolygons.simplify(contour, POLYGON_TOLERANCE);
+            // Closed: three corners and the first again, or the part would have no area.
+            parts.add(simplified.length >= 8 ? simplified : contour);
+        }
+        return parts;
+    }
+
+    // Mask helpers for placing objects; row-major boolean[width * height] masks, square here (width = height = s).
+
+    private static final int[] DX = {1, 0, -1, 0};
+    private static final int[] DY = {0, 1, 0, -1};
+
+    /** The 4-connected components of a mask, in the order their first pixel appears (row-major). */
+    static List<boolean[]> components(boolean[] mask, int width, int height) {
+        int[] label = new int[mask.length];
+        List<boolean[]> parts = new ArrayList<>();
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int start = 0; start < mask.length; start++) {
+            if (!mask[start] || label[start] != 0) {
+                continue;
+            }
+            boolean[] part = new boolean[mask.length];
+            parts.add(part);
+            label[start] = parts.size();
+            queue.add(start);
+            while (!queue.isEmpty()) {
+                int p = queue.poll();
+                part[p] = true;
+                int x = p % width, y = p / width;
+                for (int d = 0; d < 4; d++) {
+                    int nx = x + DX[d], ny = y + DY[d];
+                    if (nx >= 0 && ny >= 0 && nx < width && ny < height) {
+                        int q = ny * width + nx;
+                        if (mask[q] && label[q] == 0) {
+                            label[q] = parts.size();
+                            queue.add(q);
+                        }
+                    }
+                }
+            }
+        }
+        return parts;
+    }
+
+    /** Whether some background pixel is enclosed by the mask (not reachable from the image border). */
+    static boolean hasHoles(boolean[] mask, int width, int height) {
+        boolean[] outside = outside(mask, width, height);
+        for (int i = 0; i < mask.length; i++) {
+            if (!mask[i] && !outside[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static int count(boolean[] mask) {
+        int n = 0;
+        for (boolean b : mask) {
+            if (b) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Background reachable from the border; 8-connected, the dual of 4-connected parts. */
+    private static boolean[] outside(boolean[] mask, int width, int height) {
+        boolean[] seen = new boolean[mask.length];
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int x = 0; x < width; x++) {
+            seed(mask, seen, queue, x);
+            seed(mask, seen, queue, (height - 1) * width + x);
+        }
+        for (int y = 0; y < height; y++) {
+            seed(mask, seen, queue, y * width);
+            seed(mask, seen, queue, y * width + width - 1);
+        }
+        while (!queue.isEmpty()) {
+            int p = queue.poll();
+            int x = p % width, y = p / width;
+            for (int dy = -1; dy <= 1; dy++) {
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx >= 0 && ny >= 0 && nx < width && ny < height) {
+                        seed(mask, seen, queue, ny * width + nx);
+                    }
+                }
+            }
+        }
+        return seen;
+    }
+
+    private static void seed(boolean[] mask, boolean[] seen, ArrayDeque<Integer> queue, int p) {
+        if (!mask[p] && !seen[p]) {
+            seen[p] = true;
+            queue.add(p);
         }
     }
 

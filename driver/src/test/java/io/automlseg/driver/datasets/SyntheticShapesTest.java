@@ -8,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.automlseg.executor.data.LoadOptions;
+import io.automlseg.executor.data.MLTable;
+import io.automlseg.executor.data.MLTableReader;
+import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +44,23 @@ class SyntheticShapesTest {
         return files;
     }
 
+    /** The JSONL lines of a generated folder, parsed as they are written. */
+    static List<JsonNode> jsonLines(Path folder) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(folder.resolve(MlTableFolder.JSONL_FILE))) {
+            lines.add(Json.MAPPER.readTree(line));
+        }
+        return lines;
+    }
+
+    private static byte[] bytes(boolean[] mask) {
+        byte[] out = new byte[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            out[i] = mask[i] ? (byte) 1 : (byte) 0;
+        }
+        return out;
+    }
+
     @Test
     void sameSeedGivesIdenticalBytesAndAnotherSeedDoesNot() throws IOException {
         for (String format : List.of("png", "jpg")) {
@@ -62,11 +84,12 @@ class SyntheticShapesTest {
     void jsonlLinesDescribeTheImagesWithValidPolygons() throws IOException {
         String folder = tmp.resolve("set").toString();
         SyntheticShapes.Summary summary = SyntheticShapes.generate(SMALL.withCount(12), folder);
-        List<MlTableFolder.Line> lines = MlTableFolder.readLines(folder);
+        List<JsonNode> lines = jsonLines(tmp.resolve("set"));
         assertEquals(12, lines.size());
         int objects = 0;
-        for (MlTableFolder.Line line : lines) {
-            JsonNode json = line.json();
+        for (int n = 0; n < lines.size(); n++) {
+            JsonNode json = lines.get(n);
+            String source = "line " + (n + 1);
             String url = json.get("image_url").asText();
             assertTrue(url.matches("images/\\d{6}\\.png"), url);
             BufferedImage img = ImageIO.read(tmp.resolve("set").resolve(url).toFile());
@@ -74,41 +97,58 @@ class SyntheticShapesTest {
             assertEquals(img.getHeight(), json.get("image_details").get("height").asInt());
             assertEquals("png", json.get("image_details").get("format").asText());
             JsonNode labels = json.get("label");
-            assertTrue(labels.size() >= 1 && labels.size() <= 4, line.source());
+            assertTrue(labels.size() >= 1 && labels.size() <= 4, source);
             for (JsonNode object : labels) {
                 objects++;
                 assertTrue(SyntheticShapes.CLASSES.contains(object.get("label").asText()));
                 assertEquals(0, object.get("isCrowd").asInt());
                 assertTrue(object.get("polygon").size() >= 1);
                 for (JsonNode part : object.get("polygon")) {
-                    assertTrue(part.size() >= 6 && part.size() % 2 == 0, line.source() + ": " + part);
+                    assertTrue(part.size() >= 6 && part.size() % 2 == 0, source + ": " + part);
                     for (JsonNode v : part) {
-                        assertTrue(v.asDouble() >= 0 && v.asDouble() <= 1, line.source() + ": " + v);
+                        assertTrue(v.asDouble() >= 0 && v.asDouble() <= 1, source + ": " + v);
                     }
                 }
             }
         }
         assertEquals(summary.objects(), objects);
+        // The validating reader of the trials accepts every line and every object.
+        var read = MLTableReader.read(folder, LoadOptions.training());
+        assertEquals(12, read.records().size());
+        assertTrue(read.report().isEmpty(), () -> read.report().examples().toString());
+        assertEquals(objects, read.records().stream().mapToInt(r -> r.objects().size()).sum());
     }
 
     @Test
     void labelsTraceTheVisibleMasksWhichDoNotOverlap() {
         SyntheticShapes.Options opts = SMALL.withImageSize(128);
+        double iouSum = 0;
+        int objects = 0;
         for (int i = 0; i < 10; i++) {
             SyntheticShapes.RenderedImage image = SyntheticShapes.render(opts, i);
             boolean[] taken = new boolean[128 * 128];
             for (SyntheticShapes.RenderedObject o : image.objects()) {
-                boolean[] traced = MaskOutlines.rasterize(o.pixelPolygons(), 128, 128);
-                double iou = MaskOutlinesTest.iou(o.visibleMask(), traced);
+                // Rasterised as the reference (and the trials) read labels: pycocotools per part, parts XOR-ed.
+                Rle traced = Rle.fromPolygons(o.pixelPolygons(), 128, 128);
+                double iou = Rle.iou(traced, Rle.encode(bytes(o.visibleMask()), 128, 128), false);
                 assertTrue(iou > 0.9, "image " + i + " " + o.label() + " IoU " + iou);
+                iouSum += iou;
+                objects++;
+                for (double[] part : o.pixelPolygons()) {
+                    assertTrue(part.length >= 8, "a closed part with three corners at least");
+                    assertEquals(part[0], part[part.length - 2]);
+                    assertEquals(part[1], part[part.length - 1]);
+                }
                 for (int p = 0; p < taken.length; p++) {
                     assertFalse(taken[p] && o.visibleMask()[p], "visible masks overlap in image " + i);
                     taken[p] |= o.visibleMask()[p];
                 }
                 // Objects are large: the biggest part covers a good share of the image side.
-                assertTrue(MaskOutlines.count(o.visibleMask()) >= 0.3 * 0.25 * 0.25 * 128 * 128 / 4);
+                assertTrue(SyntheticShapes.count(o.visibleMask()) >= 0.3 * 0.25 * 0.25 * 128 * 128 / 4);
             }
         }
+        // Pixel errors are confined to the outline: a few percent of the object at most, on average.
+        assertTrue(iouSum / objects > 0.97, "mean IoU " + iouSum / objects);
     }
 
     @Test
@@ -116,8 +156,8 @@ class SyntheticShapesTest {
         String folder = tmp.resolve("multi").toString();
         SyntheticShapes.Summary summary = SyntheticShapes.generate(SMALL.withCount(30).withImageSize(128), folder);
         assertTrue(summary.multiPartObjects() > 0, "no multi-part object in 30 images");
-        long multiInJsonl = MlTableFolder.readLines(folder).stream()
-                .flatMap(l -> java.util.stream.StreamSupport.stream(l.json().get("label").spliterator(), false))
+        long multiInJsonl = jsonLines(tmp.resolve("multi")).stream()
+                .flatMap(l -> java.util.stream.StreamSupport.stream(l.get("label").spliterator(), false))
                 .filter(o -> o.get("polygon").size() > 1)
                 .count();
         assertEquals(summary.multiPartObjects(), multiInJsonl);
@@ -138,7 +178,7 @@ class SyntheticShapesTest {
         assertEquals("image_url", convert.get("columns").asText());
         assertEquals("stream_info", convert.get("column_type").asText());
         assertEquals(List.of(tmp.resolve("yaml").resolve("annotations.jsonl").toString()),
-                MlTableFolder.jsonlFiles(folder).stream().map(u -> u.replaceFirst("^file:", "")).toList());
+                MLTable.read(folder).dataFiles().stream().map(u -> u.replaceFirst("^file:", "")).toList());
     }
 
     @Test
@@ -160,6 +200,46 @@ class SyntheticShapesTest {
         assertEquals(wholeLines.subList(5, 8), validationLines);
         assertEquals(Json.MAPPER.readTree(wholeLines.get(0)), Json.MAPPER.readTree(
                 Files.readAllLines(tmp.resolve("split/train/annotations.jsonl")).get(0)));
+    }
+
+    private static boolean[] mask(int w, int h, String... rows) {
+        boolean[] m = new boolean[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                m[y * w + x] = rows[y].charAt(x) == '#';
+            }
+        }
+        return m;
+    }
+
+    /** The placement rules see 4-connected parts and enclosed holes. */
+    @Test
+    void placementMaskHelpersFindPartsAndHoles() {
+        boolean[] ring = mask(5, 5,
+                "#####",
+                "#...#",
+                "#.#.#",
+                "#...#",
+                "#####");
+        assertTrue(SyntheticShapes.hasHoles(ring, 5, 5));
+        List<boolean[]> parts = SyntheticShapes.components(ring, 5, 5);
+        assertEquals(2, parts.size());
+        assertEquals(16, SyntheticShapes.count(parts.get(0)));
+        assertEquals(1, SyntheticShapes.count(parts.get(1)));
+        assertFalse(SyntheticShapes.hasHoles(parts.get(1), 5, 5));
+        // A background pocket open to the border through a diagonal gap is no hole.
+        boolean[] open = mask(4, 4,
+                "###.",
+                "#..#",
+                "#..#",
+                "####");
+        assertFalse(SyntheticShapes.hasHoles(open, 4, 4));
+        // Diagonal contact does not join parts.
+        assertEquals(2, SyntheticShapes.components(mask(4, 4,
+                "##..",
+                "##..",
+                "..##",
+                "..##"), 4, 4).size());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.automlseg.executor.data;
 
+import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.model.TrainingTarget;
 import java.util.ArrayList;
@@ -9,8 +10,10 @@ import java.util.Random;
 
 /**
  * Builds training examples the way torchvision's detection reference does: crowd objects are left out of the
- * targets, each box is the polygon's extent in pixels clamped to the image, objects whose box is empty are dropped,
- * masks are the union of the rasterised parts; the only augmentation is a horizontal flip.
+ * targets, each box is the polygon's extent in pixels clamped to the image, objects whose box is empty are dropped;
+ * the only augmentation is a horizontal flip. Masks are built by the one rule of the whole product, the reference's:
+ * parts rasterised as pycocotools does and combined by XOR ({@link Rle#fromNormalizedPolygons}), so a model trains on
+ * the same pixels its validation scores it against.
  */
 public final class TrainingSamples {
     private TrainingSamples() {}
@@ -50,7 +53,7 @@ public final class TrainingSamples {
             }
             boxes.add(new float[] {x1, y1, x2, y2});
             labels.add(label);
-            masks.add(PolygonRasterizer.mask(o, height, width));
+            masks.add(Rle.fromNormalizedPolygons(o.polygons(), height, width).decode());
         }
         int[] labelArray = new int[labels.size()];
         for (int i = 0; i < labelArray.length; i++) {

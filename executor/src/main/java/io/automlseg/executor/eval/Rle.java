@@ -1,7 +1,9 @@
 package io.automlseg.executor.eval;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * A binary mask as COCO run-length encoding: run lengths over the pixels in column-major order (index
@@ -41,33 +43,24 @@ public final class Rle {
     /** Encodes a row-major mask ({@code mask[y * width + x]}, nonzero = foreground). */
     public static Rle encode(byte[] mask, int height, int width) {
         checkSize(mask.length, height, width);
-        IntBuffer runs = new IntBuffer(16);
-        boolean current = false;
-        int run = 0;
-        for (int x = 0; x < width; x++) {
-            for (int p = x; p < mask.length; p += width) {
-                boolean on = mask[p] != 0;
-                if (on != current) {
-                    runs.add(run);
-                    run = 0;
-                    current = on;
-                }
-                run++;
-            }
-        }
-        runs.add(run);
-        return new Rle(height, width, runs.toArray());
+        return encode(p -> mask[p] != 0, height, width);
     }
 
     /** Encodes row-major probabilities, foreground where the value is strictly above {@code threshold}. */
     public static Rle encode(float[] probabilities, int height, int width, float threshold) {
         checkSize(probabilities.length, height, width);
+        return encode(p -> probabilities[p] > threshold, height, width);
+    }
+
+    /** Encodes the row-major pixels {@code p} (index {@code y * width + x}) for which {@code foreground} holds. */
+    private static Rle encode(IntPredicate foreground, int height, int width) {
+        int pixels = height * width;
         IntBuffer runs = new IntBuffer(16);
         boolean current = false;
         int run = 0;
         for (int x = 0; x < width; x++) {
-            for (int p = x; p < probabilities.length; p += width) {
-                boolean on = probabilities[p] > threshold;
+            for (int p = x; p < pixels; p += width) {
+                boolean on = foreground.test(p);
                 if (on != current) {
                     runs.add(run);
                     run = 0;
@@ -93,14 +86,23 @@ public final class Rle {
      * {@link #fromPolygon}; parts are combined by XOR (so overlapping parts cut holes).
      */
     public static Rle fromNormalizedPolygons(List<double[]> parts, int height, int width) {
-        Rle mask = null;
+        List<double[]> pixelParts = new ArrayList<>(parts.size());
         for (double[] part : parts) {
             double[] pixels = new double[part.length];
             for (int i = 0; i + 1 < part.length; i += 2) {
                 pixels[i] = part[i] * width;
                 pixels[i + 1] = part[i + 1] * height;
             }
-            Rle rle = fromPolygon(pixels, height, width);
+            pixelParts.add(pixels);
+        }
+        return fromPolygons(pixelParts, height, width);
+    }
+
+    /** Mask of an object whose parts are in pixel coordinates: each part by {@link #fromPolygon}, XOR-ed. */
+    public static Rle fromPolygons(List<double[]> parts, int height, int width) {
+        Rle mask = null;
+        for (double[] part : parts) {
+            Rle rle = fromPolygon(part, height, width);
             mask = mask == null ? rle : xor(mask, rle);
         }
         return mask != null ? mask : new Rle(height, width, new int[] {height * width});
@@ -223,11 +225,16 @@ public final class Rle {
         int position = 0;
         for (int i = 0; i < counts.length; i++) {
             int end = position + counts[i];
-            if ((i & 1) == 1) {
+            if ((i & 1) == 1 && end > position) {
+                // Walk down the columns without a division per pixel.
+                int x = position / height;
+                int y = position - x * height;
                 for (int k = position; k < end; k++) {
-                    int x = k / height;
-                    int y = k - x * height;
                     mask[y * width + x] = 1;
+                    if (++y == height) {
+                        y = 0;
+                        x++;
+                    }
                 }
             }
             position = end;

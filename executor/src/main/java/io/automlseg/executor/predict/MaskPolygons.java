@@ -46,6 +46,21 @@ public final class MaskPolygons {
      * ({@code max_number_of_polygon_points}); 0 or less disables simplification.
      */
     public static List<double[]> fromMask(byte[] mask, int height, int width, int maxPoints) {
+        List<double[]> polygons = pixelPolygons(mask, height, width, maxPoints);
+        for (double[] polygon : polygons) {
+            for (int i = 0; i < polygon.length; i += 2) {
+                polygon[i] /= width;
+                polygon[i + 1] /= height;
+            }
+        }
+        return polygons;
+    }
+
+    /**
+     * The same polygons before normalisation: flat {@code [x1, y1, ...]} in pixels, where pixel (x, y) spans
+     * [x, x + 1] x [y, y + 1]. Coordinates are whole numbers.
+     */
+    public static List<double[]> pixelPolygons(byte[] mask, int height, int width, int maxPoints) {
         checkSize(mask.length, height, width);
         List<double[]> polygons = new ArrayList<>();
         for (double[] contour : traceContours(mask, height, width)) {
@@ -61,8 +76,8 @@ public final class MaskPolygons {
             double[] polygon = new double[points.length];
             for (int i = 0; i < points.length; i += 2) {
                 // Contour points are (row, col) in padded coordinates.
-                polygon[i] = (Math.ceil(points[i + 1]) - PADDING) / width;
-                polygon[i + 1] = (Math.ceil(points[i]) - PADDING) / height;
+                polygon[i] = Math.ceil(points[i + 1]) - PADDING;
+                polygon[i + 1] = Math.ceil(points[i]) - PADDING;
             }
             polygons.add(polygon);
         }
@@ -166,9 +181,9 @@ public final class MaskPolygons {
      * Ramer–Douglas–Peucker on flat {@code [a, b, ...]} points as the reference's simplification library does it:
      * tolerance 0 or less returns the points unchanged; the split point is the farthest from the segment joining the
      * ends (point-to-segment distance, the later point on ties) and is kept when strictly farther than
-     * {@code epsilon}.
+     * {@code epsilon}. Also used on pixel polygons by data generators that want a finer tolerance than the rounds.
      */
-    static double[] simplify(double[] points, double epsilon) {
+    public static double[] simplify(double[] points, double epsilon) {
         int n = points.length / 2;
         if (epsilon <= 0 || n < 3) {
             return points;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.model.TrainingTarget;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class TrainingSamplesTest {
         assertArrayEquals(new float[] {2, 2, 6, 4}, t.boxes()[0]);
         // the box spans both parts
         assertArrayEquals(new float[] {0, 0, 8, 2}, t.boxes()[1]);
-        assertArrayEquals(PolygonRasterizer.mask(milk, 4, 8), t.masks()[0]);
+        assertArrayEquals(Rle.fromNormalizedPolygons(milk.polygons(), 4, 8).decode(), t.masks()[0]);
         int on = 0;
         for (int y = 0; y < 4; y++) {
             for (int x = 0; x < 8; x++) {
@@ -55,6 +56,25 @@ class TrainingSamplesTest {
         DataError e = assertThrows(DataError.class,
                 () -> TrainingSamples.target(r, 4, 8, LabelSet.index(List.of("milk"))));
         assertTrue(e.getMessage().startsWith("ds/t.jsonl line 3, field label[2].label: label 'can'"), e.getMessage());
+    }
+
+    /** Training masks follow the reference (and validation): overlapping parts of one object cut a hole. */
+    @Test
+    void overlappingPartsAreXoredAsInValidation() {
+        // 8 x 8 image; parts [0,4]x[0,4] and [2,6]x[2,6] in pixels overlap on [2,4]x[2,4].
+        ObjectAnnotation o = new ObjectAnnotation("can", false, List.of(
+                new double[] {0, 0, 0.5, 0, 0.5, 0.5, 0, 0.5}, new double[] {0.25, 0.25, 0.75, 0.25, 0.75, 0.75, 0.25, 0.75}));
+        ImageRecord r = new ImageRecord("file:/x.png", "t:1", 8, 8, List.of(o));
+        byte[] mask = TrainingSamples.target(r, 8, 8, INDEX).masks()[0];
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                boolean inFirst = x < 4 && y < 4;
+                boolean inSecond = x >= 2 && x < 6 && y >= 2 && y < 6;
+                assertEquals(inFirst ^ inSecond ? 1 : 0, mask[y * 8 + x], "pixel " + x + "," + y);
+            }
+        }
+        assertEquals(16 + 16 - 2 * 4, sum(mask));
+        assertArrayEquals(Rle.fromNormalizedPolygons(o.polygons(), 8, 8).decode(), mask);
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.executor.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,15 @@ class RleTest {
         // Foreground first: the leading background run is empty.
         assertArrayEquals(new int[] {0, 4}, Rle.encode(new byte[] {1, 1, 1, 1}, 2, 2).counts());
         assertArrayEquals(new int[] {4}, Rle.encode(new byte[4], 2, 2).counts());
+    }
+
+    @Test
+    void probabilitiesAreForegroundStrictlyAboveTheThreshold() {
+        // 2x3 row-major: only 0.6 and 0.9 are above 0.5; 0.5 itself is background.
+        Rle rle = Rle.encode(new float[] {0.6f, 0.5f, 0.1f, 0.0f, 0.9f, 0.5f}, 2, 3, 0.5f);
+        assertArrayEquals(new byte[] {1, 0, 0, 0, 1, 0}, rle.decode());
+        assertEquals(Rle.encode(new byte[] {1, 0, 0, 0, 1, 0}, 2, 3), rle);
+        assertThrows(IllegalArgumentException.class, () -> Rle.encode(new float[5], 2, 3, 0.5f));
     }
 
     @Test
@@ -166,6 +176,11 @@ class RleTest {
         // toggles at indices 0, 2, 4, 6 of a 4x4 column-major image, then the end at 16.
         Rle square = Rle.fromPolygon(new double[] {0, 0, 2, 0, 2, 2, 0, 2}, 4, 4);
         assertArrayEquals(new int[] {0, 2, 2, 2, 10}, square.counts());
+        assertArrayEquals(new byte[] {
+            1, 1, 0, 0,
+            1, 1, 0, 0,
+            0, 0, 0, 0,
+            0, 0, 0, 0}, square.decode());
         // Orientation does not matter.
         assertEquals(square, Rle.fromPolygon(new double[] {0, 0, 0, 2, 2, 2, 2, 0}, 4, 4));
     }
@@ -247,6 +262,195 @@ class RleTest {
         assertThrows(IllegalArgumentException.class, () -> Rle.encode(new byte[5], 2, 3));
         assertThrows(IllegalArgumentException.class, () -> Rle.fromCompressedString("13", 3, 3));
         assertThrows(IllegalArgumentException.class, () -> Rle.fromCompressedString("1 3", 2, 2));
+    }
+
+    /**
+     * Area and box that pycocotools computed (rleFrPoly, parts merged as its annToRLE does) for the polygons of the
+     * shared COCO evaluation cases.
+     */
+    @Test
+    void agreesWithPycocotoolsOnReferencePolygons() throws IOException {
+        JsonNode vectors = read("/rle/coco-vectors.json");
+        int checked = 0;
+        for (JsonNode v : vectors.get("polygons")) {
+            int h = v.get("h").asInt();
+            int w = v.get("w").asInt();
+            List<Rle> parts = new ArrayList<>();
+            for (JsonNode p : v.get("polygons")) {
+                double[] xy = new double[p.size()];
+                for (int i = 0; i < xy.length; i++) {
+                    xy[i] = p.get(i).asDouble();
+                }
+                parts.add(Rle.fromPolygon(xy, h, w));
+            }
+            Rle rle = Rle.union(parts);
+            assertEquals(v.get("area").asDouble(), (double) rle.area(), "area of case " + checked);
+            double[] box = rle.toBbox();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(v.get("bbox").get(i).asDouble(), box[i], "bbox of case " + checked);
+            }
+            checked++;
+        }
+        assertTrue(checked > 500, "expected the reference vectors, got " + checked);
+    }
+
+    /** Crowd regions of the same cases: pycocotools' compressed strings, with the area and box it computed. */
+    @Test
+    void compressedStringsRoundTripAndMatchReferenceAreas() throws IOException {
+        int checked = 0;
+        for (JsonNode v : read("/rle/coco-vectors.json").get("crowd")) {
+            String s = v.get("counts").asText();
+            int h = v.get("h").asInt();
+            int w = v.get("w").asInt();
+            Rle rle = Rle.fromCompressedString(s, h, w);
+            assertEquals(v.get("area").asDouble(), (double) rle.area());
+            assertArrayEquals(new double[] {v.get("bbox").get(0).asDouble(), v.get("bbox").get(1).asDouble(),
+                    v.get("bbox").get(2).asDouble(), v.get("bbox").get(3).asDouble()}, rle.toBbox());
+            assertEquals(s, rle.toCompressedString());
+            long total = 0;
+            for (int c : rle.counts()) {
+                total += c;
+            }
+            assertEquals((long) h * w, total);
+            checked++;
+        }
+        assertTrue(checked > 50, "crowd vectors checked: " + checked);
+    }
+
+    @Test
+    void decodesHandEncodedStrings() {
+        // Worked out by hand from the format: small runs are one character each (48 + value); the fourth run is
+        // stored as the difference to the second; 100 needs two 5-bit groups; a negative difference sets bit 0x10.
+        assertArrayEquals(new int[] {1, 2, 3, 4}, Rle.fromCompressedString("1232", 1, 10).counts());
+        assertArrayEquals(new int[] {5, 1, 2, 0}, Rle.fromCompressedString("512O", 2, 4).counts());
+        assertArrayEquals(new int[] {100}, Rle.fromCompressedString("T3", 10, 10).counts());
+    }
+
+    @Test
+    void decodesAStringWrittenByPycocotools() {
+        // A 50 x 70 mask as pycocotools encodes it (published in a public README); the runs must cover the image.
+        String s = "0g05b08J4M2N2NA^O1`0OCO=0E090H080IO68DH;>@C>a0_O_O`0j0OWOF<:CM72I24NL43JM92FN;1ENKO72L0LO91J0MO92INO"
+                + "0NO122OO0M031O000NO31OO11MO40N011MO41MO21L06OL021L06OL021L06OL021L060J040L060J040L060J040L060J040L06"
+                + "0J040L060J040L060KO31L060KO31L06OL021L06OL021L06OL021MO41MO21MO40N100NO310O00M0310O00NO1220NO92IONO9"
+                + "1KOMO72M0<1EO:2GN63KM34OLM73JF<;=1G_O_Ob0=AC`07EH=1IO71H090F0:1DO>1_O1b0>2N2N3L6H]O";
+        Rle rle = Rle.fromCompressedString(s, 50, 70);
+        int[] counts = rle.counts();
+        long odd = 0;
+        for (int i = 0; i < counts.length; i++) {
+            assertTrue(counts[i] >= 0);
+            odd += (i & 1) == 1 ? counts[i] : 0;
+        }
+        int on = 0;
+        for (byte b : rle.decode()) {
+            on += b;
+        }
+        assertEquals(odd, on);
+        assertEquals(odd, rle.area());
+        assertTrue(on > 0 && on < 50 * 70);
+        assertEquals(s, rle.toCompressedString());
+    }
+
+    @Test
+    void runsGoDownColumnsFirst() {
+        assertArrayEquals(new byte[] {0, 1, 0, 1, 0, 0}, Rle.ofCounts(2, 3, new int[] {1, 2, 3}).decode());
+        byte[] mask = new byte[5 * 3];
+        mask[0] = 1;
+        mask[4] = 1;
+        mask[7] = 1;
+        mask[14] = 1;
+        Rle rle = Rle.encode(mask, 5, 3);
+        assertArrayEquals(mask, rle.decode());
+        assertEquals(4, rle.area());
+    }
+
+    @Test
+    void runsThatDoNotCoverTheImageAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Rle.ofCounts(2, 3, new int[] {1, 2}));
+        assertTrue(e.getMessage().contains("2x3"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Rle.ofCounts(2, 3, new int[] {1, -2, 7}));
+    }
+
+    /** The direction of the outline does not matter. */
+    @Test
+    void clockwiseAndCounterClockwiseTrianglesAgree() {
+        double[] ccw = {0.7, 0.4, 6.2, 1.1, 3.3, 5.9};
+        double[] cw = {3.3, 5.9, 6.2, 1.1, 0.7, 0.4};
+        assertEquals(Rle.fromPolygon(ccw, 7, 8), Rle.fromPolygon(cw, 7, 8));
+    }
+
+    /**
+     * A polygon along the whole image border covers every pixel: the top edge toggles at y = 0 of each column and the
+     * bottom edge at ceil(15.5/5 - .5) = 3 = h, so the zero-length runs merge into a single run of 9.
+     */
+    @Test
+    void onBorderPolygonCoversTheImage() {
+        assertArrayEquals(new int[] {0, 9}, Rle.fromPolygon(new double[] {0, 0, 3, 0, 3, 3, 0, 3}, 3, 3).counts());
+        // beyond the border it is clipped to the image
+        assertArrayEquals(new int[] {0, 9}, Rle.fromPolygon(new double[] {-2, -2, 5, -2, 5, 5, -2, 5}, 3, 3).counts());
+    }
+
+    /**
+     * Triangle (0,0), (4,0), (0,4) on a 4x4 image: pixel centres strictly inside (x + y &lt; 3) must be on, those
+     * strictly outside (x + y &gt; 3) off; the centres exactly on the hypotenuse are the rasteriser's choice (covered
+     * by the reference vectors above).
+     */
+    @Test
+    void triangleKeepsItsInterior() {
+        byte[] mask = Rle.fromPolygon(new double[] {0, 0, 4, 0, 0, 4}, 4, 4).decode();
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                if (x + y < 3) {
+                    assertEquals(1, mask[y * 4 + x], "interior pixel " + x + "," + y);
+                }
+                if (x + y > 3) {
+                    assertEquals(0, mask[y * 4 + x], "exterior pixel " + x + "," + y);
+                }
+            }
+        }
+    }
+
+    /** Overlapping parts: pycocotools' merge counts the overlap once; the reference product's XOR removes it. */
+    @Test
+    void overlappingPartsUnionAndXor() {
+        double[] left = {0, 0, 0, 2, 2, 2, 2, 0};
+        double[] overlapping = {1, 0, 1, 2, 3, 2, 3, 0};
+        Rle a = Rle.fromPolygon(left, 4, 4);
+        Rle b = Rle.fromPolygon(overlapping, 4, 4);
+        Rle union = Rle.union(List.of(a, b));
+        // columns 0..2, rows 0..1: the overlap is counted once
+        assertEquals(6, union.area());
+        assertArrayEquals(new double[] {0, 0, 3, 2}, union.toBbox());
+        // XOR keeps columns 0 and 2 only
+        Rle xor = Rle.fromNormalizedPolygons(List.of(scale(left, 0.25), scale(overlapping, 0.25)), 4, 4);
+        assertArrayEquals(new byte[] {
+            1, 0, 1, 0,
+            1, 0, 1, 0,
+            0, 0, 0, 0,
+            0, 0, 0, 0}, xor.decode());
+    }
+
+    @Test
+    void normalisedObjectsAreScaledByTheImageSize() {
+        byte[] mask = Rle.fromNormalizedPolygons(List.of(new double[] {0, 0, 0, 0.5, 0.5, 0.5, 0.5, 0}), 4, 8).decode();
+        // the top-left quarter: 4 columns x 2 rows
+        int on = 0;
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 8; x++) {
+                boolean inside = x < 4 && y < 2;
+                assertEquals(inside ? 1 : 0, mask[y * 8 + x], "pixel " + x + "," + y);
+                on += mask[y * 8 + x];
+            }
+        }
+        assertEquals(8, on);
+    }
+
+    private static double[] scale(double[] xy, double factor) {
+        double[] out = new double[xy.length];
+        for (int i = 0; i < xy.length; i++) {
+            out[i] = xy[i] * factor;
+        }
+        return out;
     }
 
     /** Boxes that pycocotools computed from the detection RLEs, and crowd GT areas/boxes, must be reproduced. */
