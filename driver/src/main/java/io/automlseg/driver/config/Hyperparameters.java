@@ -128,6 +128,12 @@ public final class Hyperparameters {
         choice("norm", List.of("group", "batch", "frozen_batch"), "group");
         add(new Spec("gradient_clip_value", Type.FLOAT, 0.0, false, null, List.of(), 5.0));
         bool("log_every_iteration", false);
+        // torchvision's RoI and proposal budgets under their torchvision names: the main levers of CPU training speed.
+        positiveInt("box_batch_size_per_image", 512);
+        positiveInt("rpn_pre_nms_top_n_train", 2000);
+        positiveInt("rpn_post_nms_top_n_train", 2000);
+        positiveInt("rpn_pre_nms_top_n_test", 1000);
+        positiveInt("rpn_post_nms_top_n_test", 1000);
 
         for (String n : List.of("tile_grid_size", "tile_overlap_ratio", "tile_predictions_nms_threshold")) {
             REJECTED.put(n, "small-object tiling is not supported for instance segmentation");

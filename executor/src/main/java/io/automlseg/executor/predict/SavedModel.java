@@ -6,6 +6,8 @@ import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
+import io.automlseg.executor.train.Trainer;
+import io.automlseg.executor.train.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
@@ -97,7 +99,6 @@ public final class SavedModel {
         info.put("format_version", 1);
         info.put("model_name", modelName);
         info.put("num_classes", labels.size() + 1);
-        info.put("norm", model.config().norm().toString());
         info.put("hyperparameters", hyperparameters);
         Json.write(TrialFiles.resolve(tmp, MODEL_JSON), info);
         Json.write(TrialFiles.resolve(tmp, SETTINGS_JSON), settings);
@@ -141,13 +142,13 @@ public final class SavedModel {
 
     /** Builds the network described by this model with the saved weights, honouring the (editable) settings. */
     public MaskRCNN loadNetwork(String dirUri, NDManager manager) throws IOException {
-        ModelConfig config = ModelConfig.builder().modelName(modelName).numClasses(labels.size() + 1)
+        // The architecture comes from the trial's hyperparameters; settings.json (editable) overrides inference.
+        ModelConfig config = Trainer.modelConfig(new TrainingParameters(hyperparameters), labels.size() + 1).toBuilder()
                 .minSize(intSetting("min_size"))
                 .maxSize(intSetting("max_size"))
                 .boxScoreThreshold((float) doubleSetting("box_score_thresh"))
                 .boxNmsThreshold((float) doubleSetting("nms_iou_thresh"))
                 .detectionsPerImage(intSetting("box_detections_per_img"))
-                .norm(ModelConfig.NormKind.valueOf(String.valueOf(normOf(dirUri))))
                 .build();
         MaskRCNN model = MaskRCNN.create(config, manager, 0L);
         try (InputStream in = Storage.open(TrialFiles.resolve(dirUri, WEIGHTS))) {
@@ -155,12 +156,6 @@ public final class SavedModel {
         }
         model.setTraining(false);
         return model;
-    }
-
-    private static Object normOf(String dirUri) throws IOException {
-        Map<String, Object> info = Json.MAPPER.readValue(Storage.readBytes(TrialFiles.resolve(dirUri, MODEL_JSON)),
-                new TypeReference<Map<String, Object>>() {});
-        return info.get("norm");
     }
 
     public int intSetting(String name) {

@@ -206,13 +206,16 @@ public final class Trainer {
         return sb.toString();
     }
 
-    static ModelConfig modelConfig(TrainingParameters p, int numClasses) {
+    public static ModelConfig modelConfig(TrainingParameters p, int numClasses) {
         ModelConfig.Builder b = ModelConfig.builder().modelName(p.modelName()).numClasses(numClasses)
                 .minSize(p.minSize())
                 .maxSize(p.maxSize())
                 .boxScoreThreshold((float) p.boxScoreThreshold())
                 .boxNmsThreshold((float) p.nmsIouThreshold())
-                .detectionsPerImage(p.boxDetectionsPerImage());
+                .detectionsPerImage(p.boxDetectionsPerImage())
+                .boxBatchSizePerImage(p.integer("box_batch_size_per_image", 512))
+                .rpnPreNmsTopN(p.integer("rpn_pre_nms_top_n_train", 2000), p.integer("rpn_pre_nms_top_n_test", 1000))
+                .rpnPostNmsTopN(p.integer("rpn_post_nms_top_n_train", 2000), p.integer("rpn_post_nms_top_n_test", 1000));
         String norm = p.string("norm", null);
         if (norm != null) {
             b.norm(ModelConfig.NormKind.valueOf(norm.toUpperCase(java.util.Locale.ROOT)));
