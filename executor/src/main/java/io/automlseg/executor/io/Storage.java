@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -38,7 +39,14 @@ public final class Storage {
 
     public static FileSystem fileSystem(Path path) {
         try {
-            return path.getFileSystem(configuration);
+            FileSystem fs = path.getFileSystem(configuration);
+            if (fs instanceof LocalFileSystem local) {
+                // Hadoop's checksummed local FS leaves a .crc file beside every file it writes: not wanted in
+                // data sets, models and run folders that people read with other tools.
+                local.setWriteChecksum(false);
+                local.setVerifyChecksum(false);
+            }
+            return fs;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the file system of " + path, e);
         }
@@ -158,6 +166,34 @@ public final class Storage {
         }
         for (FileStatus st : fs.listStatus(dir)) {
             out.add(st.getPath().toString());
+        }
+        out.sort(String::compareTo);
+        return out;
+    }
+
+    /** Files (not folders) matching a Hadoop glob such as {@code file:/d/data/*.jsonl}, sorted by name. */
+    public static List<String> glob(String pattern) throws IOException {
+        Path p = path(pattern);
+        FileStatus[] found = fileSystem(p).globStatus(p);
+        List<String> out = new ArrayList<>();
+        if (found != null) {
+            for (FileStatus st : found) {
+                if (st.isFile()) {
+                    out.add(st.getPath().toString());
+                }
+            }
+        }
+        out.sort(String::compareTo);
+        return out;
+    }
+
+    /** All files below a folder, at any depth, sorted by full path. */
+    public static List<String> listFilesRecursively(String dirUri) throws IOException {
+        Path dir = path(dirUri);
+        List<String> out = new ArrayList<>();
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fileSystem(dir).listFiles(dir, true);
+        while (it.hasNext()) {
+            out.add(it.next().getPath().toString());
         }
         out.sort(String::compareTo);
         return out;

@@ -1,0 +1,46 @@
+package io.automlseg.executor.data;
+
+/**
+ * How to read a user's MLTable.
+ *
+ * @param targetColumnName the JSONL column holding the objects (reference {@code target_column_name}, default
+ *     {@code label})
+ * @param ignoreDataErrors skip bad rows, objects and polygon parts and report them instead of failing (reference
+ *     {@code ignore_data_errors})
+ * @param minImages the fewest usable images accepted (the reference requires 10 for training)
+ */
+public record LoadOptions(String targetColumnName, boolean ignoreDataErrors, int minImages) {
+    public static final String DEFAULT_TARGET_COLUMN = "label";
+    public static final int MIN_TRAINING_IMAGES = 10;
+
+    public LoadOptions {
+        if (targetColumnName == null || targetColumnName.isBlank()) {
+            throw new IllegalArgumentException("target column name must not be empty");
+        }
+        if (minImages < 0) {
+            throw new IllegalArgumentException("minImages must be >= 0, got " + minImages);
+        }
+    }
+
+    /** Training data: column {@code label}, fail on bad data, at least 10 images. */
+    public static LoadOptions training() {
+        return new LoadOptions(DEFAULT_TARGET_COLUMN, false, MIN_TRAINING_IMAGES);
+    }
+
+    /** Validation data: column {@code label}, fail on bad data, at least one image. */
+    public static LoadOptions validation() {
+        return new LoadOptions(DEFAULT_TARGET_COLUMN, false, 1);
+    }
+
+    public LoadOptions withTargetColumnName(String name) {
+        return new LoadOptions(name, ignoreDataErrors, minImages);
+    }
+
+    public LoadOptions withIgnoreDataErrors(boolean ignore) {
+        return new LoadOptions(targetColumnName, ignore, minImages);
+    }
+
+    public LoadOptions withMinImages(int min) {
+        return new LoadOptions(targetColumnName, ignoreDataErrors, min);
+    }
+}

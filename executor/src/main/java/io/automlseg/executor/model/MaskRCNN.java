@@ -1,0 +1,327 @@
+package io.automlseg.executor.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Mask R-CNN with a ResNet-FPN backbone and torchvision semantics (names, defaults, algorithms), written
+ * functionally over a named {@link ParameterStore}. {@link #losses} is the training forward (call it inside a
+ * GradientCollector); {@link #detect} is inference with results in Java arrays.
+ */
+public final class MaskRCNN implements AutoCloseable {
+    public static final List<String> LOSS_NAMES = List.of(
+            "loss_objectness", "loss_rpn_box_reg", "loss_classifier", "loss_box_reg", "loss_mask");
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final ParameterStore store;
+    private final RegionProposalNetwork rpn;
+    private final RoIHeads roiHeads;
+    private boolean training = true;
+
+    private MaskRCNN(ModelConfig config, NDManager manager, ParameterStore store) {
+        this.config = config;
+        this.manager = manager;
+        this.store = store;
+        this.rpn = new RegionProposalNetwork(config);
+        this.roiHeads = new RoIHeads(config);
+    }
+
+    /** A randomly initialised model (torchvision's initialisers, seeded); weights live in a sub-manager of {@code manager}. */
+    public static MaskRCNN create(ModelConfig config, NDManager manager, long seed) {
+        NDManager own = manager.newSubManager();
+        ParameterStore store = new ParameterStore(own);
+        Random rng = new Random(seed);
+        ResNetBackbone.register(store, config, rng);
+        FeaturePyramidNetwork.register(store, ResNetBackbone.outChannels(config.depth()), rng);
+        RegionProposalNetwork.register(store, rng);
+        RoIHeads.register(store, config.numClasses(), rng);
+        MaskHead.register(store, config.numClasses(), rng);
+        ResNetBackbone.applyTrainableLayers(store, config.trainableBackboneLayers());
+        return new MaskRCNN(config, own, store);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ParameterStore parameters() {
+        return store;
+    }
+
+    public long parameterCount() {
+        return store.parameterCount();
+    }
+
+    /** Training mode normalises with batch statistics (and updates running ones) in {@link #losses}; eval uses running ones. */
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Backbone + FPN outputs P2..P6 for a prepared batch. */
+    private NDArray[] features(NDManager scope, ImageTransform.Batch batch, boolean batchStatistics) {
+        NDArray x = scope.create(batch.pixels(), new Shape(batch.count(), 3, batch.paddedHeight(), batch.paddedWidth()));
+        NDArray[] c = ResNetBackbone.forward(store, config, x, batchStatistics);
+        return FeaturePyramidNetwork.forward(store, c);
+    }
+
+    private static int[][] featureSizes(NDArray[] features) {
+        int[][] sizes = new int[features.length][];
+        for (int l = 0; l < features.length; l++) {
+            sizes[l] = new int[] {(int) features[l].getShape().get(2), (int) features[l].getShape().get(3)};
+        }
+        return sizes;
+    }
+
+    private static int max(int[] values) {
+        return Arrays.stream(values).max().orElse(0);
+    }
+
+    /**
+     * Training forward: the five torchvision losses as graph-attached scalars (attached to {@code scope}).
+     * Intermediates are released before returning; the autograd graph keeps what backward needs.
+     */
+    public Map<String, NDArray> losses(NDManager scope, List<InputImage> images, List<TrainingTarget> targets, Random rng) {
+        validate(images, targets);
+        ImageTransform.Batch batch = ImageTransform.batch(images, config);
+        ImageTransform.ResizedTarget[] resized = new ImageTransform.ResizedTarget[images.size()];
+        for (int i = 0; i < images.size(); i++) {
+            resized[i] = ImageTransform.resizeTarget(targets.get(i), images.get(i), batch.heights()[i], batch.widths()[i]);
+        }
+        Map<String, NDArray> result = new LinkedHashMap<>();
+        try (NDScope ignored = new NDScope()) {
+            NDArray[] p = features(scope, batch, training);
+            RegionProposalNetwork.HeadOutput head = rpn.head(store, p);
+            float[] anchors = AnchorGenerator.anchors(batch.paddedHeight(), batch.paddedWidth(), featureSizes(p));
+            float[][] proposals = rpn.proposals(head.objectness().toFloatArray(), head.deltas().toFloatArray(), anchors,
+                    head.anchorsPerLevel(), batch.heights(), batch.widths(), true);
+            NDArray[] rpnLosses = rpn.losses(head, anchors, resized, rng, scope);
+
+            RoIHeads.Samples samples = roiHeads.sample(proposals, resized, rng);
+            MultiScaleRoIAlign pooler = new MultiScaleRoIAlign(Arrays.copyOf(p, 4), max(batch.heights()));
+            NDArray pooled = pooler.pool(samples.boxes(), samples.image(), samples.count(), RoIHeads.BOX_POOL,
+                    RoIHeads.SAMPLING_RATIO, scope, true);
+            NDArray[] box = RoIHeads.forward(store, pooled);
+            NDArray[] boxLosses = roiHeads.losses(box[0], box[1], samples, scope);
+
+            NDArray maskLoss = maskLoss(scope, pooler, samples, resized);
+
+            result.put(LOSS_NAMES.get(0), rpnLosses[0]);
+            result.put(LOSS_NAMES.get(1), rpnLosses[1]);
+            result.put(LOSS_NAMES.get(2), boxLosses[0]);
+            result.put(LOSS_NAMES.get(3), boxLosses[1]);
+            result.put(LOSS_NAMES.get(4), maskLoss);
+            for (NDArray loss : result.values()) {
+                NDScope.unregister(loss);
+                loss.attach(scope);
+            }
+        }
+        return result;
+    }
+
+    private NDArray maskLoss(NDManager scope, MultiScaleRoIAlign pooler, RoIHeads.Samples samples,
+                             ImageTransform.ResizedTarget[] targets) {
+        int k = config.numClasses();
+        int positives = 0;
+        for (int label : samples.labels()) {
+            if (label > 0) {
+                positives++;
+            }
+        }
+        if (positives == 0) {
+            return scope.zeros(new Shape());
+        }
+        float[] boxes = new float[4 * positives];
+        int[] image = new int[positives];
+        long[] channel = new long[positives];
+        int cells = MaskTargets.SIZE * MaskTargets.SIZE;
+        float[] maskTargets = new float[positives * cells];
+        int p = 0;
+        for (int i = 0; i < samples.count(); i++) {
+            int label = samples.labels()[i];
+            if (label <= 0) {
+                continue;
+            }
+            float[] box = Arrays.copyOfRange(samples.boxes(), 4 * i, 4 * i + 4);
+            System.arraycopy(box, 0, boxes, 4 * p, 4);
+            image[p] = samples.image()[i];
+            channel[p] = (long) p * k + label;
+            ImageTransform.ResizedTarget t = targets[image[p]];
+            float[] target = MaskTargets.target(t.masks()[samples.matchedGt()[i]], t.height(), t.width(), box);
+            System.arraycopy(target, 0, maskTargets, p * cells, cells);
+            p++;
+        }
+        NDArray pooled = pooler.pool(boxes, image, positives, MaskHead.MASK_POOL, RoIHeads.SAMPLING_RATIO, scope, true);
+        NDArray logits = MaskHead.forward(store, pooled).reshape((long) positives * k, cells).get(scope.create(channel));
+        return Losses.bceWithLogitsMean(logits, scope.create(maskTargets, new Shape(positives, cells)));
+    }
+
+    /** Inference on images at their original sizes: detections in original pixel coordinates, best first. */
+    public List<Detections> detect(NDManager scope, List<InputImage> images) {
+        boolean gradMode = JniUtils.isGradMode();
+        if (gradMode) {
+            JniUtils.setGradMode(false); // grad mode is thread-local; never record a graph for inference
+        }
+        try (NDScope ignored = new NDScope()) {
+            return detectWithoutGradient(scope, images);
+        } finally {
+            if (gradMode) {
+                JniUtils.setGradMode(true);
+            }
+        }
+    }
+
+    private List<Detections> detectWithoutGradient(NDManager scope, List<InputImage> images) {
+        ImageTransform.Batch batch = ImageTransform.batch(images, config);
+        NDArray[] p = features(scope, batch, false);
+        RegionProposalNetwork.HeadOutput head = rpn.head(store, p);
+        float[] anchors = AnchorGenerator.anchors(batch.paddedHeight(), batch.paddedWidth(), featureSizes(p));
+        float[][] proposals = rpn.proposals(head.objectness().toFloatArray(), head.deltas().toFloatArray(), anchors,
+                head.anchorsPerLevel(), batch.heights(), batch.widths(), false);
+        int total = 0;
+        for (float[] prop : proposals) {
+            total += prop.length / 4;
+        }
+        float[] allBoxes = new float[4 * total];
+        int[] imageOf = new int[total];
+        int[] first = new int[images.size()];
+        int o = 0;
+        for (int img = 0; img < images.size(); img++) {
+            first[img] = o;
+            System.arraycopy(proposals[img], 0, allBoxes, 4 * o, proposals[img].length);
+            Arrays.fill(imageOf, o, o + proposals[img].length / 4, img);
+            o += proposals[img].length / 4;
+        }
+        MultiScaleRoIAlign pooler = new MultiScaleRoIAlign(Arrays.copyOf(p, 4), max(batch.heights()));
+        RoIHeads.ImageDetections[] perImage = new RoIHeads.ImageDetections[images.size()];
+        if (total > 0) {
+            NDArray pooled = pooler.pool(allBoxes, imageOf, total, RoIHeads.BOX_POOL, RoIHeads.SAMPLING_RATIO, scope, false);
+            NDArray[] box = RoIHeads.forward(store, pooled);
+            float[] logits = box[0].toFloatArray();
+            float[] deltas = box[1].toFloatArray();
+            for (int img = 0; img < images.size(); img++) {
+                perImage[img] = roiHeads.postprocess(logits, deltas, first[img], proposals[img], proposals[img].length / 4,
+                        batch.heights()[img], batch.widths()[img]);
+            }
+        } else {
+            for (int img = 0; img < images.size(); img++) {
+                perImage[img] = new RoIHeads.ImageDetections(new float[0], new int[0], new float[0]);
+            }
+        }
+        float[][] masks = detectionMasks(scope, pooler, perImage);
+        List<Detections> result = new ArrayList<>();
+        int m = 0;
+        for (int img = 0; img < images.size(); img++) {
+            RoIHeads.ImageDetections d = perImage[img];
+            float[][] boxes = new float[d.size()][];
+            float[][] imageMasks = new float[d.size()][];
+            for (int i = 0; i < d.size(); i++) {
+                boxes[i] = Arrays.copyOfRange(d.boxes(), 4 * i, 4 * i + 4);
+                imageMasks[i] = masks[m++];
+            }
+            ImageTransform.scaleBoxesBack(boxes, batch.heights()[img], batch.widths()[img],
+                    batch.originalHeights()[img], batch.originalWidths()[img]);
+            result.add(new Detections(boxes, d.labels(), d.scores(), imageMasks,
+                    batch.originalHeights()[img], batch.originalWidths()[img]));
+        }
+        return result;
+    }
+
+    /** 28x28 probabilities of the predicted class for every detection of the batch, in batch order. */
+    private float[][] detectionMasks(NDManager scope, MultiScaleRoIAlign pooler, RoIHeads.ImageDetections[] perImage) {
+        int total = 0;
+        for (RoIHeads.ImageDetections d : perImage) {
+            total += d.size();
+        }
+        float[][] masks = new float[total][];
+        if (total == 0) {
+            return masks;
+        }
+        int k = config.numClasses();
+        float[] boxes = new float[4 * total];
+        int[] imageOf = new int[total];
+        long[] channel = new long[total];
+        int o = 0;
+        for (int img = 0; img < perImage.length; img++) {
+            RoIHeads.ImageDetections d = perImage[img];
+            System.arraycopy(d.boxes(), 0, boxes, 4 * o, 4 * d.size());
+            for (int i = 0; i < d.size(); i++) {
+                imageOf[o] = img;
+                channel[o] = (long) o * k + d.labels()[i];
+                o++;
+            }
+        }
+        int cells = MaskTargets.SIZE * MaskTargets.SIZE;
+        NDArray pooled = pooler.pool(boxes, imageOf, total, MaskHead.MASK_POOL, RoIHeads.SAMPLING_RATIO, scope, false);
+        NDArray logits = MaskHead.forward(store, pooled).reshape((long) total * k, cells).get(scope.create(channel));
+        float[] probabilities = logits.getNDArrayInternal().sigmoid().toFloatArray();
+        for (int i = 0; i < total; i++) {
+            masks[i] = Arrays.copyOfRange(probabilities, i * cells, (i + 1) * cells);
+        }
+        return masks;
+    }
+
+    private void validate(List<InputImage> images, List<TrainingTarget> targets) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("no images given");
+        }
+        if (images.size() != targets.size()) {
+            throw new IllegalArgumentException(images.size() + " images but " + targets.size() + " targets");
+        }
+        for (int i = 0; i < images.size(); i++) {
+            TrainingTarget t = targets.get(i);
+            InputImage image = images.get(i);
+            if (t.boxes().length != t.size() || t.masks().length != t.size()) {
+                throw new IllegalArgumentException("target " + i + ": boxes, labels and masks differ in count");
+            }
+            for (int j = 0; j < t.size(); j++) {
+                float[] b = t.boxes()[j];
+                if (b.length != 4 || !(b[2] > b[0]) || !(b[3] > b[1])) {
+                    throw new IllegalArgumentException("target " + i + ", object " + j + ": box " + Arrays.toString(b)
+                            + " must be x1,y1,x2,y2 with positive width and height");
+                }
+                if (t.labels()[j] < 1 || t.labels()[j] >= config.numClasses()) {
+                    throw new IllegalArgumentException("target " + i + ", object " + j + ": label " + t.labels()[j]
+                            + " outside 1.." + (config.numClasses() - 1));
+                }
+                if (t.masks()[j].length != image.height() * image.width()) {
+                    throw new IllegalArgumentException("target " + i + ", object " + j + ": mask has " + t.masks()[j].length
+                            + " pixels, image is " + image.height() + "x" + image.width());
+                }
+            }
+        }
+    }
+
+    /** Writes all parameters and buffers by name. */
+    public void save(OutputStream out) throws IOException {
+        store.save(out);
+    }
+
+    /** Reads weights written by {@link #save} of a model with the same configuration. */
+    public void load(InputStream in) throws IOException {
+        store.load(in);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        manager.close();
+    }
+}

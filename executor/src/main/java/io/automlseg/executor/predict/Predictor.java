@@ -1,0 +1,78 @@
+package io.automlseg.executor.predict;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import io.automlseg.executor.data.ImageDecoder;
+import io.automlseg.executor.model.Detections;
+import io.automlseg.executor.model.InputImage;
+import io.automlseg.executor.model.MaskRCNN;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scores images with a saved model and returns the reference product's scoring records. Safe to share between threads:
+ * each call runs its own forward pass with autograd off on the calling thread.
+ */
+public final class Predictor implements AutoCloseable {
+    private final SavedModel saved;
+    private final NDManager manager;
+    private final MaskRCNN model;
+    private final float maskThreshold;
+    private final int maxPolygonPoints;
+
+    private Predictor(SavedModel saved, NDManager manager, MaskRCNN model) {
+        this.saved = saved;
+        this.manager = manager;
+        this.model = model;
+        this.maskThreshold = (float) saved.doubleSetting("mask_pixel_score_threshold");
+        this.maxPolygonPoints = saved.intSetting("max_number_of_polygon_points");
+    }
+
+    /** Loads the model in {@code modelDir} (a folder written by {@link SavedModel#write}). */
+    public static Predictor load(String modelDir) throws IOException {
+        SavedModel saved = SavedModel.read(modelDir);
+        NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
+        try {
+            return new Predictor(saved, manager, saved.loadNetwork(modelDir, manager));
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public SavedModel savedModel() {
+        return saved;
+    }
+
+    /** Scores the images at these URIs; the records' {@code filename} is the URI as given. */
+    public List<ScoredImage> predict(List<String> imageUrls) {
+        List<InputImage> images = new ArrayList<>(imageUrls.size());
+        for (String url : imageUrls) {
+            images.add(ImageDecoder.decode(url, url));
+        }
+        List<Detections> found = detect(images);
+        List<ScoredImage> out = new ArrayList<>(found.size());
+        for (int i = 0; i < found.size(); i++) {
+            out.add(ScoringFormat.toScoredImage(imageUrls.get(i), found.get(i), saved.labels(), maskThreshold,
+                    maxPolygonPoints));
+        }
+        return out;
+    }
+
+    /** Raw detections for decoded images. */
+    public List<Detections> detect(List<InputImage> images) {
+        // Grad mode is per thread in libtorch and on by default on threads the engine did not start.
+        JniUtils.setGradMode(false);
+        try (NDManager scope = manager.newSubManager()) {
+            return model.detect(scope, images);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,173 @@
+package io.automlseg.executor.predict;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.automlseg.executor.io.Json;
+import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.model.MaskRCNN;
+import io.automlseg.executor.model.ModelConfig;
+import io.automlseg.executor.trial.TrialFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained model on disk (any Hadoop FS folder):
+ *
+ * <ul>
+ *   <li>{@code model.json}: architecture ({@code model_name}, number of classes) and the trial's hyperparameters;
+ *   <li>{@code settings.json}: inference settings with the reference product's names ({@code min_size},
+ *       {@code max_size}, {@code box_score_thresh}, {@code nms_iou_thresh}, {@code box_detections_per_img},
+ *       {@code mask_pixel_score_threshold}, {@code max_number_of_polygon_points}); edit it to change inference;
+ *   <li>{@code labels.json}: class names, index i is class i+1;
+ *   <li>{@code metrics.json}: the validation metrics of the saved epoch;
+ *   <li>{@code weights.params}: the weights by torchvision parameter name;
+ *   <li>{@code _COMPLETE}: written last. A folder without it is not a model.
+ * </ul>
+ *
+ * <p>The folder is written beside its target and renamed into place, so a crash never leaves a half-written model
+ * that looks complete.
+ */
+public final class SavedModel {
+    public static final String MODEL_JSON = "model.json";
+    public static final String SETTINGS_JSON = "settings.json";
+    public static final String LABELS_JSON = "labels.json";
+    public static final String METRICS_JSON = "metrics.json";
+    public static final String WEIGHTS = "weights.params";
+    public static final String COMPLETE_MARKER = "_COMPLETE";
+
+    private final String modelName;
+    private final List<String> labels;
+    private final Map<String, Object> hyperparameters;
+    private final Map<String, Object> settings;
+    private final Map<String, Object> metrics;
+
+    public SavedModel(String modelName, List<String> labels, Map<String, Object> hyperparameters,
+            Map<String, Object> settings, Map<String, Object> metrics) {
+        this.modelName = modelName;
+        this.labels = List.copyOf(labels);
+        this.hyperparameters = hyperparameters;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public Map<String, Object> hyperparameters() {
+        return hyperparameters;
+    }
+
+    public Map<String, Object> settings() {
+        return settings;
+    }
+
+    public Map<String, Object> metrics() {
+        return metrics;
+    }
+
+    /** Inference settings of a model trained with the given hyperparameters, under the reference product's names. */
+    public static Map<String, Object> inferenceSettings(ModelConfig config) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("min_size", config.minSize());
+        s.put("max_size", config.maxSize());
+        s.put("box_score_thresh", config.boxScoreThreshold());
+        s.put("nms_iou_thresh", config.boxNmsThreshold());
+        s.put("box_detections_per_img", config.detectionsPerImage());
+        s.put("mask_pixel_score_threshold", 0.5);
+        s.put("max_number_of_polygon_points", 100);
+        return s;
+    }
+
+    /** Writes the model atomically into {@code dirUri}, replacing what was there. */
+    public void write(String dirUri, MaskRCNN model) throws IOException {
+        String tmp = dirUri.replaceAll("/+$", "") + ".tmp-" + System.nanoTime();
+        Storage.mkdirs(tmp);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("format", "automl-seg-maskrcnn");
+        info.put("format_version", 1);
+        info.put("model_name", modelName);
+        info.put("num_classes", labels.size() + 1);
+        info.put("norm", model.config().norm().toString());
+        info.put("hyperparameters", hyperparameters);
+        Json.write(TrialFiles.resolve(tmp, MODEL_JSON), info);
+        Json.write(TrialFiles.resolve(tmp, SETTINGS_JSON), settings);
+        Json.write(TrialFiles.resolve(tmp, LABELS_JSON), labels);
+        Json.write(TrialFiles.resolve(tmp, METRICS_JSON), metrics);
+        ByteArrayOutputStream weights = new ByteArrayOutputStream();
+        model.save(weights);
+        Storage.writeBytes(TrialFiles.resolve(tmp, WEIGHTS), weights.toByteArray());
+        Storage.writeString(TrialFiles.resolve(tmp, COMPLETE_MARKER), "");
+        if (Storage.exists(dirUri)) {
+            Storage.delete(dirUri);
+        }
+        Storage.rename(tmp, dirUri);
+    }
+
+    /** Whether {@code dirUri} holds a complete model. */
+    public static boolean isComplete(String dirUri) throws IOException {
+        return Storage.exists(TrialFiles.resolve(dirUri, COMPLETE_MARKER));
+    }
+
+    /** Reads a model's description (not its weights). */
+    public static SavedModel read(String dirUri) throws IOException {
+        if (!isComplete(dirUri)) {
+            throw new FileNotFoundException(dirUri + " is not a complete model folder (no " + COMPLETE_MARKER
+                    + " marker; expected the best_model/ folder of a sweep)");
+        }
+        Map<String, Object> info = Json.MAPPER.readValue(Storage.readBytes(TrialFiles.resolve(dirUri, MODEL_JSON)),
+                new TypeReference<Map<String, Object>>() {});
+        List<String> labels = Json.MAPPER.readValue(Storage.readBytes(TrialFiles.resolve(dirUri, LABELS_JSON)),
+                new TypeReference<List<String>>() {});
+        Map<String, Object> settings = Json.MAPPER.readValue(
+                Storage.readBytes(TrialFiles.resolve(dirUri, SETTINGS_JSON)), new TypeReference<Map<String, Object>>() {});
+        Map<String, Object> metrics = Storage.exists(TrialFiles.resolve(dirUri, METRICS_JSON))
+                ? Json.MAPPER.readValue(Storage.readBytes(TrialFiles.resolve(dirUri, METRICS_JSON)),
+                        new TypeReference<Map<String, Object>>() {})
+                : Map.of();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> hp = (Map<String, Object>) info.getOrDefault("hyperparameters", Map.of());
+        return new SavedModel((String) info.get("model_name"), labels, hp, settings, metrics);
+    }
+
+    /** Builds the network described by this model with the saved weights, honouring the (editable) settings. */
+    public MaskRCNN loadNetwork(String dirUri, NDManager manager) throws IOException {
+        ModelConfig config = ModelConfig.builder().modelName(modelName).numClasses(labels.size() + 1)
+                .minSize(intSetting("min_size"))
+                .maxSize(intSetting("max_size"))
+                .boxScoreThreshold((float) doubleSetting("box_score_thresh"))
+                .boxNmsThreshold((float) doubleSetting("nms_iou_thresh"))
+                .detectionsPerImage(intSetting("box_detections_per_img"))
+                .norm(ModelConfig.NormKind.valueOf(String.valueOf(normOf(dirUri))))
+                .build();
+        MaskRCNN model = MaskRCNN.create(config, manager, 0L);
+        try (InputStream in = Storage.open(TrialFiles.resolve(dirUri, WEIGHTS))) {
+            model.load(in);
+        }
+        model.setTraining(false);
+        return model;
+    }
+
+    private static Object normOf(String dirUri) throws IOException {
+        Map<String, Object> info = Json.MAPPER.readValue(Storage.readBytes(TrialFiles.resolve(dirUri, MODEL_JSON)),
+                new TypeReference<Map<String, Object>>() {});
+        return info.get("norm");
+    }
+
+    public int intSetting(String name) {
+        return ((Number) settings.get(name)).intValue();
+    }
+
+    public double doubleSetting(String name) {
+        return ((Number) settings.get(name)).doubleValue();
+    }
+}

@@ -1,0 +1,31 @@
+package io.automlseg.executor.train;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+
+/**
+ * Updates parameters in place from their gradients, with PyTorch's semantics for each algorithm (DJL's PyTorch
+ * engine has no Nesterov momentum and no AMSGrad, so the updates are written here).
+ */
+public interface Optimizer {
+
+    /**
+     * One update of every parameter that has a gradient. Must run with autograd recording off (outside a gradient
+     * collector).
+     *
+     * @param parameters trainable parameters by name (names key the optimizer's state)
+     * @param learningRate learning rate of this step
+     */
+    void step(Map<String, NDArray> parameters, double learningRate);
+
+    static Optimizer of(TrainingParameters p) {
+        double clip = p.gradientClipValue();
+        return switch (p.optimizer()) {
+            case "sgd" -> new SgdOptimizer(p.momentum(), p.nesterov(), p.weightDecay(), clip);
+            case "adam" -> new AdamOptimizer(p.beta1(), p.beta2(), p.weightDecay(), false, p.amsGradient(), clip);
+            case "adamw" -> new AdamOptimizer(p.beta1(), p.beta2(), p.weightDecay(), true, p.amsGradient(), clip);
+            default -> throw new IllegalArgumentException(
+                    "optimizer: unknown value '" + p.optimizer() + "' (expected sgd, adam or adamw)");
+        };
+    }
+}

@@ -1,0 +1,237 @@
+package io.automlseg.executor.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import io.automlseg.executor.eval.ValidationResult;
+import io.automlseg.executor.eval.Validator;
+import io.automlseg.executor.io.Json;
+import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.model.MaskRCNN;
+import io.automlseg.executor.model.ModelConfig;
+import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.trial.EpochReport;
+import io.automlseg.executor.trial.TrialFiles;
+import io.automlseg.executor.trial.TrialResult;
+import io.automlseg.executor.trial.TrialSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains one trial's Mask R-CNN: the epoch loop with gradient accumulation, the learning-rate schedule, validation
+ * every {@code evaluation_frequency} epochs, the best epoch's model on disk, early stopping, and the sweep's
+ * cooperative stop request. Everything it learns is written to the trial folder as it goes.
+ */
+public final class Trainer {
+    private static final String[] LOSS_NAMES = {
+        "loss_objectness", "loss_rpn_box_reg", "loss_classifier", "loss_box_reg", "loss_mask"
+    };
+    /** The reference runtime aborts a trial whose loss exceeds this ("loss explosion"). */
+    private static final double LOSS_EXPLOSION = 100.0;
+
+    private final TrialSpec spec;
+    private final TrainingParameters params;
+    private final TrialData data;
+    private final PrintStream log;
+    /** Logs every iteration's losses (parameter {@code log_every_iteration}), for diagnosing a trial. */
+    private final boolean verbose;
+
+    public Trainer(TrialSpec spec, TrialData data, PrintStream log) {
+        this.spec = spec;
+        this.params = new TrainingParameters(spec.parameters());
+        this.data = data;
+        this.log = log;
+        this.verbose = params.bool("log_every_iteration", false);
+    }
+
+    public TrialResult run() throws IOException {
+        long started = System.nanoTime();
+        long seed = params.randomSeed();
+        Engine engine = Engine.getInstance();
+        engine.setRandomSeed((int) seed);
+        Random rng = new Random(seed);
+        ModelConfig config = modelConfig(params, spec.labels().size() + 1);
+        int batchSize = params.trainingBatchSize();
+        int accumulation = params.gradientAccumulationSteps();
+        int batchesPerEpoch = (data.trainSize() + batchSize - 1) / batchSize;
+        int stepsPerEpoch = Math.max(1, (batchesPerEpoch + accumulation - 1) / accumulation);
+        LearningRateSchedule schedule = LearningRateSchedule.of(params, stepsPerEpoch);
+        Optimizer optimizer = Optimizer.of(params);
+        boolean evaluate = !"none".equals(params.validationMetricType());
+
+        int bestEpoch = 0;
+        double bestValue = Double.NaN;
+        int epochsRun = 0;
+        int evaluations = 0;
+        int evaluationsWithoutImprovement = 0;
+        String status = TrialResult.COMPLETED;
+        long optimizerStep = 0;
+
+        try (NDManager manager = NDManager.newBaseManager(engine.defaultDevice());
+                MaskRCNN model = MaskRCNN.create(config, manager, seed)) {
+            Map<String, NDArray> trainable = model.parameters().trainableParameters();
+            log.printf("trial %s: %s, %d classes, %d parameters (%d trainable), %d training / %d validation images%n",
+                    spec.trialId(), config.modelName(), config.numClasses() - 1, model.parameterCount(),
+                    trainable.values().stream().mapToLong(a -> a.getShape().size()).sum(), data.trainSize(),
+                    data.validationSize());
+            for (int epoch = 1; epoch <= params.numberOfEpochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                model.setTraining(true);
+                List<Integer> order = data.shuffledTrainOrder(rng);
+                double[] lossSums = new double[LOSS_NAMES.length];
+                double totalSum = 0;
+                int iterations = 0;
+                int inWindow = 0;
+                double lr = schedule.at(optimizerStep);
+                for (int b = 0; b < order.size(); b += batchSize) {
+                    TrialData.Batch batch = data.trainingBatch(order.subList(b, Math.min(order.size(), b + batchSize)), rng);
+                    double total;
+                    try (NDManager scope = manager.newSubManager();
+                            GradientCollector collector = engine.newGradientCollector()) {
+                        Map<String, NDArray> losses = model.losses(scope, batch.images(), batch.targets(), rng);
+                        NDArray sum = null;
+                        double[] values = new double[LOSS_NAMES.length];
+                        for (int i = 0; i < LOSS_NAMES.length; i++) {
+                            NDArray l = losses.get(LOSS_NAMES[i]);
+                            values[i] = l.getFloat();
+                            lossSums[i] += values[i];
+                            sum = sum == null ? l : sum.add(l);
+                        }
+                        total = sum.getFloat();
+                        if (!Double.isFinite(total) || total > LOSS_EXPLOSION) {
+                            throw new TrialFailure(String.format(
+                                    "loss explosion: training loss is %.4g at epoch %d, iteration %d (%s); try a lower"
+                                            + " learning_rate", total, epoch, iterations + 1, describe(values)));
+                        }
+                        if (verbose) {
+                            log.printf("  iteration %d: loss %.4f (%s), lr %.5f%n", iterations + 1, total, describe(values), lr);
+                        }
+                        collector.backward(accumulation > 1 ? sum.div(accumulation) : sum);
+                    }
+                    totalSum += total;
+                    iterations++;
+                    inWindow++;
+                    boolean lastBatch = b + batchSize >= order.size();
+                    if (inWindow == accumulation || lastBatch) {
+                        lr = schedule.at(optimizerStep);
+                        JniUtils.setGradMode(false);
+                        optimizer.step(trainable, lr);
+                        optimizerStep++;
+                        inWindow = 0;
+                    }
+                }
+                double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+                epochsRun = epoch;
+                Map<String, Double> lossMeans = new LinkedHashMap<>();
+                for (int i = 0; i < LOSS_NAMES.length; i++) {
+                    lossMeans.put(LOSS_NAMES[i], lossSums[i] / Math.max(1, iterations));
+                }
+
+                boolean evaluateNow = evaluate && (epoch % params.evaluationFrequency() == 0 || epoch == params.numberOfEpochs());
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                Map<String, Map<String, Double>> perLabel = null;
+                if (evaluateNow) {
+                    model.setTraining(false);
+                    ValidationResult result = Validator.evaluate(model, manager, data.validationRecords(), params, spec.labels());
+                    metrics.putAll(result.metrics());
+                    perLabel = result.perLabelMetrics();
+                    evaluations++;
+                }
+                double seconds = (System.nanoTime() - epochStart) / 1e9;
+                double imagesPerSecond = order.size() / Math.max(1e-9, trainSeconds);
+                EpochReport report = new EpochReport(epoch, totalSum / Math.max(1, iterations), lossMeans, metrics,
+                        perLabel, lr, seconds, imagesPerSecond);
+                Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.epochReport(epoch)), report);
+                log.printf("epoch %d/%d: loss %.4f, %s, lr %.5f, %.1f s, %.2f images/s%n", epoch,
+                        params.numberOfEpochs(), report.trainLoss(), metrics.isEmpty() ? "not evaluated" : metrics,
+                        lr, seconds, imagesPerSecond);
+
+                Double value = metrics.get("mean_average_precision");
+                boolean improved = false;
+                if (evaluateNow && value != null && !value.isNaN()) {
+                    // Ties go to the later epoch, as in the reference product.
+                    improved = Double.isNaN(bestValue) || value >= bestValue;
+                    boolean strictlyBetter = Double.isNaN(bestValue) || value > bestValue;
+                    if (improved) {
+                        bestValue = value;
+                        bestEpoch = epoch;
+                        saveModel(model, config, metrics, epoch);
+                    }
+                    if (evaluations > params.earlyStoppingDelay()) {
+                        evaluationsWithoutImprovement = strictlyBetter ? 0 : evaluationsWithoutImprovement + 1;
+                    }
+                } else if (!evaluate) {
+                    bestEpoch = epoch;
+                    saveModel(model, config, metrics, epoch);
+                }
+                if (evaluateNow && Storage.exists(TrialFiles.resolve(spec.trialDir(), TrialFiles.STOP_REQUEST))) {
+                    log.printf("stop requested by the sweep's early termination policy after epoch %d%n", epoch);
+                    status = TrialResult.EARLY_TERMINATED;
+                    break;
+                }
+                if (params.earlyStopping() && evaluationsWithoutImprovement > params.earlyStoppingPatience()) {
+                    log.printf("early stopping: no improvement in %d evaluations%n", evaluationsWithoutImprovement);
+                    break;
+                }
+            }
+            if (bestEpoch == 0 && epochsRun > 0) {
+                // Every evaluation was undefined (for example no predictions at all): keep the last epoch.
+                bestEpoch = epochsRun;
+                saveModel(model, config, Map.of(), epochsRun);
+            }
+        }
+        return new TrialResult(status, bestEpoch, Double.isNaN(bestValue) ? null : bestValue, epochsRun,
+                (System.nanoTime() - started) / 1e9, null);
+    }
+
+    private void saveModel(MaskRCNN model, ModelConfig config, Map<String, Double> metrics, int epoch) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>(metrics);
+        m.put("epoch", epoch);
+        new SavedModel(config.modelName(), spec.labels(), spec.parameters(), SavedModel.inferenceSettings(config), m)
+                .write(TrialFiles.resolve(spec.trialDir(), TrialFiles.MODEL_DIR), model);
+    }
+
+    private static String describe(double[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(LOSS_NAMES[i]).append(' ').append(String.format("%.4f", values[i]));
+        }
+        return sb.toString();
+    }
+
+    static ModelConfig modelConfig(TrainingParameters p, int numClasses) {
+        ModelConfig.Builder b = ModelConfig.builder().modelName(p.modelName()).numClasses(numClasses)
+                .minSize(p.minSize())
+                .maxSize(p.maxSize())
+                .boxScoreThreshold((float) p.boxScoreThreshold())
+                .boxNmsThreshold((float) p.nmsIouThreshold())
+                .detectionsPerImage(p.boxDetectionsPerImage());
+        String norm = p.string("norm", null);
+        if (norm != null) {
+            b.norm(ModelConfig.NormKind.valueOf(norm.toUpperCase(java.util.Locale.ROOT)));
+        }
+        return b.build();
+    }
+
+    /** A failure of the trial itself (not of the program), reported in result.json. */
+    public static final class TrialFailure extends RuntimeException {
+        public TrialFailure(String message) {
+            super(message);
+        }
+    }
+
+    static List<Integer> range(int n) {
+        List<Integer> l = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            l.add(i);
+        }
+        return l;
+    }
+}

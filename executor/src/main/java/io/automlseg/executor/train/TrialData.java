@@ -1,0 +1,99 @@
+package io.automlseg.executor.train;
+
+import io.automlseg.executor.data.ImageRecord;
+import io.automlseg.executor.data.LabelSet;
+import io.automlseg.executor.data.Manifest;
+import io.automlseg.executor.data.TrainingSample;
+import io.automlseg.executor.data.TrainingSamples;
+import io.automlseg.executor.model.InputImage;
+import io.automlseg.executor.model.TrainingTarget;
+import io.automlseg.executor.trial.TrialSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A trial's view of its data: the validated records from the driver's manifests, decoded on demand. Decoded training
+ * samples are kept in memory while they fit in a budget, since a sweep's trials read every image once per epoch.
+ */
+public final class TrialData {
+    /** Decoded pixels kept in memory at most (floats), about 1 GiB. */
+    private static final long CACHE_BUDGET_FLOATS = 256L << 20;
+
+    private final List<ImageRecord> train;
+    private final List<ImageRecord> validation;
+    private final Map<String, Integer> labelIndex;
+    private final boolean augment;
+    private final TrainingSample[] cache;
+    private long cachedFloats;
+
+    public TrialData(List<ImageRecord> train, List<ImageRecord> validation, List<String> labels, boolean augment) {
+        this.train = train;
+        this.validation = validation;
+        this.labelIndex = LabelSet.index(labels);
+        this.augment = augment;
+        this.cache = new TrainingSample[train.size()];
+    }
+
+    public static TrialData load(TrialSpec spec) throws IOException {
+        TrainingParameters params = new TrainingParameters(spec.parameters());
+        return new TrialData(Manifest.read(spec.trainManifest()), Manifest.read(spec.validationManifest()),
+                spec.labels(), params.applyTrainAugmentations());
+    }
+
+    public int trainSize() {
+        return train.size();
+    }
+
+    public int validationSize() {
+        return validation.size();
+    }
+
+    public List<ImageRecord> validationRecords() {
+        return validation;
+    }
+
+    public Map<String, Integer> labelIndex() {
+        return labelIndex;
+    }
+
+    public List<Integer> shuffledTrainOrder(Random rng) {
+        List<Integer> order = Trainer.range(train.size());
+        Collections.shuffle(order, rng);
+        return order;
+    }
+
+    /** Images and targets of the given training records, randomly flipped when augmentation is on. */
+    public Batch trainingBatch(List<Integer> indices, Random rng) {
+        List<InputImage> images = new ArrayList<>(indices.size());
+        List<TrainingTarget> targets = new ArrayList<>(indices.size());
+        for (int i : indices) {
+            TrainingSample sample = sample(i);
+            if (augment) {
+                sample = TrainingSamples.randomFlip(sample, rng, 0.5);
+            }
+            images.add(sample.image());
+            targets.add(sample.target());
+        }
+        return new Batch(images, targets);
+    }
+
+    private TrainingSample sample(int i) {
+        TrainingSample s = cache[i];
+        if (s != null) {
+            return s;
+        }
+        s = TrainingSamples.load(train.get(i), labelIndex);
+        long floats = s.image().chw().length + (long) s.target().size() * s.image().height() * s.image().width() / 4;
+        if (cachedFloats + floats <= CACHE_BUDGET_FLOATS) {
+            cache[i] = s;
+            cachedFloats += floats;
+        }
+        return s;
+    }
+
+    public record Batch(List<InputImage> images, List<TrainingTarget> targets) {}
+}
