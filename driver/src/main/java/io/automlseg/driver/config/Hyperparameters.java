@@ -58,6 +58,10 @@ public final class Hyperparameters {
     public static final String MAX_SIZE = "max_size";
     public static final String RANDOM_SEED = "random_seed";
     public static final String IGNORE_DATA_ERRORS = "ignore_data_errors";
+    /** A JSON object in a string, as in the reference: {@code '{"apply_automl_train_augmentations": false}'}. */
+    public static final String ADVANCED_SETTINGS = "advanced_settings";
+    /** The keys {@code advanced_settings} may hold (all booleans). */
+    public static final Set<String> ADVANCED_KEYS = Set.of("apply_automl_train_augmentations", "stream_image_files");
 
     /** The hyperparameters this project's trial must act on. */
     public static final Set<String> HONOURED = Set.of(MODEL_NAME, NUMBER_OF_EPOCHS, TRAINING_BATCH_SIZE,
@@ -228,6 +232,9 @@ public final class Hyperparameters {
                 throw new IllegalArgumentException("must be a string, got " + describe(value));
             }
         };
+        if (name.equals(ADVANCED_SETTINGS)) {
+            advancedSettings((String) converted);
+        }
         if (converted instanceof Number n && !inRange(spec, n.doubleValue())) {
             throw new IllegalArgumentException("must be " + spec.range() + ", got " + describe(value));
         }
@@ -254,6 +261,35 @@ public final class Hyperparameters {
             v = spec.max();
         }
         return validate(name, spec.type() == Type.INT ? (Object) (int) v : (Object) v);
+    }
+
+    /**
+     * Parses {@code advanced_settings}; its keys are handed to the trial as parameters of their own.
+     *
+     * @throws IllegalArgumentException if it is not a JSON object of known boolean settings
+     */
+    public static Map<String, Object> advancedSettings(String json) {
+        Map<?, ?> parsed;
+        try {
+            parsed = io.automlseg.executor.io.Json.MAPPER.readValue(json, Map.class);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("must be a JSON object in a string, e.g. "
+                    + "'{\"apply_automl_train_augmentations\": false}'");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : parsed.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (!ADVANCED_KEYS.contains(key)) {
+                String hint = Suggestions.closest(key, ADVANCED_KEYS);
+                throw new IllegalArgumentException("unknown advanced setting \"" + key + "\""
+                        + (hint != null ? " (did you mean " + hint + "?)" : " (known: " + ADVANCED_KEYS + ")"));
+            }
+            if (!(e.getValue() instanceof Boolean)) {
+                throw new IllegalArgumentException("advanced setting " + key + " must be true or false");
+            }
+            out.put(key, e.getValue());
+        }
+        return out;
     }
 
     /** Message for a name that is not a hyperparameter, with the closest known name if any. */

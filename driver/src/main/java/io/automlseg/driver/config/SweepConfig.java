@@ -157,6 +157,9 @@ public record SweepConfig(
         for (Map.Entry<String, Object> e : sampled.entrySet()) {
             all.put(e.getKey(), Hyperparameters.fromSample(e.getKey(), e.getValue()));
         }
+        if (all.get(Hyperparameters.ADVANCED_SETTINGS) instanceof String json) {
+            all.putAll(Hyperparameters.advancedSettings(json));
+        }
         return all;
     }
 }

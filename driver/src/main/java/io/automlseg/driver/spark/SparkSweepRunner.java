@@ -68,7 +68,15 @@ public final class SparkSweepRunner {
     private final Map<Trial, String> cancelReasons = new ConcurrentHashMap<>();
     private final Map<Trial, Set<String>> seenReports = new HashMap<>();
     private final Map<Trial, Integer> plannedEpochs = new HashMap<>();
+    private final Map<Trial, Instant> resultSeen = new HashMap<>();
+    private final Set<Trial> reaped = new HashSet<>();
     private String publishedBest;
+
+    /**
+     * How long a trial's process may linger after writing result.json before it is stopped (a stuck native thread
+     * must not hold the trial slot); its result still counts.
+     */
+    static final Duration RESULT_GRACE = Duration.ofSeconds(60);
 
     /**
      * @param output the run folder (any Hadoop FileSystem URI); must not hold an earlier sweep
@@ -200,6 +208,7 @@ public final class SparkSweepRunner {
                         cancelReasons.putIfAbsent(t, "timed out after " + config.limits().trialTimeoutMinutes()
                                 + " minutes (trial_timeout_minutes)");
                     }
+                    reapIfLingering(t, now);
                     if (cancelReasons.containsKey(t)) {
                         // Repeated on every round: a job that had not registered yet escapes one cancel call.
                         jsc.cancelJobGroup(jobGroup(t));
@@ -283,6 +292,24 @@ public final class SparkSweepRunner {
         });
     }
 
+    /** Stops a trial whose process is still alive well after it wrote its result. */
+    private void reapIfLingering(Trial t, Instant now) {
+        if (!resultSeen.containsKey(t)) {
+            try {
+                if (Storage.exists(run.trialFile(t.id(), TrialFiles.RESULT))) {
+                    resultSeen.put(t, now);
+                }
+            } catch (IOException e) {
+                return;
+            }
+        } else if (!reaped.contains(t) && Duration.between(resultSeen.get(t), now).compareTo(RESULT_GRACE) > 0) {
+            reaped.add(t);
+            cancelReasons.putIfAbsent(t, "the trial's process did not exit within "
+                    + RESULT_GRACE.toSeconds() + " s of writing " + TrialFiles.RESULT);
+            out.println("  trial " + t.id() + " wrote its result but its process is still running: stopping it");
+        }
+    }
+
     private static String jobGroup(Trial t) {
         return "trial-" + t.id();
     }
@@ -352,7 +379,7 @@ public final class SparkSweepRunner {
         Instant end = exit != null ? Instant.ofEpochMilli(exit.finishedAtMillis()) : Instant.now();
         String cancelled = cancelReasons.get(t);
         TrialResult result = readResult(t);
-        if (cancelled != null) {
+        if (cancelled != null && !(reaped.contains(t) && result != null)) {
             t.finish(TrialState.FAILED, end, cancelled);
         } else if (result != null) {
             t.setResultBest(result.bestEpoch(), result.bestValue());

@@ -41,6 +41,7 @@ import org.apache.spark.resource.ResourceInformation;
 public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialExit> {
     private static final long serialVersionUID = 1L;
     private static final int TAIL_LINES = 40;
+    private static final long LOG_SYNC_NANOS = 30_000_000_000L;
 
     private final TrialLaunch launch;
 
@@ -76,7 +77,9 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         Thread killer = new Thread(() -> destroyTree(process), "trial-" + spec.trialId() + "-reaper");
         // If the executor JVM goes down, its trials must not live on as orphans.
         Runtime.getRuntime().addShutdownHook(killer);
-        Thread pump = new Thread(() -> pump(process, localLog, tail), "trial-" + spec.trialId() + "-log");
+        String logTarget = TrialFiles.resolve(spec.trialDir(), TrialFiles.LOG);
+        Thread pump = new Thread(() -> pump(process, localLog, logTarget, tail),
+                "trial-" + spec.trialId() + "-log");
         pump.setDaemon(true);
         pump.start();
         int exitCode = -1;
@@ -93,7 +96,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
             // The hook is already running.
         }
         pump.join(10_000);
-        copyLog(localLog, TrialFiles.resolve(spec.trialDir(), TrialFiles.LOG));
+        copyLog(localLog, logTarget);
+        deleteQuietly(localLog);
         if (cancelled) {
             Thread.currentThread().interrupt();
             throw new InterruptedException("trial " + spec.trialId() + " was cancelled; its process was stopped");
@@ -160,7 +164,9 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         return gpu.isDefined() ? String.join(",", gpu.get().addresses()) : null;
     }
 
-    private static void pump(Process process, Path localLog, Deque<String> tail) {
+    /** Copies the child's output to the local log, keeps the tail, and syncs the log to the trial folder now and then. */
+    private static void pump(Process process, Path localLog, String target, Deque<String> tail) {
+        long lastSync = System.nanoTime();
         try (BufferedReader in = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              Writer out = Files.newBufferedWriter(localLog, StandardCharsets.UTF_8)) {
@@ -175,6 +181,11 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
                         tail.removeFirst();
                     }
                 }
+                // So the user can follow a long trial in its folder (a whole copy: not every file system appends).
+                if (System.nanoTime() - lastSync > LOG_SYNC_NANOS) {
+                    copyLog(localLog, target);
+                    lastSync = System.nanoTime();
+                }
             }
         } catch (IOException e) {
             synchronized (tail) {
@@ -183,17 +194,19 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         }
     }
 
-    private static void copyLog(Path localLog, String target) {
+    private static synchronized void copyLog(Path localLog, String target) {
         try {
             Storage.copy(localLog.toUri().toString(), target);
         } catch (IOException e) {
             System.err.println("could not copy the trial log to " + target + ": " + e.getMessage());
-        } finally {
-            try {
-                Files.deleteIfExists(localLog);
-            } catch (IOException ignored) {
-                // A leftover temp file is harmless.
-            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // A leftover temp file is harmless.
         }
     }
 

@@ -34,6 +34,20 @@ class HyperparametersTest {
     }
 
     @Test
+    void advancedSettingsAreCheckedAndHandedOnAsParameters() throws Exception {
+        SweepConfig c = SweepConfig.parse(("task: image_instance_segmentation\ntarget_column_name: label\n"
+                + "training_data: t\ntraining_parameters:\n"
+                + "  advanced_settings: '{\"apply_automl_train_augmentations\": false}'\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "job.yaml", "file:/x");
+        assertEquals(false, c.resolve(java.util.Map.of()).get("apply_automl_train_augmentations"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Hyperparameters.validate("advanced_settings",
+                "{\"apply_automl_train_augmentation\": false}")).getMessage()
+                .contains("did you mean apply_automl_train_augmentations?"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Hyperparameters.validate("advanced_settings", "not json")).getMessage().contains("JSON object"));
+    }
+
+    @Test
     void samplesAreRoundedAndClamped() {
         assertEquals(2, Hyperparameters.fromSample("training_batch_size", 1.6));
         assertEquals(1, Hyperparameters.fromSample("training_batch_size", -4.0));
