@@ -171,7 +171,15 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              Writer out = Files.newBufferedWriter(localLog, StandardCharsets.UTF_8)) {
             String line;
+            boolean nnpackNoted = false;
             while ((line = in.readLine()) != null) {
+                // PyTorch repeats this warning on every convolution of CPUs without NNPACK support; keep it once.
+                if (line.contains("Could not initialize NNPACK")) {
+                    if (nnpackNoted) {
+                        continue;
+                    }
+                    nnpackNoted = true;
+                }
                 out.write(line);
                 out.write('\n');
                 out.flush();
