@@ -1,6 +1,7 @@
 package io.automlseg.driver.convert;
 
 import io.automlseg.driver.datasets.DataSetException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,8 +61,10 @@ public final class ConvertCommand implements Callable<Integer> {
         System.out.printf("wrote %s: %d images, %d objects, %d classes%n",
                 output, report.images(), report.objects(), report.labels().size());
         if (!report.unusedCategories().isEmpty()) {
-            System.out.println("categories without objects (an MLTable cannot keep them): "
-                    + report.unusedCategories());
+            List<String> unused = List.copyOf(report.unusedCategories());
+            System.out.println(unused.size() + " categories without objects (an MLTable cannot keep them): "
+                    + String.join(", ", unused.subList(0, Math.min(10, unused.size())))
+                    + (unused.size() > 10 ? ", ..." : ""));
         }
         if (report.skippedImages() + report.skippedObjects() + report.droppedSegments()
                 + report.clampedCoordinates() > 0) {

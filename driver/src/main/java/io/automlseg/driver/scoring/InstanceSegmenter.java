@@ -30,10 +30,11 @@ public final class InstanceSegmenter extends Transformer {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    public final Param<String> modelPath;
-    public final Param<String> inputCol;
-    public final Param<String> outputCol;
-    public final IntParam batchSize;
+    // Spark ML finds a stage's params through its public no-argument methods returning Param, so each has one.
+    private final Param<String> modelPath;
+    private final Param<String> inputCol;
+    private final Param<String> outputCol;
+    private final IntParam batchSize;
 
     public InstanceSegmenter() {
         this(Identifiable$.MODULE$.randomUID("instanceSegmenter"));
@@ -48,6 +49,22 @@ public final class InstanceSegmenter extends Transformer {
         setDefault(inputCol, "image_url");
         setDefault(outputCol, "prediction");
         setDefault(batchSize, 4);
+    }
+
+    public Param<String> modelPath() {
+        return modelPath;
+    }
+
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    public Param<String> outputCol() {
+        return outputCol;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
     }
 
     public InstanceSegmenter setModelPath(String value) {

@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.explode;
 
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.RunFolder;
+import io.automlseg.executor.data.DataError;
 import io.automlseg.executor.data.ImageRecord;
+import io.automlseg.executor.data.LabelSet;
 import io.automlseg.executor.data.Manifest;
 import io.automlseg.executor.data.ObjectAnnotation;
 import io.automlseg.executor.io.Json;
@@ -79,6 +81,12 @@ public final class DatasetPreparer {
                 : source.read(config.validationData(), config, false);
         List<ImageRecord> all = new ArrayList<>(train);
         if (validation != null) {
+            // A class the model never trains on cannot be scored fairly: fail up front, naming file, line and field.
+            try {
+                LabelSet.checkKnown(LabelSet.labels(train), validation, config.targetColumnName());
+            } catch (DataError e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
             all.addAll(validation);
         }
         Dataset<Row> records = spark.createDataFrame(rows(all), RECORD_SCHEMA);
