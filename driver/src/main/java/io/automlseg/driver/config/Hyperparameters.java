@@ -131,6 +131,7 @@ public final class Hyperparameters {
         // frozen_batch suit pretrained weights.
         choice("norm", List.of("group", "batch", "frozen_batch"), "group");
         add(new Spec("gradient_clip_value", Type.FLOAT, 0.0, false, null, List.of(), 5.0));
+        add(new Spec("gradient_clip_norm", Type.FLOAT, 0.0, false, null, List.of(), 10.0));
         bool("log_every_iteration", false);
         // torchvision's RoI and proposal budgets under their torchvision names: the main levers of CPU training speed.
         positiveInt("box_batch_size_per_image", 512);

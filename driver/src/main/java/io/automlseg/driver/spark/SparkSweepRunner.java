@@ -482,10 +482,25 @@ public final class SparkSweepRunner {
                 (int) state.count(TrialState.FAILED), concurrency, config.sweep().samplingAlgorithm(), policy.name(),
                 started.toString(), end.toString(), Duration.between(started, end).toMillis() / 1000.0);
         Json.writeAtomically(run.summaryJson(), summary);
+        printTrialTable(end);
         out.println(status(state.trials().size()));
         out.println(best.map(b -> String.format("Best trial %s: %s %.4f, model in %s", b.id(), state.primaryMetric(),
                 b.bestValue(), run.bestModel())).orElse("No trial produced a model."));
         return summary;
+    }
+
+    /** One row per trial: id, status, best metric and epoch, epochs run, duration and the sampled parameters. */
+    private void printTrialTable(Instant now) {
+        out.printf("%n%-6s %-17s %10s %5s %6s %9s  %s%n", "trial", "status", state.primaryMetric().equals(
+                SweepConfig.PRIMARY_METRIC) ? "mAP" : state.primaryMetric(), "best", "epochs", "seconds", "parameters");
+        for (Trial t : state.trials()) {
+            double best = t.bestValue();
+            out.printf("%-6s %-17s %10s %5s %6d %9.1f  %s%n", t.id(), t.state().yamlName(),
+                    Double.isNaN(best) ? "-" : String.format("%.4f", best),
+                    t.bestEpoch() > 0 ? Integer.toString(t.bestEpoch()) : "-", t.epochs().size(),
+                    t.duration(now).toMillis() / 1000.0, t.parameters());
+        }
+        out.println();
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,6 +1,8 @@
 package io.automlseg.executor.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import java.util.Map;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -18,6 +20,33 @@ final class Gradients {
             return grad.isEmpty() ? null : grad;
         } catch (RuntimeException undefined) {
             return null;
+        }
+    }
+
+    /**
+     * Scales all gradients down together when their global L2 norm exceeds {@code maxNorm} (as
+     * torch.nn.utils.clip_grad_norm_), and returns the norm before scaling. Must run with autograd recording off.
+     */
+    static double clipTotalNorm(Map<String, NDArray> parameters, double maxNorm) {
+        double sumOfSquares = 0;
+        try (NDScope scope = new NDScope()) {
+            for (NDArray p : parameters.values()) {
+                NDArray g = of(p);
+                if (g != null) {
+                    sumOfSquares += g.square().sum().getFloat();
+                }
+            }
+            double norm = Math.sqrt(sumOfSquares);
+            if (maxNorm > 0 && norm > maxNorm) {
+                double factor = maxNorm / (norm + 1e-6);
+                for (NDArray p : parameters.values()) {
+                    NDArray g = of(p);
+                    if (g != null) {
+                        g.muli(factor);
+                    }
+                }
+            }
+            return norm;
         }
     }
 

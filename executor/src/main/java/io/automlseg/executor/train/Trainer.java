@@ -122,6 +122,10 @@ public final class Trainer {
                     if (inWindow == accumulation || lastBatch) {
                         lr = schedule.at(optimizerStep);
                         JniUtils.setGradMode(false);
+                        double norm = Gradients.clipTotalNorm(trainable, params.gradientClipNorm());
+                        if (verbose) {
+                            log.printf("  step %d: gradient norm %.3f%n", optimizerStep + 1, norm);
+                        }
                         optimizer.step(trainable, lr);
                         optimizerStep++;
                         inWindow = 0;

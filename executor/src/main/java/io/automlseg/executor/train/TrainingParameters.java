@@ -148,6 +148,14 @@ public final class TrainingParameters {
         return number("gradient_clip_value", 5.0);
     }
 
+    /**
+     * Global gradient-norm clipping (ours). Training from scratch with 1-2 images per step occasionally produces a
+     * gradient spike that per-value clipping does not bound; 0 turns it off.
+     */
+    public double gradientClipNorm() {
+        return number("gradient_clip_norm", 10.0);
+    }
+
     public String string(String name, String fallback) {
         Object v = values.get(name);
         return v == null ? fallback : v.toString();

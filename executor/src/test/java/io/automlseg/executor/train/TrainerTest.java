@@ -53,12 +53,14 @@ class TrainerTest {
                 Map.entry("box_batch_size_per_image", 64),
                 Map.entry("rpn_pre_nms_top_n_train", 300),
                 Map.entry("rpn_post_nms_top_n_train", 200),
-                Map.entry("rpn_post_nms_top_n_test", 100));
+                Map.entry("rpn_post_nms_top_n_test", 100),
+                Map.entry("log_every_iteration", true));
         TrialSpec spec = new TrialSpec("trial-1", trialDir, dir.resolve("train.jsonl").toString(),
                 dir.resolve("validation.jsonl").toString(), labels, params, 2, "cpu");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
         TrialResult result = new Trainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
+        System.out.print(log); // the trial's own log, in the test report
 
         assertEquals(TrialResult.COMPLETED, result.status(), log.toString());
         assertEquals(4, result.epochsRun());
