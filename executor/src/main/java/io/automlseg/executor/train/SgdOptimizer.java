@@ -1,7 +1,6 @@
 package io.automlseg.executor.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -9,47 +8,34 @@ import java.util.Map;
  * Stochastic gradient descent as torch.optim.SGD (dampening 0): L2 weight decay added to the gradient, a momentum
  * buffer initialised with the first gradient, and optional Nesterov momentum.
  */
-public final class SgdOptimizer implements Optimizer {
+public final class SgdOptimizer extends ParameterwiseOptimizer {
     private final double momentum;
     private final boolean nesterov;
     private final double weightDecay;
-    private final double clipValue;
     private final Map<String, NDArray> momentumBuffers = new HashMap<>();
 
     public SgdOptimizer(double momentum, boolean nesterov, double weightDecay, double clipValue) {
+        super(clipValue);
         this.momentum = momentum;
         this.nesterov = nesterov && momentum > 0;
         this.weightDecay = weightDecay;
-        this.clipValue = clipValue;
     }
 
     @Override
-    public void step(Map<String, NDArray> parameters, double learningRate) {
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            NDArray param = e.getValue();
-            try (NDScope scope = new NDScope()) {
-                NDArray grad = Gradients.of(param);
-                if (grad == null) {
-                    continue;
-                }
-                NDArray d = clipValue > 0 ? grad.clip(-clipValue, clipValue) : grad.duplicate();
-                if (weightDecay != 0) {
-                    d.addi(param.mul(weightDecay));
-                }
-                if (momentum != 0) {
-                    NDArray buf = momentumBuffers.get(e.getKey());
-                    if (buf == null) {
-                        buf = d.duplicate();
-                        NDScope.unregister(buf);
-                        momentumBuffers.put(e.getKey(), buf);
-                    } else {
-                        buf.muli(momentum).addi(d);
-                    }
-                    d = nesterov ? d.addi(buf.mul(momentum)) : buf;
-                }
-                param.subi(d.mul(learningRate));
-                Gradients.zero(param);
-            }
+    void update(String name, NDArray param, NDArray d, double learningRate) {
+        if (weightDecay != 0) {
+            d.addi(param.mul(weightDecay));
         }
+        if (momentum != 0) {
+            NDArray buf = momentumBuffers.get(name);
+            if (buf == null) {
+                buf = keep(d.duplicate());
+                momentumBuffers.put(name, buf);
+            } else {
+                buf.muli(momentum).addi(d);
+            }
+            d = nesterov ? d.addi(buf.mul(momentum)) : buf;
+        }
+        param.subi(d.mul(learningRate));
     }
 }

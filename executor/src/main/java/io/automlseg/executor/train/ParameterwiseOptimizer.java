@@ -1,0 +1,43 @@
+package io.automlseg.executor.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import java.util.Map;
+
+/**
+ * The loop every optimizer here shares: for each parameter with a gradient, a value-clipped copy of the gradient is
+ * handed to {@link #update}, temporaries are freed, and the accumulated gradient is reset. State that must outlive a
+ * step (momentum, moments) is created by the subclass and taken out of the step's scope with {@link #keep}.
+ */
+abstract class ParameterwiseOptimizer implements Optimizer {
+    private final double clipValue;
+
+    ParameterwiseOptimizer(double clipValue) {
+        this.clipValue = clipValue;
+    }
+
+    @Override
+    public final void step(Map<String, NDArray> parameters, double learningRate) {
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            NDArray param = e.getValue();
+            try (NDScope scope = new NDScope()) {
+                NDArray grad = Gradients.of(param);
+                if (grad == null) {
+                    continue;
+                }
+                NDArray g = clipValue > 0 ? grad.clip(-clipValue, clipValue) : grad.duplicate();
+                update(e.getKey(), param, g, learningRate);
+                Gradients.zero(param);
+            }
+        }
+    }
+
+    /** Updates {@code param} in place from its (clipped, freely modifiable) gradient {@code g}. */
+    abstract void update(String name, NDArray param, NDArray g, double learningRate);
+
+    /** Keeps an array created during a step alive after it, as optimizer state. */
+    static NDArray keep(NDArray state) {
+        NDScope.unregister(state);
+        return state;
+    }
+}

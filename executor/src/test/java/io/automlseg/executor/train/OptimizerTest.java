@@ -1,0 +1,87 @@
+package io.automlseg.executor.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Two update steps of each optimizer on a parameter whose gradient is known, against values worked out by hand. */
+class OptimizerTest {
+
+    /** Runs two steps of loss = 0.5 * p (gradient 0.5) from p = 1 and returns p after each step. */
+    private static double[] twoSteps(Optimizer optimizer, double lr) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray p = manager.create(new float[] {1f});
+            p.setRequiresGradient(true);
+            double[] out = new double[2];
+            for (int step = 0; step < 2; step++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(p.mul(0.5f).sum());
+                }
+                JniUtils.setGradMode(false);
+                optimizer.step(Map.of("p", p), lr);
+                out[step] = p.getFloat();
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void sgdWithNesterovMomentumAndWeightDecayFollowsTorch() {
+        // step 1: d = 0.5 + 0.1*1 = 0.6, buf = 0.6, d = 0.6 + 0.9*0.6 = 1.14, p = 1 - 0.1*1.14
+        // step 2: d = 0.5 + 0.1*0.886 = 0.5886, buf = 0.9*0.6 + 0.5886 = 1.1286, d = 0.5886 + 0.9*1.1286, p -= 0.1*d
+        double[] p = twoSteps(new SgdOptimizer(0.9, true, 0.1, 5.0), 0.1);
+        assertEquals(0.886, p[0], 1e-6);
+        assertEquals(0.725566, p[1], 1e-6);
+    }
+
+    @Test
+    void sgdWithoutNesterovUsesTheBuffer() {
+        // step 1: buf = 0.5, p = 1 - 0.05; step 2: buf = 0.45 + 0.5 = 0.95, p = 0.95 - 0.095
+        double[] p = twoSteps(new SgdOptimizer(0.9, false, 0.0, 5.0), 0.1);
+        assertEquals(0.95, p[0], 1e-6);
+        assertEquals(0.855, p[1], 1e-6);
+    }
+
+    @Test
+    void adamTakesBiasCorrectedStepsOfTheLearningRate() {
+        // With a constant gradient, bias-corrected m/sqrt(v) is 1, so each step moves p by lr (up to eps).
+        double[] p = twoSteps(new AdamOptimizer(0.9, 0.999, 0.0, false, false, 5.0), 0.1);
+        assertEquals(0.9, p[0], 1e-6);
+        assertEquals(0.8, p[1], 1e-6);
+    }
+
+    @Test
+    void adamwDecaysWeightsBeforeTheStepAndAdamAddsDecayToTheGradient() {
+        // AdamW: p = 1*(1 - 0.1*0.1) - 0.1 = 0.89
+        assertEquals(0.89, twoSteps(new AdamOptimizer(0.9, 0.999, 0.1, true, false, 5.0), 0.1)[0], 1e-6);
+        // Adam with L2: the first step of Adam is lr * sign(g) whatever g's size: 1 - 0.1
+        assertEquals(0.9, twoSteps(new AdamOptimizer(0.9, 0.999, 0.1, false, false, 5.0), 0.1)[0], 1e-6);
+    }
+
+    @Test
+    void amsGradKeepsTheLargestSecondMoment() {
+        // With a constant gradient v grows monotonically, so AMSGrad equals Adam here.
+        double[] ams = twoSteps(new AdamOptimizer(0.9, 0.999, 0.0, false, true, 5.0), 0.1);
+        assertEquals(0.9, ams[0], 1e-6);
+        assertEquals(0.8, ams[1], 1e-6);
+    }
+
+    @Test
+    void schedulesFollowTheReferenceDefinitions() {
+        LearningRateSchedule cosine = LearningRateSchedule.warmupCosine(0.01, 10, 110, 0.45);
+        assertEquals(0.001, cosine.at(0), 1e-12);
+        assertEquals(0.01, cosine.at(9), 1e-12);
+        assertEquals(0.01, cosine.at(10), 1e-12);
+        assertEquals(0.01 * 0.5 * (1 + Math.cos(Math.PI * 0.45 * 2 * 0.5)), cosine.at(60), 1e-12);
+        LearningRateSchedule step = LearningRateSchedule.stepDecay(0.01, 4, 5, 0.5);
+        assertEquals(0.01, step.at(19), 1e-12);
+        assertEquals(0.005, step.at(20), 1e-12);
+        assertEquals(0.0025, step.at(40), 1e-12);
+    }
+}
