@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.explode;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.RunFolder;
 import io.automlseg.executor.data.DataError;
+import io.automlseg.executor.data.DataProblem;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.LabelSet;
 import io.automlseg.executor.data.Manifest;
@@ -99,7 +100,8 @@ public final class DatasetPreparer {
         for (Row r : checked) {
             bySource.put(r.getString(0), r);
             if (r.getString(4) != null) {
-                problems.add(r.getString(0) + ": image_url " + r.getString(1) + ": " + r.getString(4));
+                problems.add(DataProblem.atSource(r.getString(0), "image_url", DataProblem.Kind.BAD_IMAGE_URL,
+                        r.getString(1) + ": " + r.getString(4)).toString());
             }
         }
         if (!problems.isEmpty()) {
