@@ -32,9 +32,11 @@ public final class SgdOptimizer implements Optimizer {
                 if (grad == null) {
                     continue;
                 }
+                // Every temporary of a parameter's size costs a fresh allocation (page faults included) per step, so
+                // the update is rearranged to work in place on one copy of the gradient; x/a+y then *a equals x+a*y.
                 NDArray d = clipValue > 0 ? grad.clip(-clipValue, clipValue) : grad.duplicate();
                 if (weightDecay != 0) {
-                    d.addi(param.mul(weightDecay));
+                    d.divi(weightDecay).addi(param).muli(weightDecay); // d + wd * param
                 }
                 if (momentum != 0) {
                     NDArray buf = momentumBuffers.get(e.getKey());
@@ -45,9 +47,15 @@ public final class SgdOptimizer implements Optimizer {
                     } else {
                         buf.muli(momentum).addi(d);
                     }
-                    d = nesterov ? d.addi(buf.mul(momentum)) : buf;
+                    if (nesterov) {
+                        d.divi(momentum).addi(buf).muli(momentum * learningRate); // lr * (d + momentum * buf)
+                    } else {
+                        d = buf.mul(learningRate);
+                    }
+                } else {
+                    d.muli(learningRate);
                 }
-                param.subi(d.mul(learningRate));
+                param.subi(d);
                 Gradients.zero(param);
             }
         }
