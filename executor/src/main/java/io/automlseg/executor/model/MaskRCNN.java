@@ -117,26 +117,37 @@ public final class MaskRCNN implements AutoCloseable {
      */
     public Map<String, NDArray> losses(NDManager scope, List<InputImage> images, List<TrainingTarget> targets, Random rng) {
         validate(images, targets);
+        StageTimes.start();
         ImageTransform.Batch batch = ImageTransform.batch(images, config);
         ImageTransform.ResizedTarget[] resized = new ImageTransform.ResizedTarget[images.size()];
         for (int i = 0; i < images.size(); i++) {
             resized[i] = ImageTransform.resizeTarget(targets.get(i), images.get(i), batch.heights()[i], batch.widths()[i]);
         }
         Map<String, NDArray> result = new LinkedHashMap<>();
+        StageTimes.mark("transform (java)");
         try (NDScope ignored = new NDScope()) {
             NDArray[] p = features(scope, batch, training);
+            StageTimes.mark("upload + backbone + FPN");
             RegionProposalNetwork.HeadOutput head = rpn.head(store, p);
+            StageTimes.mark("RPN head");
             float[] anchors = AnchorGenerator.anchors(batch.paddedHeight(), batch.paddedWidth(), featureSizes(p));
+            StageTimes.mark("anchors");
             float[][] proposals = rpn.proposals(head.objectness().toFloatArray(), head.deltas().toFloatArray(), anchors,
                     head.anchorsPerLevel(), batch.heights(), batch.widths(), true);
+            StageTimes.mark("proposals (copy, top-k, decode, NMS)");
             NDArray[] rpnLosses = rpn.losses(head, anchors, resized, rng, scope);
+            StageTimes.mark("RPN match/sample + losses");
 
             RoIHeads.Samples samples = roiHeads.sample(proposals, resized, rng);
+            StageTimes.mark("RoI match/sample");
             MultiScaleRoIAlign pooler = new MultiScaleRoIAlign(Arrays.copyOf(p, 4), max(batch.heights()));
             NDArray pooled = pooler.pool(samples.boxes(), samples.image(), samples.count(), RoIHeads.BOX_POOL,
                     RoIHeads.SAMPLING_RATIO, scope, true);
+            StageTimes.mark("box RoIAlign");
             NDArray[] box = RoIHeads.forward(store, pooled);
+            StageTimes.mark("box head");
             NDArray[] boxLosses = roiHeads.losses(box[0], box[1], samples, scope);
+            StageTimes.mark("box losses");
 
             NDArray maskLoss = maskLoss(scope, pooler, samples, resized);
 
@@ -150,6 +161,7 @@ public final class MaskRCNN implements AutoCloseable {
                 loss.attach(scope);
             }
         }
+        StageTimes.mark("scope release");
         return result;
     }
 
@@ -185,9 +197,14 @@ public final class MaskRCNN implements AutoCloseable {
             System.arraycopy(target, 0, maskTargets, p * cells, cells);
             p++;
         }
+        StageTimes.mark("mask targets");
         NDArray pooled = pooler.pool(boxes, image, positives, MaskHead.MASK_POOL, RoIHeads.SAMPLING_RATIO, scope, true);
+        StageTimes.mark("mask RoIAlign");
         NDArray logits = MaskHead.forward(store, pooled).reshape((long) positives * k, cells).get(Ops.upload(scope, channel));
-        return Losses.bceWithLogitsMean(logits, Ops.upload(scope, maskTargets, new Shape(positives, cells)));
+        StageTimes.mark("mask head");
+        NDArray loss = Losses.bceWithLogitsMean(logits, Ops.upload(scope, maskTargets, new Shape(positives, cells)));
+        StageTimes.mark("mask loss");
+        return loss;
     }
 
     /** Inference on images at their original sizes: detections in original pixel coordinates, best first. */

@@ -1,6 +1,7 @@
 package io.automlseg.executor.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.BatchNorm;
 
@@ -54,14 +55,16 @@ final class Norms {
                 return x.mul(scale.reshape(1, channels, 1, 1)).add(shift.reshape(1, channels, 1, 1));
             }
             case GROUP: {
-                // DJL has no GroupNorm: normalise over (channels-in-group, H, W) with single-axis reductions.
+                // DJL has no GroupNorm. Group norm is batch norm (batch statistics, biased variance) over a
+                // (1, N*groups, rest) view, so PyTorch's fused batch-norm kernel and backward do the work; the running
+                // statistics it updates are throwaway, and the per-channel affine follows.
                 Shape shape = x.getShape();
-                int groups = config.groupNormGroups();
-                NDArray grouped = x.reshape(shape.get(0), groups, -1);
-                NDArray mean = grouped.mean(new int[] {2}, true);
-                NDArray centred = grouped.sub(mean);
-                NDArray variance = centred.square().mean(new int[] {2}, true);
-                NDArray normed = centred.div(variance.add(EPS).sqrt()).reshape(shape);
+                long groups = shape.get(0) * config.groupNormGroups();
+                NDManager m = x.getManager();
+                Shape groupShape = new Shape(groups);
+                NDArray normed = BatchNorm.batchNorm(x.reshape(1, groups, -1), m.zeros(groupShape), m.ones(groupShape),
+                        m.ones(groupShape), m.zeros(groupShape), 1, DJL_MOMENTUM, EPS, true).singletonOrThrow()
+                        .reshape(shape);
                 return normed.mul(weight.reshape(1, channels, 1, 1)).add(bias.reshape(1, channels, 1, 1));
             }
             default:

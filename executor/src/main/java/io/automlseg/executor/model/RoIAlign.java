@@ -3,19 +3,23 @@ package io.automlseg.executor.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * torchvision.ops.roi_align with {@code aligned=False}. DJL has no such op, so the sampling plan (which feature
- * pixels and bilinear weights make each output bin) is computed in Java, and the pooling itself is a row gather from
- * channel-last features plus a small weighted sum, so gradients reach the features through the gather.
+ * pixels and bilinear weights make each output bin) is computed in Java as a sparse matrix {@code bins x rows}, and
+ * the pooling is one sparse-dense product with the channel-last feature table: gradients reach the features through
+ * PyTorch's sparse matmul backward, without materialising a gathered copy of every tap.
  */
 final class RoIAlign {
     private RoIAlign() {}
 
     /**
-     * Per output bin up to {@code k} (row, weight) pairs into a channel-last feature table; unused slots have weight 0.
+     * The sparse sampling matrix in COO form: entry {@code e} adds {@code weights[e] * table[rows[e]]} to output bin
+     * {@code bins[e]}.
      */
-    record Plan(long[] rows, float[] weights, int bins, int k) {}
+    record Plan(long[] binOf, long[] rows, float[] weights, int entries, int bins) {}
 
     /** Where one RoI samples: its feature map inside the table and its box in that map's coordinates. */
     interface Source {
@@ -32,10 +36,10 @@ final class RoIAlign {
      */
     static Plan plan(float[] boxes, int rois, Source source, int out, int samplingRatio) {
         int bins = rois * out * out;
-        // First pass: the merged entries of every bin, kept in growable scratch arrays.
-        int maxEntries = 0;
-        int[][] binRows = new int[bins][];
-        float[][] binWeights = new float[bins][];
+        long[] binOf = new long[Math.max(16, bins * 8)];
+        long[] rows = new long[binOf.length];
+        float[] weights = new float[binOf.length];
+        int entries = 0;
         int[] scratchRows = new int[64];
         float[] scratchWeights = new float[64];
         for (int r = 0; r < rois; r++) {
@@ -69,30 +73,23 @@ final class RoIAlign {
                             n = addBilinear(y, x, height, width, 1f / count, scratchRows, scratchWeights, n);
                         }
                     }
-                    int bin = (r * out + ph) * out + pw;
-                    int[] rowsOfBin = new int[n];
-                    float[] weightsOfBin = new float[n];
-                    for (int e = 0; e < n; e++) {
-                        rowsOfBin[e] = offset + scratchRows[e];
-                        weightsOfBin[e] = scratchWeights[e];
+                    if (entries + n > binOf.length) {
+                        int grown = Math.max(binOf.length * 2, entries + n);
+                        binOf = java.util.Arrays.copyOf(binOf, grown);
+                        rows = java.util.Arrays.copyOf(rows, grown);
+                        weights = java.util.Arrays.copyOf(weights, grown);
                     }
-                    binRows[bin] = rowsOfBin;
-                    binWeights[bin] = weightsOfBin;
-                    maxEntries = Math.max(maxEntries, n);
+                    int bin = (r * out + ph) * out + pw;
+                    for (int e = 0; e < n; e++) {
+                        binOf[entries] = bin;
+                        rows[entries] = offset + scratchRows[e];
+                        weights[entries] = scratchWeights[e];
+                        entries++;
+                    }
                 }
             }
         }
-        int k = Math.max(maxEntries, 1);
-        long[] rows = new long[bins * k];
-        float[] weights = new float[bins * k];
-        for (int b = 0; b < bins; b++) {
-            int[] br = binRows[b];
-            for (int e = 0; e < br.length; e++) {
-                rows[b * k + e] = br[e];
-                weights[b * k + e] = binWeights[b][e];
-            }
-        }
-        return new Plan(rows, weights, bins, k);
+        return new Plan(binOf, rows, weights, entries, bins);
     }
 
     /** Adds the 4 bilinear taps of point (y, x) with factor {@code f}, merging taps on pixels already listed. */
@@ -146,7 +143,7 @@ final class RoIAlign {
     }
 
     /**
-     * Pools with a plan: gathers rows of {@code table} ({@code rows x C}, channel-last) and returns
+     * Pools with a plan: the sparse plan times {@code table} ({@code rows x C}, channel-last), returned as
      * {@code (rois, C, out, out)}.
      */
     static NDArray apply(NDArray table, Plan plan, int rois, int out, NDManager manager) {
@@ -154,10 +151,16 @@ final class RoIAlign {
         if (rois == 0) {
             return manager.zeros(new Shape(0, channels, out, out));
         }
-        NDArray index = Ops.upload(manager, plan.rows());
-        NDArray weights = Ops.upload(manager, plan.weights(), new Shape(plan.bins(), 1, plan.k()));
-        NDArray gathered = table.get(index).reshape(plan.bins(), plan.k(), channels);
-        NDArray pooled = weights.matMul(gathered); // (bins, 1, C)
+        int e = plan.entries();
+        long[] coordinates = new long[2 * e];
+        System.arraycopy(plan.binOf(), 0, coordinates, 0, e);
+        System.arraycopy(plan.rows(), 0, coordinates, e, e);
+        // The sparse tensor aliases these host-backed arrays: they stay open with the caller's manager until backward.
+        NDArray indices = Ops.upload(manager, coordinates).reshape(2, e);
+        NDArray values = Ops.upload(manager, java.util.Arrays.copyOf(plan.weights(), e), new Shape(e));
+        NDArray matrix = JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values,
+                new Shape(plan.bins(), table.getShape().get(0)));
+        NDArray pooled = matrix.matMul(table); // (bins, C)
         return pooled.reshape(rois, out, out, channels).transpose(0, 3, 1, 2);
     }
 

@@ -23,8 +23,10 @@ public final class SgdOptimizer extends ParameterwiseOptimizer {
 
     @Override
     void update(String name, NDArray param, NDArray d, double learningRate) {
+        // Every temporary of a parameter's size costs a fresh allocation per step, so the update works in place on
+        // the gradient copy d: x/a + y then *a equals x + a*y.
         if (weightDecay != 0) {
-            d.addi(param.mul(weightDecay));
+            d.divi(weightDecay).addi(param).muli(weightDecay); // d + wd * param
         }
         if (momentum != 0) {
             NDArray buf = momentumBuffers.get(name);
@@ -34,8 +36,14 @@ public final class SgdOptimizer extends ParameterwiseOptimizer {
             } else {
                 buf.muli(momentum).addi(d);
             }
-            d = nesterov ? d.addi(buf.mul(momentum)) : buf;
+            if (nesterov) {
+                d.divi(momentum).addi(buf).muli(momentum * learningRate); // lr * (d + momentum * buf)
+            } else {
+                d = buf.mul(learningRate);
+            }
+        } else {
+            d.muli(learningRate);
         }
-        param.subi(d.mul(learningRate));
+        param.subi(d);
     }
 }
