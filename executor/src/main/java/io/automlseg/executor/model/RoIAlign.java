@@ -97,30 +97,14 @@ final class RoIAlign {
         if (y < -1.0f || y > height || x < -1.0f || x > width) {
             return n;
         }
-        if (y <= 0) {
-            y = 0;
-        }
-        if (x <= 0) {
-            x = 0;
-        }
-        int yLow = (int) y;
-        int yHigh;
-        if (yLow >= height - 1) {
-            yHigh = yLow = height - 1;
-            y = yLow;
-        } else {
-            yHigh = yLow + 1;
-        }
-        int xLow = (int) x;
-        int xHigh;
-        if (xLow >= width - 1) {
-            xHigh = xLow = width - 1;
-            x = xLow;
-        } else {
-            xHigh = xLow + 1;
-        }
-        float ly = y - yLow;
-        float lx = x - xLow;
+        long yAxis = axis(y, height);
+        long xAxis = axis(x, width);
+        int yLow = low(yAxis);
+        int yHigh = high(yAxis, height);
+        int xLow = low(xAxis);
+        int xHigh = high(xAxis, width);
+        float ly = fraction(yAxis);
+        float lx = fraction(xAxis);
         float hy = 1f - ly;
         float hx = 1f - lx;
         n = merge(yLow * width + xLow, hy * hx * f, rows, weights, n);
@@ -128,6 +112,35 @@ final class RoIAlign {
         n = merge(yHigh * width + xLow, ly * hx * f, rows, weights, n);
         n = merge(yHigh * width + xHigh, ly * lx * f, rows, weights, n);
         return n;
+    }
+
+    /**
+     * roi_align's neighbours along one axis for a coordinate in [-1, size]: negative coordinates clamp to 0 and the
+     * last pixel takes both neighbours. Packed as (low index << 32 | float bits of the weight of the high neighbour),
+     * so the hot loops allocate nothing.
+     */
+    private static long axis(float v, int size) {
+        if (v <= 0) {
+            v = 0;
+        }
+        int lo = (int) v;
+        float fraction = lo >= size - 1 ? 0f : v - lo;
+        if (lo >= size - 1) {
+            lo = size - 1;
+        }
+        return ((long) lo << 32) | (Float.floatToRawIntBits(fraction) & 0xffffffffL);
+    }
+
+    private static int low(long axis) {
+        return (int) (axis >>> 32);
+    }
+
+    private static int high(long axis, int size) {
+        return Math.min(low(axis) + 1, size - 1);
+    }
+
+    private static float fraction(long axis) {
+        return Float.intBitsToFloat((int) axis);
     }
 
     private static int merge(int row, float weight, int[] rows, float[] weights, int n) {
@@ -190,20 +203,10 @@ final class RoIAlign {
                 int t = pw * gridW + ix;
                 float x = startW + pw * binW + (ix + .5f) * binW / gridW;
                 xValid[t] = !(x < -1.0f || x > width);
-                if (x <= 0) {
-                    x = 0;
-                }
-                int lo = (int) x;
-                int hi;
-                if (lo >= width - 1) {
-                    hi = lo = width - 1;
-                    x = lo;
-                } else {
-                    hi = lo + 1;
-                }
-                xLow[t] = lo;
-                xHigh[t] = hi;
-                lxs[t] = x - lo;
+                long a = axis(x, width);
+                xLow[t] = low(a);
+                xHigh[t] = high(a, width);
+                lxs[t] = fraction(a);
             }
         }
         for (int ph = 0; ph < out; ph++) {
@@ -212,18 +215,10 @@ final class RoIAlign {
                 if (y < -1.0f || y > height) {
                     continue;
                 }
-                if (y <= 0) {
-                    y = 0;
-                }
-                int yLow = (int) y;
-                int yHigh;
-                if (yLow >= height - 1) {
-                    yHigh = yLow = height - 1;
-                    y = yLow;
-                } else {
-                    yHigh = yLow + 1;
-                }
-                float ly = y - yLow;
+                long a = axis(y, height);
+                int yLow = low(a);
+                int yHigh = high(a, height);
+                float ly = fraction(a);
                 float hy = 1f - ly;
                 int r0 = yLow * width;
                 int r1 = yHigh * width;
