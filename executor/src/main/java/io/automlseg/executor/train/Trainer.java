@@ -35,6 +35,8 @@ public final class Trainer {
     };
     /** The reference runtime aborts a trial whose loss exceeds this ("loss explosion"). */
     private static final double LOSS_EXPLOSION = 100.0;
+    /** Consecutive optimizer steps with non-finite gradients after which the trial is declared diverged. */
+    private static final int MAX_NON_FINITE_STEPS = 5;
 
     private final TrialSpec spec;
     private final TrainingParameters params;
@@ -73,6 +75,8 @@ public final class Trainer {
         int evaluationsWithoutImprovement = 0;
         String status = TrialResult.COMPLETED;
         long optimizerStep = 0;
+        int skippedSteps = 0;
+        int nonFiniteSteps = 0;
 
         try (NDManager manager = NDManager.newBaseManager(engine.defaultDevice());
                 MaskRCNN model = MaskRCNN.create(config, manager, seed)) {
@@ -101,11 +105,14 @@ public final class Trainer {
                         for (int i = 0; i < LOSS_NAMES.length; i++) {
                             NDArray l = losses.get(LOSS_NAMES[i]);
                             values[i] = l.getFloat();
-                            lossSums[i] += values[i];
+                            if (Double.isFinite(values[i])) {
+                                lossSums[i] += values[i];
+                            }
                             sum = sum == null ? l : sum.add(l);
                         }
                         total = sum.getFloat();
-                        if (!Double.isFinite(total) || total > LOSS_EXPLOSION) {
+                        // A non-finite loss leaves non-finite gradients, and that step is skipped below.
+                        if (Double.isFinite(total) && total > LOSS_EXPLOSION) {
                             throw new TrialFailure(String.format(
                                     "loss explosion: training loss is %.4g at epoch %d, iteration %d (%s); try a lower"
                                             + " learning_rate", total, epoch, iterations + 1, describe(values)));
@@ -115,7 +122,9 @@ public final class Trainer {
                         }
                         collector.backward(accumulation > 1 ? sum.div(accumulation) : sum);
                     }
-                    totalSum += total;
+                    if (Double.isFinite(total)) {
+                        totalSum += total;
+                    }
                     iterations++;
                     inWindow++;
                     boolean lastBatch = b + batchSize >= order.size();
@@ -126,7 +135,22 @@ public final class Trainer {
                         if (verbose) {
                             log.printf("  step %d: gradient norm %.3f%n", optimizerStep + 1, norm);
                         }
-                        optimizer.step(trainable, lr);
+                        if (Double.isFinite(norm)) {
+                            optimizer.step(trainable, lr);
+                            nonFiniteSteps = 0;
+                        } else {
+                            // One overflowing batch must not poison the weights: drop its gradient, as mixed-precision
+                            // loss scalers do, and give up only if it keeps happening.
+                            trainable.values().forEach(Gradients::zero);
+                            skippedSteps++;
+                            log.printf("  step %d skipped: non-finite gradient (%d skipped so far)%n",
+                                    optimizerStep + 1, skippedSteps);
+                            if (++nonFiniteSteps > MAX_NON_FINITE_STEPS) {
+                                throw new TrialFailure("training diverged: " + nonFiniteSteps
+                                        + " optimizer steps in a row had non-finite gradients at epoch " + epoch
+                                        + "; try a lower learning_rate");
+                            }
+                        }
                         optimizerStep++;
                         inWindow = 0;
                     }

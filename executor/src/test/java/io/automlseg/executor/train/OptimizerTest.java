@@ -1,6 +1,7 @@
 package io.automlseg.executor.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -70,6 +71,35 @@ class OptimizerTest {
         double[] ams = twoSteps(new AdamOptimizer(0.9, 0.999, 0.0, false, true, 5.0), 0.1);
         assertEquals(0.9, ams[0], 1e-6);
         assertEquals(0.8, ams[1], 1e-6);
+    }
+
+    @Test
+    void globalNormClippingScalesAllGradientsTogetherAndReportsNonFiniteNorms() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray a = manager.create(new float[] {1f, 1f});
+            NDArray b = manager.create(new float[] {1f});
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                // Gradients (3, 4) and (12): global norm 13.
+                gc.backward(a.mul(manager.create(new float[] {3f, 4f})).sum().add(b.mul(12f).sum()));
+            }
+            JniUtils.setGradMode(false);
+            Map<String, NDArray> params = Map.of("a", a, "b", b);
+            assertEquals(13.0, Gradients.clipTotalNorm(params, 6.5), 1e-5);
+            assertEquals(1.5, a.getGradient().getFloat(0), 1e-5);
+            assertEquals(2.0, a.getGradient().getFloat(1), 1e-5);
+            assertEquals(6.0, b.getGradient().getFloat(0), 1e-5);
+            assertEquals(6.5, Gradients.clipTotalNorm(params, 100), 1e-4, "below the limit nothing changes");
+
+            Gradients.zero(a);
+            Gradients.zero(b);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(a.mul(Float.NaN).sum().add(b.sum()));
+            }
+            JniUtils.setGradMode(false);
+            assertTrue(Double.isNaN(Gradients.clipTotalNorm(params, 10)), "a NaN gradient makes the norm NaN");
+        }
     }
 
     @Test
