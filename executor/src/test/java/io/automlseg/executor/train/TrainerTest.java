@@ -45,7 +45,7 @@ class TrainerTest {
                 Map.entry("number_of_epochs", 4),
                 Map.entry("training_batch_size", 2),
                 Map.entry("validation_batch_size", 3),
-                Map.entry("learning_rate", 0.005),
+                Map.entry("learning_rate", 0.003),
                 Map.entry("warmup_cosine_lr_warmup_epochs", 2),
                 Map.entry("min_size", 128),
                 Map.entry("max_size", 128),
