@@ -7,38 +7,28 @@ import java.util.Optional;
  * or below {@code best - slack_amount}. The best is taken over every trial's first {@code n} evaluations, where
  * {@code n} is the number the candidate has reported, so trials are compared at the same progress.
  */
-public final class BanditPolicy implements TerminationPolicy {
+public final class BanditPolicy extends IntervalPolicy {
     private final Double slackFactor;
     private final Double slackAmount;
-    private final int evaluationInterval;
-    private final int delayEvaluation;
 
     /**
      * @param slackFactor ratio slack, or null when {@code slackAmount} is given
      * @param slackAmount absolute slack, or null when {@code slackFactor} is given
      */
     public BanditPolicy(Double slackFactor, Double slackAmount, int evaluationInterval, int delayEvaluation) {
+        super("bandit", evaluationInterval, delayEvaluation);
         if ((slackFactor == null) == (slackAmount == null)) {
             throw new IllegalArgumentException("bandit needs exactly one of slack_factor and slack_amount");
         }
         if ((slackFactor != null && !(slackFactor >= 0)) || (slackAmount != null && !(slackAmount >= 0))) {
             throw new IllegalArgumentException("bandit slack must be >= 0");
         }
-        if (evaluationInterval < 1 || delayEvaluation < 0) {
-            throw new IllegalArgumentException("bandit needs evaluation_interval >= 1 and delay_evaluation >= 0");
-        }
         this.slackFactor = slackFactor;
         this.slackAmount = slackAmount;
-        this.evaluationInterval = evaluationInterval;
-        this.delayEvaluation = delayEvaluation;
     }
 
     @Override
-    public Optional<String> evaluate(Trial trial, SweepState state) {
-        int interval = trial.evaluations().size();
-        if (!TerminationPolicy.applies(interval, evaluationInterval, delayEvaluation)) {
-            return Optional.empty();
-        }
+    Optional<String> decide(Trial trial, SweepState state, int interval) {
         double own = trial.bestValueUpTo(interval);
         double best = Double.NaN;
         String bestId = null;

@@ -8,25 +8,14 @@ import java.util.Optional;
  * Stops a trial whose best metric so far is below the median of the other trials' running averages over the same
  * number of evaluations. Only trials that have reached that many evaluations take part.
  */
-public final class MedianStoppingPolicy implements TerminationPolicy {
-    private final int evaluationInterval;
-    private final int delayEvaluation;
+public final class MedianStoppingPolicy extends IntervalPolicy {
 
     public MedianStoppingPolicy(int evaluationInterval, int delayEvaluation) {
-        if (evaluationInterval < 1 || delayEvaluation < 0) {
-            throw new IllegalArgumentException(
-                    "median_stopping needs evaluation_interval >= 1 and delay_evaluation >= 0");
-        }
-        this.evaluationInterval = evaluationInterval;
-        this.delayEvaluation = delayEvaluation;
+        super("median_stopping", evaluationInterval, delayEvaluation);
     }
 
     @Override
-    public Optional<String> evaluate(Trial trial, SweepState state) {
-        int interval = trial.evaluations().size();
-        if (!TerminationPolicy.applies(interval, evaluationInterval, delayEvaluation)) {
-            return Optional.empty();
-        }
+    Optional<String> decide(Trial trial, SweepState state, int interval) {
         List<Double> averages = new ArrayList<>();
         for (Trial other : state.trials()) {
             List<Trial.Evaluation> evals = other.evaluations();

@@ -8,30 +8,19 @@ import java.util.Optional;
  * Stops a trial that ranks in the lowest {@code truncation_percentage} percent of the trials that have reached the
  * same number of evaluations, ranked by their best metric up to that number.
  */
-public final class TruncationSelectionPolicy implements TerminationPolicy {
+public final class TruncationSelectionPolicy extends IntervalPolicy {
     private final int truncationPercentage;
-    private final int evaluationInterval;
-    private final int delayEvaluation;
 
     public TruncationSelectionPolicy(int truncationPercentage, int evaluationInterval, int delayEvaluation) {
+        super("truncation_selection", evaluationInterval, delayEvaluation);
         if (truncationPercentage < 1 || truncationPercentage > 99) {
             throw new IllegalArgumentException("truncation_percentage must be in 1..99");
         }
-        if (evaluationInterval < 1 || delayEvaluation < 0) {
-            throw new IllegalArgumentException(
-                    "truncation_selection needs evaluation_interval >= 1 and delay_evaluation >= 0");
-        }
         this.truncationPercentage = truncationPercentage;
-        this.evaluationInterval = evaluationInterval;
-        this.delayEvaluation = delayEvaluation;
     }
 
     @Override
-    public Optional<String> evaluate(Trial trial, SweepState state) {
-        int interval = trial.evaluations().size();
-        if (!TerminationPolicy.applies(interval, evaluationInterval, delayEvaluation)) {
-            return Optional.empty();
-        }
+    Optional<String> decide(Trial trial, SweepState state, int interval) {
         double own = trial.bestValueUpTo(interval);
         List<Double> peers = new ArrayList<>();
         for (Trial other : state.trials()) {
