@@ -1,0 +1,369 @@
+package io.automlseg.executor.eval;
+
+import io.automlseg.executor.eval.CocoDataset.Annotation;
+import io.automlseg.executor.eval.CocoDataset.Image;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * pycocotools' COCOeval (default parameters) for masks ("segm") or boxes ("bbox"): per image and category matching
+ * at ten IoU thresholds with crowd regions, the precision envelope sampled at 101 recall points, and the twelve
+ * summary statistics. Thresholds, sort stability and comparisons follow the reference so results agree to
+ * floating-point rounding.
+ */
+public final class CocoEvaluator {
+    public enum IouType { SEGM, BBOX }
+
+    /** numpy linspace(0.5, 0.95, 10): i * step + start, the last value set to the stop exactly. */
+    static final double[] IOU_THRESHOLDS = linspace(0.5, 0.95, 10);
+    /** numpy linspace(0, 1, 101). */
+    static final double[] RECALL_THRESHOLDS = linspace(0.0, 1.0, 101);
+    static final int[] MAX_DETECTIONS = {1, 10, 100};
+    /** all, small, medium, large; bounds inclusive. */
+    static final double[][] AREA_RANGES = {{0, 1e10}, {0, 1024}, {1024, 9216}, {9216, 1e10}};
+
+    private static final double EPS = Math.ulp(1.0);
+
+    private final IouType iouType;
+
+    public CocoEvaluator(IouType iouType) {
+        this.iouType = iouType;
+    }
+
+    /** Matches of one (image, category) for one area range, detections in score order (at most 100). */
+    private record ImageResult(double[] scores, long[][] detectionMatches, boolean[][] detectionIgnored,
+            boolean[] groundTruthIgnored) {}
+
+    /** Evaluates {@code detections} (from {@link CocoDataset#withResults}) against {@code groundTruth}. */
+    public CocoEvaluation evaluate(CocoDataset groundTruth, CocoDataset detections) {
+        List<Long> imageIds = new ArrayList<>(groundTruth.images().keySet());
+        imageIds.sort(null);
+        List<Long> categoryIds = groundTruth.categoryIds();
+        Map<Key, List<Annotation>> gts = group(groundTruth.annotations());
+        Map<Key, List<Annotation>> dts = group(detections.annotations());
+
+        int t = IOU_THRESHOLDS.length;
+        int r = RECALL_THRESHOLDS.length;
+        int k = categoryIds.size();
+        int a = AREA_RANGES.length;
+        int m = MAX_DETECTIONS.length;
+        double[][][][][] precision = new double[t][r][k][a][m];
+        double[][][][] recall = new double[t][k][a][m];
+        fill(precision, recall);
+
+        int maxDet = MAX_DETECTIONS[m - 1];
+        for (int ki = 0; ki < k; ki++) {
+            // Per image, the IoU matrix is shared by the area ranges; only ignore flags differ.
+            List<List<ImageResult>> perArea = new ArrayList<>();
+            for (int ai = 0; ai < a; ai++) {
+                perArea.add(new ArrayList<>());
+            }
+            for (long imageId : imageIds) {
+                Key key = new Key(imageId, categoryIds.get(ki));
+                List<Annotation> gt = gts.getOrDefault(key, List.of());
+                List<Annotation> dt = dts.getOrDefault(key, List.of());
+                if (gt.isEmpty() && dt.isEmpty()) {
+                    continue;
+                }
+                dt = new ArrayList<>(dt);
+                dt.sort(Comparator.comparingDouble((Annotation d) -> -d.score()));
+                if (dt.size() > maxDet) {
+                    dt = dt.subList(0, maxDet);
+                }
+                double[][] ious = ious(dt, gt, groundTruth.images().get(imageId));
+                for (int ai = 0; ai < a; ai++) {
+                    perArea.get(ai).add(evaluateImage(gt, dt, ious, AREA_RANGES[ai]));
+                }
+            }
+            for (int ai = 0; ai < a; ai++) {
+                accumulate(perArea.get(ai), ki, ai, precision, recall);
+            }
+        }
+
+        double[] stats = new double[12];
+        stats[0] = meanPrecision(precision, -1, 0, 2);
+        stats[1] = meanPrecision(precision, 0, 0, 2);
+        stats[2] = meanPrecision(precision, 5, 0, 2);
+        stats[3] = meanPrecision(precision, -1, 1, 2);
+        stats[4] = meanPrecision(precision, -1, 2, 2);
+        stats[5] = meanPrecision(precision, -1, 3, 2);
+        stats[6] = meanRecall(recall, 0, 0);
+        stats[7] = meanRecall(recall, 0, 1);
+        stats[8] = meanRecall(recall, 0, 2);
+        stats[9] = meanRecall(recall, 1, 2);
+        stats[10] = meanRecall(recall, 2, 2);
+        stats[11] = meanRecall(recall, 3, 2);
+
+        Map<Long, Double> perCategory = new LinkedHashMap<>();
+        for (int ki = 0; ki < k; ki++) {
+            double sum = 0;
+            int n = 0;
+            for (int ti = 0; ti < t; ti++) {
+                for (int ri = 0; ri < r; ri++) {
+                    double p = precision[ti][ri][ki][0][m - 1];
+                    if (p > -1) {
+                        sum += p;
+                        n++;
+                    }
+                }
+            }
+            perCategory.put(categoryIds.get(ki), n == 0 ? -1.0 : sum / n);
+        }
+        return new CocoEvaluation(stats, perCategory);
+    }
+
+    private record Key(long imageId, long categoryId) {}
+
+    private static Map<Key, List<Annotation>> group(List<Annotation> annotations) {
+        Map<Key, List<Annotation>> groups = new HashMap<>();
+        for (Annotation annotation : annotations) {
+            groups.computeIfAbsent(new Key(annotation.imageId(), annotation.categoryId()), x -> new ArrayList<>())
+                    .add(annotation);
+        }
+        return groups;
+    }
+
+    /** IoU of each detection (rows, score order) with each ground truth (columns, file order). */
+    private double[][] ious(List<Annotation> dt, List<Annotation> gt, Image image) {
+        double[][] ious = new double[dt.size()][gt.size()];
+        if (iouType == IouType.SEGM) {
+            List<Rle> gtMasks = new ArrayList<>(gt.size());
+            for (Annotation g : gt) {
+                gtMasks.add(g.mask(image));
+            }
+            for (int d = 0; d < dt.size(); d++) {
+                Rle dm = dt.get(d).mask(image);
+                for (int g = 0; g < gt.size(); g++) {
+                    Rle gm = gtMasks.get(g);
+                    // The reference reports -1 (never a match) for masks of different sizes.
+                    ious[d][g] = dm.height() != gm.height() || dm.width() != gm.width() ? -1
+                            : Rle.iou(dm, gm, gt.get(g).crowd());
+                }
+            }
+        } else {
+            for (int d = 0; d < dt.size(); d++) {
+                for (int g = 0; g < gt.size(); g++) {
+                    ious[d][g] = boxIou(dt.get(d).bbox(), gt.get(g).bbox(), gt.get(g).crowd());
+                }
+            }
+        }
+        return ious;
+    }
+
+    /** Box IoU with continuous coordinates (no +1); over the detection's area for a crowd region. */
+    static double boxIou(double[] db, double[] gb, boolean crowd) {
+        double w = Math.min(db[2] + db[0], gb[2] + gb[0]) - Math.max(db[0], gb[0]);
+        if (w <= 0) {
+            return 0;
+        }
+        double h = Math.min(db[3] + db[1], gb[3] + gb[1]) - Math.max(db[1], gb[1]);
+        if (h <= 0) {
+            return 0;
+        }
+        double i = w * h;
+        double da = db[2] * db[3];
+        double u = crowd ? da : da + gb[2] * gb[3] - i;
+        return i / u;
+    }
+
+    /** Greedy matching of score-ordered detections to ground truth at each IoU threshold (evaluateImg). */
+    private static ImageResult evaluateImage(List<Annotation> gtInFileOrder, List<Annotation> dt, double[][] iousAll,
+            double[] range) {
+        int g = gtInFileOrder.size();
+        // Non-ignored ground truth first, stable.
+        int[] order = new int[g];
+        int n = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < g; i++) {
+                if (ignored(gtInFileOrder.get(i), range) == (pass == 1)) {
+                    order[n++] = i;
+                }
+            }
+        }
+        boolean[] gtIgnore = new boolean[g];
+        for (int i = 0; i < g; i++) {
+            gtIgnore[i] = ignored(gtInFileOrder.get(order[i]), range);
+        }
+        int d = dt.size();
+        int t = IOU_THRESHOLDS.length;
+        long[][] dtMatch = new long[t][d];
+        boolean[][] dtIgnore = new boolean[t][d];
+        long[][] gtMatch = new long[t][g];
+        if (d > 0 && g > 0) {
+            for (int ti = 0; ti < t; ti++) {
+                for (int di = 0; di < d; di++) {
+                    double best = Math.min(IOU_THRESHOLDS[ti], 1 - 1e-10);
+                    int match = -1;
+                    for (int gi = 0; gi < g; gi++) {
+                        Annotation gt = gtInFileOrder.get(order[gi]);
+                        if (gtMatch[ti][gi] != 0 && !gt.crowd()) {
+                            continue;
+                        }
+                        if (match > -1 && !gtIgnore[match] && gtIgnore[gi]) {
+                            break;
+                        }
+                        double iou = iousAll[di][order[gi]];
+                        if (iou < best) {
+                            continue;
+                        }
+                        best = iou;
+                        match = gi;
+                    }
+                    if (match == -1) {
+                        continue;
+                    }
+                    dtIgnore[ti][di] = gtIgnore[match];
+                    dtMatch[ti][di] = gtInFileOrder.get(order[match]).id();
+                    gtMatch[ti][match] = dt.get(di).id();
+                }
+            }
+        }
+        double[] scores = new double[d];
+        for (int di = 0; di < d; di++) {
+            Annotation det = dt.get(di);
+            scores[di] = det.score();
+            boolean outside = det.area() < range[0] || det.area() > range[1];
+            for (int ti = 0; ti < t; ti++) {
+                dtIgnore[ti][di] = dtIgnore[ti][di] || (dtMatch[ti][di] == 0 && outside);
+            }
+        }
+        return new ImageResult(scores, dtMatch, dtIgnore, gtIgnore);
+    }
+
+    private static boolean ignored(Annotation gt, double[] range) {
+        return gt.crowd() || gt.area() < range[0] || gt.area() > range[1];
+    }
+
+    /** Precision at the recall thresholds and final recall, per IoU threshold and detection cap. */
+    private static void accumulate(List<ImageResult> results, int ki, int ai, double[][][][][] precision,
+            double[][][][] recall) {
+        if (results.isEmpty()) {
+            return;
+        }
+        int npig = 0;
+        for (ImageResult e : results) {
+            for (boolean ignore : e.groundTruthIgnored()) {
+                if (!ignore) {
+                    npig++;
+                }
+            }
+        }
+        if (npig == 0) {
+            return;
+        }
+        for (int mi = 0; mi < MAX_DETECTIONS.length; mi++) {
+            int maxDet = MAX_DETECTIONS[mi];
+            // Concatenate the first maxDet detections of each image (images in id order), then stable sort by score.
+            List<int[]> refs = new ArrayList<>();
+            for (int e = 0; e < results.size(); e++) {
+                int count = Math.min(maxDet, results.get(e).scores().length);
+                for (int j = 0; j < count; j++) {
+                    refs.add(new int[] {e, j});
+                }
+            }
+            refs.sort(Comparator.comparingDouble((int[] ref) -> -results.get(ref[0]).scores()[ref[1]]));
+            int nd = refs.size();
+            for (int ti = 0; ti < IOU_THRESHOLDS.length; ti++) {
+                double[] rc = new double[nd];
+                double[] pr = new double[nd];
+                long tp = 0;
+                long fp = 0;
+                for (int i = 0; i < nd; i++) {
+                    ImageResult e = results.get(refs.get(i)[0]);
+                    int j = refs.get(i)[1];
+                    if (!e.detectionIgnored()[ti][j]) {
+                        if (e.detectionMatches()[ti][j] != 0) {
+                            tp++;
+                        } else {
+                            fp++;
+                        }
+                    }
+                    rc[i] = (double) tp / npig;
+                    pr[i] = (double) tp / ((double) fp + (double) tp + EPS);
+                }
+                recall[ti][ki][ai][mi] = nd > 0 ? rc[nd - 1] : 0;
+                for (int i = nd - 1; i > 0; i--) {
+                    if (pr[i] > pr[i - 1]) {
+                        pr[i - 1] = pr[i];
+                    }
+                }
+                int i = 0;
+                for (int ri = 0; ri < RECALL_THRESHOLDS.length; ri++) {
+                    // searchsorted left: first index with rc >= threshold (rc is non-decreasing).
+                    while (i < nd && rc[i] < RECALL_THRESHOLDS[ri]) {
+                        i++;
+                    }
+                    precision[ti][ri][ki][ai][mi] = i < nd ? pr[i] : 0;
+                }
+            }
+        }
+    }
+
+    private static double meanPrecision(double[][][][][] precision, int ti, int ai, int mi) {
+        double sum = 0;
+        long n = 0;
+        for (int t = 0; t < precision.length; t++) {
+            if (ti >= 0 && t != ti) {
+                continue;
+            }
+            for (double[][][] byRecall : precision[t]) {
+                for (double[][] byCategory : byRecall) {
+                    double p = byCategory[ai][mi];
+                    if (p > -1) {
+                        sum += p;
+                        n++;
+                    }
+                }
+            }
+        }
+        return n == 0 ? -1 : sum / n;
+    }
+
+    private static double meanRecall(double[][][][] recall, int ai, int mi) {
+        double sum = 0;
+        long n = 0;
+        for (double[][][] byCategory : recall) {
+            for (double[][] byArea : byCategory) {
+                double v = byArea[ai][mi];
+                if (v > -1) {
+                    sum += v;
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? -1 : sum / n;
+    }
+
+    private static void fill(double[][][][][] precision, double[][][][] recall) {
+        for (double[][][][] a : precision) {
+            for (double[][][] b : a) {
+                for (double[][] c : b) {
+                    for (double[] d : c) {
+                        java.util.Arrays.fill(d, -1);
+                    }
+                }
+            }
+        }
+        for (double[][][] a : recall) {
+            for (double[][] b : a) {
+                for (double[] c : b) {
+                    java.util.Arrays.fill(c, -1);
+                }
+            }
+        }
+    }
+
+    private static double[] linspace(double start, double stop, int num) {
+        double[] values = new double[num];
+        double step = (stop - start) / (num - 1);
+        for (int i = 0; i < num; i++) {
+            values[i] = i * step + start;
+        }
+        values[num - 1] = stop;
+        return values;
+    }
+}
