@@ -1,5 +1,6 @@
 package io.automlseg.executor.eval;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
@@ -72,7 +73,12 @@ public final class CocoDataset {
 
     /** Reads a COCO ground-truth JSON file through {@link Storage}. */
     public static CocoDataset load(String uri) throws IOException {
-        return fromJson(readTree(uri), uri);
+        byte[] bytes = Storage.readBytes(uri);
+        try {
+            return fromJson(readTree(bytes, uri), uri);
+        } catch (InvalidEntry e) {
+            throw e.atLine(bytes);
+        }
     }
 
     /** Ground truth from a parsed COCO document; {@code source} names it in error messages. */
@@ -113,7 +119,12 @@ public final class CocoDataset {
 
     /** Reads a COCO results file (a JSON array of detections) through {@link Storage}; see {@link #withResults}. */
     public CocoDataset loadResults(String uri) throws IOException {
-        return withResults(readTree(uri), uri);
+        byte[] bytes = Storage.readBytes(uri);
+        try {
+            return withResults(readTree(bytes, uri), uri);
+        } catch (InvalidEntry e) {
+            throw e.atLine(bytes);
+        }
     }
 
     /**
@@ -298,13 +309,59 @@ public final class CocoDataset {
         return value.asDouble();
     }
 
-    private static IllegalArgumentException invalid(String source, String where, String field, String problem) {
-        return new IllegalArgumentException(source + ": " + where + ", field '" + field + "' " + problem);
+    private static InvalidEntry invalid(String source, String where, String field, String problem) {
+        return new InvalidEntry(source, where, field, problem);
     }
 
-    private static JsonNode readTree(String uri) throws IOException {
+    /** A bad field of one entry; the line is added once the raw file is at hand. */
+    private static final class InvalidEntry extends IllegalArgumentException {
+        private final String source;
+        private final String where;
+        private final String field;
+        private final String problem;
+
+        InvalidEntry(String source, String where, String field, String problem) {
+            super(source + ": " + where + ", field '" + field + "' " + problem);
+            this.source = source;
+            this.where = where;
+            this.field = field;
+            this.problem = problem;
+        }
+
+        IllegalArgumentException atLine(byte[] json) {
+            String element = pointer(where);
+            int line = lineOf(json, element + pointer("." + field));
+            if (line < 0) {
+                line = lineOf(json, element);
+            }
+            String at = line < 0 ? "" : "line " + line + ", ";
+            return new IllegalArgumentException(
+                    source + ": " + at + where + ", field '" + field + "' " + problem, this);
+        }
+
+        /** "annotations[3]" -> "/annotations/3", ".segmentation[0]" -> "/segmentation/0". */
+        private static String pointer(String path) {
+            return path.replaceAll("\\[(\\d+)\\]", "/$1").replace('.', '/').replaceAll("^(?!/)(.)", "/$1");
+        }
+
+        /** Line of the first token at {@code pointer}, or -1. */
+        private static int lineOf(byte[] json, String pointer) {
+            try (JsonParser parser = Json.MAPPER.getFactory().createParser(json)) {
+                while (parser.nextToken() != null) {
+                    if (parser.getParsingContext().pathAsPointer().toString().equals(pointer)) {
+                        return parser.currentTokenLocation().getLineNr();
+                    }
+                }
+            } catch (IOException e) {
+                return -1;
+            }
+            return -1;
+        }
+    }
+
+    private static JsonNode readTree(byte[] bytes, String uri) throws IOException {
         try {
-            return Json.MAPPER.readTree(Storage.readBytes(uri));
+            return Json.MAPPER.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(uri + ": invalid JSON at line " + e.getLocation().getLineNr() + ": "
                     + e.getOriginalMessage(), e);

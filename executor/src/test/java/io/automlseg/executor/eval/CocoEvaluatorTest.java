@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.executor.eval.CocoEvaluator.IouType;
 import io.automlseg.executor.io.Json;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CocoEvaluatorTest {
     private static final double TOLERANCE = 1e-9;
@@ -112,5 +114,20 @@ class CocoEvaluatorTest {
                 Json.MAPPER.readTree("[{\"image_id\": 7, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"score\": 1}]"),
                 "dt.json"));
         assertTrue(e.getMessage().contains("dt.json") && e.getMessage().contains("image_id"), e.getMessage());
+    }
+
+    @Test
+    void badGroundTruthFieldIsReportedWithFileLineAndField(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gt.json");
+        Files.writeString(file, String.join("\n",
+                "{\"images\": [{\"id\": 1, \"height\": 10, \"width\": 10}],",
+                " \"categories\": [{\"id\": 1}],",
+                " \"annotations\": [",
+                "  {\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"area\": 4, \"bbox\": [0, 0, 2, 2]},",
+                "  {\"id\": 2, \"image_id\": 1, \"category_id\": 1,",
+                "   \"area\": \"big\", \"bbox\": [0, 0, 2, 2]}]}"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CocoDataset.load(file.toString()));
+        assertTrue(e.getMessage().contains("gt.json: line 6, annotations[1], field 'area'"), e.getMessage());
     }
 }
