@@ -3,6 +3,7 @@ package io.automlseg.executor.eval;
 import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.data.ImageDecoder;
 import io.automlseg.executor.data.ImageRecord;
+import io.automlseg.executor.data.LabelSet;
 import io.automlseg.executor.data.ObjectAnnotation;
 import io.automlseg.executor.model.Detections;
 import io.automlseg.executor.model.InputImage;
@@ -25,10 +26,7 @@ public final class Validator {
 
     public static ValidationResult evaluate(MaskRCNN model, NDManager manager, List<ImageRecord> records,
             TrainingParameters params, List<String> labels) {
-        Map<String, Integer> index = new LinkedHashMap<>();
-        for (int i = 0; i < labels.size(); i++) {
-            index.put(labels.get(i), i + 1);
-        }
+        Map<String, Integer> index = LabelSet.index(labels);
         VocEvaluator evaluator = new VocEvaluator(labels.size(), params.validationIouThreshold());
         int batchSize = Math.max(1, params.validationBatchSize());
         for (int start = 0; start < records.size(); start += batchSize) {

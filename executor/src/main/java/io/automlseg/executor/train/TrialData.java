@@ -56,10 +56,6 @@ public final class TrialData {
         return validation;
     }
 
-    public Map<String, Integer> labelIndex() {
-        return labelIndex;
-    }
-
     public List<Integer> shuffledTrainOrder(Random rng) {
         List<Integer> order = Trainer.range(train.size());
         Collections.shuffle(order, rng);

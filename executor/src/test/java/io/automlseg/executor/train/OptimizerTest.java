@@ -67,10 +67,29 @@ class OptimizerTest {
 
     @Test
     void amsGradKeepsTheLargestSecondMoment() {
-        // With a constant gradient v grows monotonically, so AMSGrad equals Adam here.
-        double[] ams = twoSteps(new AdamOptimizer(0.9, 0.999, 0.0, false, true, 5.0), 0.1);
-        assertEquals(0.9, ams[0], 1e-6);
-        assertEquals(0.8, ams[1], 1e-6);
+        // beta1 0, beta2 0.5: gradients 1 then 0.1. Step 2 of Adam divides by sqrt(v2/0.75) with
+        // v2 = 0.5*0.5 + 0.5*0.01 = 0.255; AMSGrad keeps v = max(0.5, 0.255) = 0.5.
+        double adam = stepsWithGradients(new AdamOptimizer(0.0, 0.5, 0.0, false, false, 5.0), 1f, 0.1f);
+        double ams = stepsWithGradients(new AdamOptimizer(0.0, 0.5, 0.0, false, true, 5.0), 1f, 0.1f);
+        double firstStep = 1 - 0.1; // lr * g / sqrt(g^2) after bias correction
+        assertEquals(firstStep - 0.1 * 0.1 / Math.sqrt(0.255 / 0.75), adam, 1e-5);
+        assertEquals(firstStep - 0.1 * 0.1 / Math.sqrt(0.5 / 0.75), ams, 1e-5);
+    }
+
+    /** Steps from p = 1 with loss g_i * p at step i (so the gradient is g_i) and lr 0.1; returns the final p. */
+    private static double stepsWithGradients(Optimizer optimizer, float... gradients) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray p = manager.create(new float[] {1f});
+            p.setRequiresGradient(true);
+            for (float g : gradients) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(p.mul(g).sum());
+                }
+                JniUtils.setGradMode(false);
+                optimizer.step(Map.of("p", p), 0.1);
+            }
+            return p.getFloat();
+        }
     }
 
     @Test
