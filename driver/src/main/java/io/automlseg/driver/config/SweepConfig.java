@@ -1,6 +1,7 @@
 package io.automlseg.driver.config;
 
 import io.automlseg.driver.sweep.BanditPolicy;
+import io.automlseg.driver.sweep.BayesianSampler;
 import io.automlseg.driver.sweep.GridSampler;
 import io.automlseg.driver.sweep.MedianStoppingPolicy;
 import io.automlseg.driver.sweep.NoTermination;
@@ -68,7 +69,7 @@ public record SweepConfig(
                          Integer maxFailedTrials) {}
 
     /**
-     * @param samplingAlgorithm {@code random} or {@code grid}
+     * @param samplingAlgorithm {@code random}, {@code grid} or {@code bayesian}
      * @param earlyTermination the policy, or null for none
      */
     public record SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination) {}
@@ -138,9 +139,17 @@ public record SweepConfig(
         return Boolean.TRUE.equals(trainingParameters.get(Hyperparameters.IGNORE_DATA_ERRORS));
     }
 
+    /**
+     * A new sampler for this sweep. Samplers are deterministic given the seed and the sweep's history, so a resumed
+     * sweep rebuilds its sampler with this and hands it the journaled trials.
+     */
     public Sampler sampler() {
-        return "grid".equals(sweep.samplingAlgorithm()) ? new GridSampler(searchSpace)
-                : new RandomSampler(searchSpace, seed());
+        return switch (sweep.samplingAlgorithm()) {
+            case "grid" -> new GridSampler(searchSpace);
+            case "bayesian" -> new BayesianSampler(searchSpace, seed(),
+                    BayesianSampler.defaultStartupTrials(limits.maxTrials()));
+            default -> new RandomSampler(searchSpace, seed());
+        };
     }
 
     public TerminationPolicy terminationPolicy() {
