@@ -41,7 +41,7 @@ import java.util.SplittableRandom;
  */
 public final class BayesianSampler implements Sampler {
     /** Share of the finished trials that counts as good. */
-    public static final double GAMMA = 0.25;
+    public static final double GAMMA = 0.15;
     /** Candidates drawn from l(x) per proposal. */
     public static final int CANDIDATES = 24;
     /** Expressions the reference product's Bayesian sampling takes. */
