@@ -2,6 +2,8 @@ package io.automlseg.driver.sweep;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +121,10 @@ public final class BayesianSampler implements Sampler {
         List<Observation> bad = new ArrayList<>(finished.subList(goodCount, finished.size()));
         bad.addAll(pending);
 
+        Set<Map<String, Object>> tried = new HashSet<>();
+        for (Trial t : trials) {
+            tried.add(normalized(t.parameters()));
+        }
         Random random = new Random(new SplittableRandom((seed ^ SALT) * 0x9E3779B97F4A7C15L + k).nextLong());
         List<Map<String, ParameterModel>> models = new ArrayList<>();
         for (int s = 0; s < space.subspaces().size(); s++) {
@@ -143,13 +149,13 @@ public final class BayesianSampler implements Sampler {
                 bestAny = candidate;
                 bestAnyScore = score;
             }
-            if (score > bestNewScore && !tried(candidate, trials)) {
+            if (score > bestNewScore && !tried.contains(normalized(candidate))) {
                 bestNew = candidate;
                 bestNewScore = score;
             }
         }
         if (bestNew == null) {
-            bestNew = bestUntried(trials, models, subspaceGood, subspaceBad);
+            bestNew = bestUntried(tried, models, subspaceGood, subspaceBad);
         }
         return Optional.of(bestNew != null ? bestNew : bestAny);
     }
@@ -192,8 +198,9 @@ public final class BayesianSampler implements Sampler {
     }
 
     /** The best-scoring point of a small finite space that no trial has yet; null if none or too large. */
-    private Map<String, Object> bestUntried(List<Trial> trials, List<Map<String, ParameterModel>> models,
-                                            double[] subspaceGood, double[] subspaceBad) {
+    private Map<String, Object> bestUntried(Set<Map<String, Object>> tried,
+                                            List<Map<String, ParameterModel>> models, double[] subspaceGood,
+                                            double[] subspaceBad) {
         long size = 0;
         for (Map<String, ParameterModel> m : models) {
             long product = 1;
@@ -226,7 +233,7 @@ public final class BayesianSampler implements Sampler {
                 for (int i = 0; i < names.size(); i++) {
                     point.put(names.get(i), points.get(i).get(index[i]));
                 }
-                if (!tried(point, trials)) {
+                if (!tried.contains(normalized(point))) {
                     double score = score(s, point, models, subspaceGood, subspaceBad);
                     if (score > bestScore) {
                         best = point;
@@ -279,20 +286,16 @@ public final class BayesianSampler implements Sampler {
         return n.doubleValue() >= a[0] - slack && n.doubleValue() <= a[1] + slack;
     }
 
-    private static boolean tried(Map<String, Object> parameters, List<Trial> trials) {
-        for (Trial t : trials) {
-            Map<String, Object> other = t.parameters();
-            if (other.keySet().equals(parameters.keySet())) {
-                boolean same = true;
-                for (Map.Entry<String, Object> e : parameters.entrySet()) {
-                    same &= sameValue(e.getValue(), other.get(e.getKey()));
-                }
-                if (same) {
-                    return true;
-                }
-            }
+    /**
+     * The parameters with every number as a Double, so that equal values compare equal whatever their boxed type
+     * (600 read back from a journal as a Long still matches the Integer 600).
+     */
+    private static Map<String, Object> normalized(Map<String, Object> parameters) {
+        Map<String, Object> out = new HashMap<>();
+        for (Map.Entry<String, Object> e : parameters.entrySet()) {
+            out.put(e.getKey(), e.getValue() instanceof Number n ? (Object) n.doubleValue() : e.getValue());
         }
-        return false;
+        return out;
     }
 
     /** Numbers compare by value, so 600 read back from a journal as a Long still matches the Integer 600. */

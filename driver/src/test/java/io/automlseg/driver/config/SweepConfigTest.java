@@ -376,7 +376,8 @@ class SweepConfigTest {
                         + "(did you mean bayesian?)",
                 "line 6: sweep.early_termination.truncation_percentage: must be an integer in [1, 99], got 120",
                 "line 7: sweep.early_termination.exclude_finished_jobs: must be true or false",
-                "line 7: sweep.early_termination.evaluation_intervall: unknown key (did you mean evaluation_interval?)");
+                "line 7: sweep.early_termination.evaluation_intervall: unknown key "
+                        + "(did you mean evaluation_interval?)");
         for (String want : expected) {
             assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(want)),
                     "missing problem: " + want + "\nall:\n" + e.getMessage());

@@ -59,7 +59,8 @@ class BayesianSamplerTest {
 
     @Test
     void proposalsDependOnlyOnSeedAndHistory() {
-        ToDoubleFunction<Map<String, Object>> objective = p -> -Math.abs(((Number) p.get("momentum")).doubleValue() - 0.3);
+        ToDoubleFunction<Map<String, Object>> objective =
+                p -> -Math.abs(((Number) p.get("momentum")).doubleValue() - 0.3);
         List<Object> first = new ArrayList<>();
         List<Object> second = new ArrayList<>();
         List<Object> otherSeed = new ArrayList<>();
