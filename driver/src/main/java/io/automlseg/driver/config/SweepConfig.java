@@ -24,6 +24,10 @@ import java.util.Map;
  * @param trainingData training MLTable (path resolved against the configuration's folder)
  * @param validationData validation MLTable, or null to split {@code validationDataSize} off the training data
  * @param trainingParameters fixed hyperparameters, validated and converted to their types
+ * @param sweep the sampling algorithm ({@code bayesian} in automatic mode unless the job says otherwise or sets an
+ *     early-termination policy) and the policy
+ * @param searchSpace the job's search space; in automatic mode ({@code max_trials} > 1 and no search space) the
+ *     default space of {@link AutomaticSearchSpace}, marked {@link SearchSpace#isAutomatic()}
  * @param outputs {@code outputs} as given (tolerated, not used)
  * @param compute {@code compute} as given (tolerated, not used: Spark decides where trials run)
  * @param properties {@code properties} as given (tolerated, not used)
