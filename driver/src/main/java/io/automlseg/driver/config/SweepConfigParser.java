@@ -121,7 +121,10 @@ final class SweepConfigParser {
         SearchSpace space = searchSpace(root.get("search_space"));
         JsonNode algorithmNode = root.path("sweep").path("sampling_algorithm");
         boolean algorithmGiven = !algorithmNode.isMissingNode() && !algorithmNode.isNull();
-        if (space.isEmpty() && limits.maxTrials() > 1) {
+        JsonNode spaceNode = root.path("search_space");
+        boolean noSpaceGiven = spaceNode.isMissingNode() || spaceNode.isNull()
+                || (spaceNode.isArray() && spaceNode.size() == 0);
+        if (noSpaceGiven && limits.maxTrials() > 1) {
             // Automatic mode: the reference product picks the region to sweep; we sweep a fixed CPU-sized default.
             if (!algorithmGiven) {
                 // Bayesian sampling refuses early termination (below), so a policy asks for random sampling.

@@ -474,6 +474,16 @@ class SweepConfigTest {
         assertTrue(grid.getMessage().contains("grid sampling needs a search_space of choice parameters"),
                 grid.getMessage());
         assertEquals(1, grid.problems().size(), grid.getMessage());
+        // A search space whose every entry is wrong is reported as such, not replaced by the default space.
+        ConfigException wrong = failure(HEAD + """
+                limits: {max_trials: 8}
+                sweep: {sampling_algorithm: grid}
+                search_space: [{learning_rat: "choice(0.001, 0.002)"}]
+                """);
+        assertEquals(1, wrong.problems().size(), wrong.getMessage());
+        assertTrue(wrong.problems().get(0).contains("learning_rat: unknown hyperparameter (did you mean learning_rate?)"),
+                wrong.getMessage());
+        assertTrue(parse(HEAD + "limits: {max_trials: 3}\nsearch_space: []\n").searchSpace().isAutomatic());
     }
 
     @Test
