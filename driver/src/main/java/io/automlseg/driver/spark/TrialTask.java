@@ -114,8 +114,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
             text = String.join("\n", tail);
         }
         DeviceChoice device = readDevice(spec);
-        return new TrialExit(exitCode, text, started, finished, InetAddress.getLocalHost().getHostName(),
-                executorId(), gpus, device == null ? null : device.device(), device == null ? null : device.reason());
+        return new TrialExit(exitCode, text, started, finished, host(), executorId(), gpus,
+                device == null ? null : device.device(), device == null ? null : device.reason());
     }
 
     /** The trial's {@code device.json}, or null if it crashed before writing it. */
@@ -126,6 +126,15 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The executor's host as Spark knows it (its block manager's), else the machine's name. */
+    private static String host() throws IOException {
+        SparkEnv env = SparkEnv.get();
+        if (env != null && env.blockManager() != null && env.blockManager().blockManagerId() != null) {
+            return env.blockManager().blockManagerId().host();
+        }
+        return InetAddress.getLocalHost().getHostName();
     }
 
     private static String executorId() {

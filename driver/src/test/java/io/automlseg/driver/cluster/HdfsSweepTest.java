@@ -11,8 +11,12 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.predict.SavedModel;
 import io.automlseg.executor.predict.ScoredImage;
 import io.automlseg.executor.predict.ScoringFormat;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -68,12 +72,16 @@ class HdfsSweepTest {
             assertEquals(ExitCodes.OK, AutomlCli.execute("predict", "--model", output + "/best_model",
                     "--input", root + "/data/validation", "--output", predictions, "--master", "local[2]"));
             List<String> lines = Storage.readString(predictions).lines().toList();
-            assertEquals(2, lines.size());
+            Set<String> scored = new TreeSet<>();
             for (int i = 0; i < lines.size(); i++) {
                 ScoredImage image = ScoringFormat.fromJsonLine(lines.get(i), predictions + ":" + (i + 1));
-                assertTrue(image.filename().startsWith(root + "/data/validation/images/")
-                        || image.filename().contains("images/"), image.filename());
+                scored.add(image.filename().substring(image.filename().lastIndexOf('/') + 1));
             }
+            Set<String> expected = new TreeSet<>();
+            try (Stream<Path> images = Files.list(validation.resolve("images"))) {
+                images.forEach(p -> expected.add(p.getFileName().toString()));
+            }
+            assertEquals(expected, scored, "one scoring line per image of the MLTable on HDFS");
         } finally {
             dfs.shutdown();
         }

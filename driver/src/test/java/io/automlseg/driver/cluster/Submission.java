@@ -71,8 +71,8 @@ final class Submission {
         return String.join(",", jars);
     }
 
-    /** A submission in progress. */
-    record Running(Process process, Path log, long startNanos) {
+    /** A submission in progress; a shutdown hook ends it if the test JVM ends first. */
+    record Running(Process process, Path log, long startNanos, Thread hook) {
         Result await(Duration timeout) throws IOException, InterruptedException {
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -87,9 +87,18 @@ final class Submission {
 
         /** Ends the submission's processes (the driver JVM; Spark then releases the executors). */
         void stop() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            killTree(process);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs anyway.
+            }
         }
+    }
+
+    private static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     /**
@@ -106,7 +115,10 @@ final class Submission {
         pb.environment().put("AUTOML_APP_JAR", appJar.toString());
         pb.environment().put("AUTOML_DRIVER_MEMORY", "1g");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        return new Running(pb.start(), log, System.nanoTime());
+        Process process = pb.start();
+        Thread hook = new Thread(() -> killTree(process), "submission-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return new Running(process, log, System.nanoTime(), hook);
     }
 
     /** Runs the script to its end. */
