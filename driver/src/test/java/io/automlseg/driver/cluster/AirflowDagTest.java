@@ -60,6 +60,8 @@ class AirflowDagTest {
         // The same command line over a configuration whose data is missing must stop the DAG at the pre-flight task.
         Path broken = tmp.resolve("broken.yaml");
         Files.writeString(broken, Files.readString(StandaloneCluster.REPO.resolve("conf/quickstart.yaml"))
+                .replace("../datasets/synthetic-shapes/train",
+                        StandaloneCluster.REPO.resolve("datasets/synthetic-shapes/train").toString())
                 .replace("../datasets/synthetic-shapes/validation", tmp.resolve("missing").toString()));
         List<String> bad = new ArrayList<>(preflight);
         bad.set(bad.indexOf("--config") + 1, broken.toString());
