@@ -2,6 +2,7 @@ package io.automlseg.driver.spark;
 
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.trial.DeviceChoice;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialSpec;
 import java.io.BufferedReader;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import io.automlseg.executor.trial.DeviceChoice;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
