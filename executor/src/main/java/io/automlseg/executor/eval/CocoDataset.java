@@ -71,6 +71,28 @@ public final class CocoDataset {
         this.annotations = Collections.unmodifiableList(annotations);
     }
 
+    /**
+     * Ground truth built in memory. Annotation ids must be at least 1 (pycocotools stores matches as ids with 0 for
+     * none); areas and boxes are used as given, as pycocotools uses a ground-truth file's own fields.
+     */
+    public static CocoDataset of(String source, List<Image> images, List<Long> categoryIds,
+            List<Annotation> annotations) {
+        Map<Long, Image> byId = new LinkedHashMap<>();
+        for (Image image : images) {
+            byId.put(image.id(), image);
+        }
+        for (Annotation a : annotations) {
+            if (a.id() < 1) {
+                throw new IllegalArgumentException(source + ": annotation id " + a.id() + " is not positive");
+            }
+            if (!byId.containsKey(a.imageId())) {
+                throw new IllegalArgumentException(source + ": annotation " + a.id() + " refers to image "
+                        + a.imageId() + " which is not in the images");
+            }
+        }
+        return new CocoDataset(source, byId, new ArrayList<>(new TreeSet<>(categoryIds)), new ArrayList<>(annotations));
+    }
+
     /** Reads a COCO ground-truth JSON file through {@link Storage}. */
     public static CocoDataset load(String uri) throws IOException {
         byte[] bytes = Storage.readBytes(uri);

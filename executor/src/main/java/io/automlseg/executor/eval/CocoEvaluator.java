@@ -99,21 +99,31 @@ public final class CocoEvaluator {
         stats[11] = meanRecall(recall, 3, 2);
 
         Map<Long, Double> perCategory = new LinkedHashMap<>();
+        Map<Long, Double> perCategory50 = new LinkedHashMap<>();
         for (int ki = 0; ki < k; ki++) {
-            double sum = 0;
-            int n = 0;
-            for (int ti = 0; ti < t; ti++) {
-                for (int ri = 0; ri < r; ri++) {
-                    double p = precision[ti][ri][ki][0][m - 1];
-                    if (p > -1) {
-                        sum += p;
-                        n++;
-                    }
+            perCategory.put(categoryIds.get(ki), categoryPrecision(precision, ki, -1));
+            perCategory50.put(categoryIds.get(ki), categoryPrecision(precision, ki, 0));
+        }
+        return new CocoEvaluation(stats, perCategory, perCategory50);
+    }
+
+    /** Mean precision of one category (all areas, 100 detections) at IoU threshold {@code ti}, or all if -1. */
+    private static double categoryPrecision(double[][][][][] precision, int ki, int ti) {
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; t < precision.length; t++) {
+            if (ti >= 0 && t != ti) {
+                continue;
+            }
+            for (double[][][] byCategory : precision[t]) {
+                double p = byCategory[ki][0][MAX_DETECTIONS.length - 1];
+                if (p > -1) {
+                    sum += p;
+                    n++;
                 }
             }
-            perCategory.put(categoryIds.get(ki), n == 0 ? -1.0 : sum / n);
         }
-        return new CocoEvaluation(stats, perCategory);
+        return n == 0 ? -1.0 : sum / n;
     }
 
     private record Key(long imageId, long categoryId) {}
