@@ -63,8 +63,15 @@ public final class CocoDataset {
     private final Map<Long, Image> images;
     private final List<Long> categoryIds;
     private final List<Annotation> annotations;
+    private final Map<Long, String> categoryNames;
 
     private CocoDataset(String source, Map<Long, Image> images, List<Long> categoryIds, List<Annotation> annotations) {
+        this(source, images, categoryIds, annotations, Map.of());
+    }
+
+    private CocoDataset(String source, Map<Long, Image> images, List<Long> categoryIds, List<Annotation> annotations,
+            Map<Long, String> categoryNames) {
+        this.categoryNames = Collections.unmodifiableMap(categoryNames);
         this.source = source;
         this.images = Collections.unmodifiableMap(images);
         this.categoryIds = Collections.unmodifiableList(categoryIds);
@@ -115,9 +122,15 @@ public final class CocoDataset {
                     (int) integer(node, "width", source, where)));
         }
         TreeSet<Long> categories = new TreeSet<>();
+        Map<Long, String> names = new LinkedHashMap<>();
         JsonNode categoryNodes = array(root, "categories", source);
         for (int i = 0; i < categoryNodes.size(); i++) {
-            categories.add(integer(categoryNodes.get(i), "id", source, "categories[" + i + "]"));
+            long id = integer(categoryNodes.get(i), "id", source, "categories[" + i + "]");
+            categories.add(id);
+            JsonNode name = categoryNodes.get(i).get("name");
+            if (name != null && name.isTextual()) {
+                names.put(id, name.asText());
+            }
         }
         List<Annotation> annotations = new ArrayList<>();
         JsonNode annotationNodes = root.has("annotations") ? array(root, "annotations", source)
@@ -136,7 +149,7 @@ public final class CocoDataset {
                     integer(node, "category_id", source, where), number(node, "area", source, where),
                     box(node, source, where, true), isCrowd, Double.NaN, segmentation.polygons, segmentation.rle));
         }
-        return new CocoDataset(source, images, new ArrayList<>(categories), annotations);
+        return new CocoDataset(source, images, new ArrayList<>(categories), annotations, names);
     }
 
     /** Reads a COCO results file (a JSON array of detections) through {@link Storage}; see {@link #withResults}. */
@@ -170,8 +183,19 @@ public final class CocoDataset {
                         "refers to image " + imageId + " which is not in the ground truth " + source);
             }
             long categoryId = integer(node, "category_id", resultSource, where);
+            if (Collections.binarySearch(categoryIds, categoryId) < 0) {
+                throw invalid(resultSource, where, "category_id",
+                        "is " + categoryId + " which is not a category of the ground truth " + source);
+            }
             double score = number(node, "score", resultSource, where);
             Segmentation segmentation = segmentation(node, resultSource, where);
+            Image image = images.get(imageId);
+            if (segmentation.rle != null && (segmentation.rle.height() != image.height()
+                    || segmentation.rle.width() != image.width())) {
+                throw invalid(resultSource, where, "segmentation.size", "is [" + segmentation.rle.height() + ", "
+                        + segmentation.rle.width() + "] but image " + imageId + " is [" + image.height() + ", "
+                        + image.width() + "] (height, width) in the ground truth");
+            }
             double[] bbox;
             double area;
             if (fromBoxes) {
@@ -193,7 +217,8 @@ public final class CocoDataset {
             detections.add(new Annotation(i + 1, imageId, categoryId, area, bbox, false, score,
                     segmentation.polygons, segmentation.rle));
         }
-        return new CocoDataset(resultSource, new LinkedHashMap<>(images), new ArrayList<>(categoryIds), detections);
+        return new CocoDataset(resultSource, new LinkedHashMap<>(images), new ArrayList<>(categoryIds), detections,
+                categoryNames);
     }
 
     /** Detections built in memory (ids, areas and boxes already set as {@link #withResults} would). */
@@ -206,6 +231,11 @@ public final class CocoDataset {
         }
         return new CocoDataset("detections", new LinkedHashMap<>(images), new ArrayList<>(categoryIds),
                 new ArrayList<>(detections));
+    }
+
+    /** Category id to name, for the categories whose entry has one. */
+    public Map<Long, String> categoryNames() {
+        return categoryNames;
     }
 
     public String source() {
