@@ -1,16 +1,19 @@
 package io.automlseg.executor.eval;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * A COCO ground-truth set (images, categories, annotations) or a result set derived from it by
@@ -152,70 +155,123 @@ public final class CocoDataset {
         return new CocoDataset(source, images, new ArrayList<>(categories), annotations, names);
     }
 
-    /** Reads a COCO results file (a JSON array of detections) through {@link Storage}; see {@link #withResults}. */
+    /**
+     * Reads a COCO results file (a JSON array of detections) through {@link Storage}; see {@link #withResults}.
+     * The file is streamed one detection at a time (never held whole, as text or as a tree) and the masks are
+     * decoded in parallel.
+     */
     public CocoDataset loadResults(String uri) throws IOException {
-        byte[] bytes = Storage.readBytes(uri);
-        try {
-            return withResults(readTree(bytes, uri), uri);
+        try (InputStream in = Storage.open(uri); JsonParser parser = Json.MAPPER.getFactory().createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException(uri + ": expected a JSON array of detections");
+            }
+            List<Pending> pending = new ArrayList<>();
+            Boolean fromBoxes = null;
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    throw new IOException(uri + ": the JSON array of detections is not closed (truncated file?)");
+                }
+                JsonNode node = Json.MAPPER.readTree(parser);
+                if (fromBoxes == null) {
+                    fromBoxes = hasBox(node);
+                }
+                pending.add(pending(node, pending.size(), uri, fromBoxes));
+            }
+            return finish(pending, uri);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(uri + ": invalid JSON at line " + e.getLocation().getLineNr() + ": "
+                    + e.getOriginalMessage(), e);
         } catch (InvalidEntry e) {
-            throw e.atLine(bytes);
+            throw e.atLine(Storage.readBytes(uri));
         }
     }
 
     /**
      * Detections as pycocotools' {@code loadRes}: ids are position + 1 and nothing is crowd. When the first result
      * has a box, every area is the box's {@code w * h} (also for mask evaluation); otherwise the area and box come
-     * from the RLE. Every image id must be one of this ground truth's images.
+     * from the RLE. Every image id must be one of this ground truth's images and every category one of its
+     * categories; an RLE must have its image's size.
      */
     public CocoDataset withResults(JsonNode results, String resultSource) {
         if (results == null || !results.isArray()) {
             throw new IllegalArgumentException(resultSource + ": expected a JSON array of detections");
         }
-        boolean fromBoxes = results.size() > 0 && results.get(0).hasNonNull("bbox")
-                && results.get(0).get("bbox").size() > 0;
-        List<Annotation> detections = new ArrayList<>(results.size());
+        boolean fromBoxes = results.size() > 0 && hasBox(results.get(0));
+        List<Pending> pending = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
-            JsonNode node = results.get(i);
-            String where = "[" + i + "]";
-            long imageId = integer(node, "image_id", resultSource, where);
-            if (!images.containsKey(imageId)) {
-                throw invalid(resultSource, where, "image_id",
-                        "refers to image " + imageId + " which is not in the ground truth " + source);
-            }
-            long categoryId = integer(node, "category_id", resultSource, where);
-            if (Collections.binarySearch(categoryIds, categoryId) < 0) {
-                throw invalid(resultSource, where, "category_id",
-                        "is " + categoryId + " which is not a category of the ground truth " + source);
-            }
-            double score = number(node, "score", resultSource, where);
-            Segmentation segmentation = segmentation(node, resultSource, where);
-            Image image = images.get(imageId);
-            if (segmentation.rle != null && (segmentation.rle.height() != image.height()
-                    || segmentation.rle.width() != image.width())) {
-                throw invalid(resultSource, where, "segmentation.size", "is [" + segmentation.rle.height() + ", "
-                        + segmentation.rle.width() + "] but image " + imageId + " is [" + image.height() + ", "
-                        + image.width() + "] (height, width) in the ground truth");
-            }
-            double[] bbox;
-            double area;
-            if (fromBoxes) {
-                bbox = box(node, resultSource, where, true);
-                area = bbox[2] * bbox[3];
-                if (segmentation.polygons == null && segmentation.rle == null) {
-                    double[] polygon = boxPolygon(bbox);
-                    segmentation = new Segmentation(List.of(polygon), null);
+            pending.add(pending(results.get(i), i, resultSource, fromBoxes));
+        }
+        return finish(pending, resultSource);
+    }
+
+    private static boolean hasBox(JsonNode node) {
+        return node.hasNonNull("bbox") && node.get("bbox").size() > 0;
+    }
+
+    /** One detection as read, its mask still encoded. */
+    private record Pending(int index, long imageId, long categoryId, double score, double[] bbox, RawSegmentation segmentation,
+            boolean fromBoxes) {}
+
+    private Pending pending(JsonNode node, int i, String resultSource, boolean fromBoxes) {
+        String where = "[" + i + "]";
+        long imageId = integer(node, "image_id", resultSource, where);
+        if (!images.containsKey(imageId)) {
+            throw invalid(resultSource, where, "image_id",
+                    "refers to image " + imageId + " which is not in the ground truth " + source);
+        }
+        long categoryId = integer(node, "category_id", resultSource, where);
+        if (Collections.binarySearch(categoryIds, categoryId) < 0) {
+            throw invalid(resultSource, where, "category_id",
+                    "is " + categoryId + " which is not a category of the ground truth " + source);
+        }
+        double score = number(node, "score", resultSource, where);
+        RawSegmentation segmentation = rawSegmentation(node, resultSource, where);
+        Image image = images.get(imageId);
+        if (segmentation.isRle() && (segmentation.height != image.height() || segmentation.width != image.width())) {
+            throw invalid(resultSource, where, "segmentation.size", "is [" + segmentation.height + ", "
+                    + segmentation.width + "] but image " + imageId + " is [" + image.height() + ", "
+                    + image.width() + "] (height, width) in the ground truth");
+        }
+        double[] bbox = box(node, resultSource, where, fromBoxes);
+        if (!fromBoxes && !segmentation.isRle()) {
+            throw invalid(resultSource, where, "segmentation",
+                    "must be an RLE {\"size\", \"counts\"} when results carry no 'bbox'");
+        }
+        return new Pending(i, imageId, categoryId, score, bbox, segmentation, fromBoxes);
+    }
+
+    /** Decodes the masks (in parallel) and gives each detection its id, area and box; the first bad one fails. */
+    private CocoDataset finish(List<Pending> pending, String resultSource) {
+        Object[] done = IntStream.range(0, pending.size()).parallel().mapToObj(i -> {
+            Pending p = pending.get(i);
+            try {
+                Segmentation segmentation = decode(p.segmentation(), resultSource, "[" + p.index() + "]");
+                double[] bbox = p.bbox();
+                double area;
+                if (p.fromBoxes()) {
+                    area = bbox[2] * bbox[3];
+                    if (segmentation.polygons == null && segmentation.rle == null) {
+                        segmentation = new Segmentation(List.of(boxPolygon(bbox)), null);
+                    }
+                } else {
+                    area = segmentation.rle.area();
+                    if (bbox == null) {
+                        bbox = segmentation.rle.toBbox();
+                    }
                 }
-            } else {
-                if (segmentation.rle == null) {
-                    throw invalid(resultSource, where, "segmentation",
-                            "must be an RLE {\"size\", \"counts\"} when results carry no 'bbox'");
-                }
-                area = segmentation.rle.area();
-                double[] given = box(node, resultSource, where, false);
-                bbox = given != null ? given : segmentation.rle.toBbox();
+                return new Annotation(p.index() + 1, p.imageId(), p.categoryId(), area, bbox, false, p.score(),
+                        segmentation.polygons, segmentation.rle);
+            } catch (InvalidEntry e) {
+                return e;
             }
-            detections.add(new Annotation(i + 1, imageId, categoryId, area, bbox, false, score,
-                    segmentation.polygons, segmentation.rle));
+        }).toArray();
+        List<Annotation> detections = new ArrayList<>(done.length);
+        for (Object o : done) {
+            if (o instanceof InvalidEntry e) {
+                throw e;
+            }
+            detections.add((Annotation) o);
         }
         return new CocoDataset(resultSource, new LinkedHashMap<>(images), new ArrayList<>(categoryIds), detections,
                 categoryNames);
@@ -265,10 +321,35 @@ public final class CocoDataset {
 
     private record Segmentation(List<double[]> polygons, Rle rle) {}
 
+    /** A segmentation as read: polygons, or an RLE's size with a compressed string or a list of counts. */
+    private record RawSegmentation(List<double[]> polygons, String compressed, int[] counts, int height, int width) {
+        boolean isRle() {
+            return compressed != null || counts != null;
+        }
+    }
+
     private static Segmentation segmentation(JsonNode node, String source, String where) {
+        return decode(rawSegmentation(node, source, where), source, where);
+    }
+
+    private static Segmentation decode(RawSegmentation raw, String source, String where) {
+        try {
+            if (raw.compressed() != null) {
+                return new Segmentation(null, Rle.fromCompressedString(raw.compressed(), raw.height(), raw.width()));
+            }
+            if (raw.counts() != null) {
+                return new Segmentation(null, Rle.ofCounts(raw.height(), raw.width(), raw.counts()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw invalid(source, where, "segmentation.counts", e.getMessage());
+        }
+        return new Segmentation(raw.polygons(), null);
+    }
+
+    private static RawSegmentation rawSegmentation(JsonNode node, String source, String where) {
         JsonNode s = node.get("segmentation");
         if (s == null || s.isNull()) {
-            return new Segmentation(null, null);
+            return new RawSegmentation(null, null, null, 0, 0);
         }
         if (s.isArray()) {
             List<double[]> parts = new ArrayList<>(s.size());
@@ -287,29 +368,29 @@ public final class CocoDataset {
                 }
                 parts.add(xy);
             }
-            return new Segmentation(parts, null);
+            return new RawSegmentation(parts, null, null, 0, 0);
         }
         if (s.isObject()) {
             JsonNode size = s.get("size");
             JsonNode counts = s.get("counts");
-            if (size == null || !size.isArray() || size.size() != 2 || counts == null) {
+            if (size == null || !size.isArray() || size.size() != 2 || !size.get(0).isIntegralNumber()
+                    || !size.get(1).isIntegralNumber() || counts == null) {
                 throw invalid(source, where, "segmentation", "an RLE needs 'size': [h, w] and 'counts'");
             }
             int h = size.get(0).asInt();
             int w = size.get(1).asInt();
-            try {
-                if (counts.isTextual()) {
-                    return new Segmentation(null, Rle.fromCompressedString(counts.asText(), h, w));
-                }
-                if (counts.isArray()) {
-                    int[] c = new int[counts.size()];
-                    for (int j = 0; j < c.length; j++) {
-                        c[j] = counts.get(j).asInt();
+            if (counts.isTextual()) {
+                return new RawSegmentation(null, counts.asText(), null, h, w);
+            }
+            if (counts.isArray()) {
+                int[] c = new int[counts.size()];
+                for (int j = 0; j < c.length; j++) {
+                    if (!counts.get(j).isIntegralNumber()) {
+                        throw invalid(source, where, "segmentation.counts[" + j + "]", "is not an integer");
                     }
-                    return new Segmentation(null, Rle.ofCounts(h, w, c));
+                    c[j] = counts.get(j).asInt();
                 }
-            } catch (IllegalArgumentException e) {
-                throw invalid(source, where, "segmentation.counts", e.getMessage());
+                return new RawSegmentation(null, null, c, h, w);
             }
             throw invalid(source, where, "segmentation.counts", "must be a string or a list of run lengths");
         }

@@ -3,11 +3,13 @@ package io.automlseg.executor.eval;
 import io.automlseg.executor.eval.CocoDataset.Annotation;
 import io.automlseg.executor.eval.CocoDataset.Image;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * pycocotools' COCOeval (default parameters) for masks ("segm") or boxes ("bbox"): per image and category matching
@@ -38,7 +40,11 @@ public final class CocoEvaluator {
     private record ImageResult(double[] scores, long[][] detectionMatches, boolean[][] detectionIgnored,
             boolean[] groundTruthIgnored) {}
 
-    /** Evaluates {@code detections} (from {@link CocoDataset#withResults}) against {@code groundTruth}. */
+    /**
+     * Evaluates {@code detections} (from {@link CocoDataset#withResults}) against {@code groundTruth}. The (image,
+     * category) pairs are matched in parallel and each (category, area range) is accumulated in parallel; every
+     * result lands in its own slot, so the outcome is the same as a sequential run's.
+     */
     public CocoEvaluation evaluate(CocoDataset groundTruth, CocoDataset detections) {
         List<Long> imageIds = new ArrayList<>(groundTruth.images().keySet());
         imageIds.sort(null);
@@ -55,34 +61,42 @@ public final class CocoEvaluator {
         double[][][][] recall = new double[t][k][a][m];
         fill(precision, recall);
 
-        int maxDet = MAX_DETECTIONS[m - 1];
+        // The pairs with ground truth or detections, by category then image id (accumulate's order).
+        Map<Long, Integer> categoryIndex = new HashMap<>();
         for (int ki = 0; ki < k; ki++) {
-            // Per image, the IoU matrix is shared by the area ranges; only ignore flags differ.
-            List<List<ImageResult>> perArea = new ArrayList<>();
-            for (int ai = 0; ai < a; ai++) {
-                perArea.add(new ArrayList<>());
-            }
-            for (long imageId : imageIds) {
-                Key key = new Key(imageId, categoryIds.get(ki));
-                List<Annotation> gt = gts.getOrDefault(key, List.of());
-                List<Annotation> dt = dts.getOrDefault(key, List.of());
-                if (gt.isEmpty() && dt.isEmpty()) {
-                    continue;
-                }
-                dt = new ArrayList<>(dt);
-                dt.sort(Comparator.comparingDouble((Annotation d) -> -d.score()));
-                if (dt.size() > maxDet) {
-                    dt = dt.subList(0, maxDet);
-                }
-                double[][] ious = ious(dt, gt, groundTruth.images().get(imageId));
-                for (int ai = 0; ai < a; ai++) {
-                    perArea.get(ai).add(evaluateImage(gt, dt, ious, AREA_RANGES[ai]));
-                }
-            }
-            for (int ai = 0; ai < a; ai++) {
-                accumulate(perArea.get(ai), ki, ai, precision, recall);
-            }
+            categoryIndex.put(categoryIds.get(ki), ki);
         }
+        Map<Long, Integer> imageIndex = new HashMap<>();
+        for (int i = 0; i < imageIds.size(); i++) {
+            imageIndex.put(imageIds.get(i), i);
+        }
+        java.util.Set<Key> keys = new java.util.HashSet<>(gts.keySet());
+        keys.addAll(dts.keySet());
+        Key[] pairs = keys.stream()
+                .filter(key -> categoryIndex.containsKey(key.categoryId()) && imageIndex.containsKey(key.imageId()))
+                .sorted(Comparator.comparingInt((Key key) -> categoryIndex.get(key.categoryId()))
+                        .thenComparingInt(key -> imageIndex.get(key.imageId())))
+                .toArray(Key[]::new);
+        ImageResult[][] results = IntStream.range(0, pairs.length).parallel()
+                .mapToObj(i -> evaluatePair(gts.getOrDefault(pairs[i], List.of()),
+                        dts.getOrDefault(pairs[i], List.of()), groundTruth.images().get(pairs[i].imageId())))
+                .toArray(ImageResult[][]::new);
+        int[] firstOfCategory = new int[k + 1];
+        for (int i = 0, ki = 0; ki <= k; ki++) {
+            while (i < pairs.length && categoryIndex.get(pairs[i].categoryId()) < ki) {
+                i++;
+            }
+            firstOfCategory[ki] = i;
+        }
+        IntStream.range(0, k * a).parallel().forEach(j -> {
+            int ki = j / a;
+            int ai = j % a;
+            List<ImageResult> perImage = new ArrayList<>();
+            for (int i = firstOfCategory[ki]; i < firstOfCategory[ki + 1]; i++) {
+                perImage.add(results[i][ai]);
+            }
+            accumulate(perImage, ki, ai, precision, recall);
+        });
 
         double[] stats = new double[12];
         stats[0] = meanPrecision(precision, -1, 0, 2);
@@ -135,6 +149,23 @@ public final class CocoEvaluator {
                     .add(annotation);
         }
         return groups;
+    }
+
+    /** Matching of one (image, category) pair for each area range. */
+    private ImageResult[] evaluatePair(List<Annotation> gt, List<Annotation> dt, Image image) {
+        int maxDet = MAX_DETECTIONS[MAX_DETECTIONS.length - 1];
+        dt = new ArrayList<>(dt);
+        // Stable, as numpy's mergesort on -score.
+        dt.sort(Comparator.comparingDouble((Annotation d) -> -d.score()));
+        if (dt.size() > maxDet) {
+            dt = dt.subList(0, maxDet);
+        }
+        double[][] ious = ious(dt, gt, image);
+        ImageResult[] perArea = new ImageResult[AREA_RANGES.length];
+        for (int ai = 0; ai < AREA_RANGES.length; ai++) {
+            perArea[ai] = evaluateImage(gt, dt, ious, AREA_RANGES[ai]);
+        }
+        return perArea;
     }
 
     /** IoU of each detection (rows, score order) with each ground truth (columns, file order). */
@@ -268,23 +299,32 @@ public final class CocoEvaluator {
         for (int mi = 0; mi < MAX_DETECTIONS.length; mi++) {
             int maxDet = MAX_DETECTIONS[mi];
             // Concatenate the first maxDet detections of each image (images in id order), then stable sort by score.
-            List<int[]> refs = new ArrayList<>();
-            for (int e = 0; e < results.size(); e++) {
+            int nd = 0;
+            for (ImageResult e : results) {
+                nd += Math.min(maxDet, e.scores().length);
+            }
+            int[] image = new int[nd];
+            int[] detection = new int[nd];
+            double[] scores = new double[nd];
+            Integer[] order = new Integer[nd];
+            for (int e = 0, i = 0; e < results.size(); e++) {
                 int count = Math.min(maxDet, results.get(e).scores().length);
-                for (int j = 0; j < count; j++) {
-                    refs.add(new int[] {e, j});
+                for (int j = 0; j < count; j++, i++) {
+                    image[i] = e;
+                    detection[i] = j;
+                    scores[i] = results.get(e).scores()[j];
+                    order[i] = i;
                 }
             }
-            refs.sort(Comparator.comparingDouble((int[] ref) -> -results.get(ref[0]).scores()[ref[1]]));
-            int nd = refs.size();
+            Arrays.sort(order, Comparator.comparingDouble(i -> -scores[i]));
+            double[] rc = new double[nd];
+            double[] pr = new double[nd];
             for (int ti = 0; ti < IOU_THRESHOLDS.length; ti++) {
-                double[] rc = new double[nd];
-                double[] pr = new double[nd];
                 long tp = 0;
                 long fp = 0;
                 for (int i = 0; i < nd; i++) {
-                    ImageResult e = results.get(refs.get(i)[0]);
-                    int j = refs.get(i)[1];
+                    ImageResult e = results.get(image[order[i]]);
+                    int j = detection[order[i]];
                     if (!e.detectionIgnored()[ti][j]) {
                         if (e.detectionMatches()[ti][j] != 0) {
                             tp++;
