@@ -36,9 +36,12 @@ public final class CocoEvaluator {
         this.iouType = iouType;
     }
 
-    /** Matches of one (image, category) for one area range, detections in score order (at most 100). */
-    private record ImageResult(double[] scores, long[][] detectionMatches, boolean[][] detectionIgnored,
-            boolean[] groundTruthIgnored) {}
+    /**
+     * Outcome of one (image, category) for one area range, detections in score order (at most 100): per detection a
+     * bit per IoU threshold for "true positive" and for "false positive" (a detection with neither is ignored), and
+     * the number of ground truths that are not ignored.
+     */
+    private record ImageResult(double[] scores, short[] truePositive, short[] falsePositive, int groundTruthCounted) {}
 
     /**
      * Evaluates {@code detections} (from {@link CocoDataset#withResults}) against {@code groundTruth}. The (image,
@@ -88,15 +91,8 @@ public final class CocoEvaluator {
             }
             firstOfCategory[ki] = i;
         }
-        IntStream.range(0, k * a).parallel().forEach(j -> {
-            int ki = j / a;
-            int ai = j % a;
-            List<ImageResult> perImage = new ArrayList<>();
-            for (int i = firstOfCategory[ki]; i < firstOfCategory[ki + 1]; i++) {
-                perImage.add(results[i][ai]);
-            }
-            accumulate(perImage, ki, ai, precision, recall);
-        });
+        IntStream.range(0, k).parallel().forEach(ki -> accumulate(Arrays.copyOfRange(results,
+                firstOfCategory[ki], firstOfCategory[ki + 1]), ki, precision, recall));
 
         double[] stats = new double[12];
         stats[0] = meanPrecision(precision, -1, 0, 2);
@@ -154,12 +150,16 @@ public final class CocoEvaluator {
     /** Matching of one (image, category) pair for each area range. */
     private ImageResult[] evaluatePair(List<Annotation> gt, List<Annotation> dt, Image image) {
         int maxDet = MAX_DETECTIONS[MAX_DETECTIONS.length - 1];
-        dt = new ArrayList<>(dt);
-        // Stable, as numpy's mergesort on -score.
-        dt.sort(Comparator.comparingDouble((Annotation d) -> -d.score()));
-        if (dt.size() > maxDet) {
-            dt = dt.subList(0, maxDet);
+        double[] scores = new double[dt.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = dt.get(i).score();
         }
+        int[] order = stableOrderByDescendingScore(scores);
+        List<Annotation> sorted = new ArrayList<>(Math.min(maxDet, order.length));
+        for (int i = 0; i < order.length && i < maxDet; i++) {
+            sorted.add(dt.get(order[i]));
+        }
+        dt = sorted;
         double[][] ious = ious(dt, gt, image);
         ImageResult[] perArea = new ImageResult[AREA_RANGES.length];
         for (int ai = 0; ai < AREA_RANGES.length; ai++) {
@@ -264,93 +264,143 @@ public final class CocoEvaluator {
             }
         }
         double[] scores = new double[d];
+        short[] truePositive = new short[d];
+        short[] falsePositive = new short[d];
         for (int di = 0; di < d; di++) {
             Annotation det = dt.get(di);
             scores[di] = det.score();
             boolean outside = det.area() < range[0] || det.area() > range[1];
             for (int ti = 0; ti < t; ti++) {
-                dtIgnore[ti][di] = dtIgnore[ti][di] || (dtMatch[ti][di] == 0 && outside);
+                boolean matched = dtMatch[ti][di] != 0;
+                if (dtIgnore[ti][di] || (!matched && outside)) {
+                    continue;
+                }
+                if (matched) {
+                    truePositive[di] |= (short) (1 << ti);
+                } else {
+                    falsePositive[di] |= (short) (1 << ti);
+                }
             }
         }
-        return new ImageResult(scores, dtMatch, dtIgnore, gtIgnore);
+        int counted = 0;
+        for (boolean ignore : gtIgnore) {
+            if (!ignore) {
+                counted++;
+            }
+        }
+        return new ImageResult(scores, truePositive, falsePositive, counted);
     }
 
     private static boolean ignored(Annotation gt, double[] range) {
         return gt.crowd() || gt.area() < range[0] || gt.area() > range[1];
     }
 
-    /** Precision at the recall thresholds and final recall, per IoU threshold and detection cap. */
-    private static void accumulate(List<ImageResult> results, int ki, int ai, double[][][][][] precision,
+    /**
+     * Precision at the recall thresholds and final recall of one category, per IoU threshold, area range and
+     * detection cap; {@code results[i][a]} is image i's (in id order) for area range a. The score order depends on
+     * the cap only, so it is shared by the area ranges.
+     */
+    private static void accumulate(ImageResult[][] results, int ki, double[][][][][] precision,
             double[][][][] recall) {
-        if (results.isEmpty()) {
+        if (results.length == 0) {
             return;
         }
-        int npig = 0;
-        for (ImageResult e : results) {
-            for (boolean ignore : e.groundTruthIgnored()) {
-                if (!ignore) {
-                    npig++;
-                }
-            }
-        }
-        if (npig == 0) {
-            return;
-        }
+        int t = IOU_THRESHOLDS.length;
         for (int mi = 0; mi < MAX_DETECTIONS.length; mi++) {
             int maxDet = MAX_DETECTIONS[mi];
             // Concatenate the first maxDet detections of each image (images in id order), then stable sort by score.
             int nd = 0;
-            for (ImageResult e : results) {
-                nd += Math.min(maxDet, e.scores().length);
+            for (ImageResult[] e : results) {
+                nd += Math.min(maxDet, e[0].scores().length);
             }
             int[] image = new int[nd];
             int[] detection = new int[nd];
             double[] scores = new double[nd];
-            Integer[] order = new Integer[nd];
-            for (int e = 0, i = 0; e < results.size(); e++) {
-                int count = Math.min(maxDet, results.get(e).scores().length);
+            for (int e = 0, i = 0; e < results.length; e++) {
+                int count = Math.min(maxDet, results[e][0].scores().length);
                 for (int j = 0; j < count; j++, i++) {
                     image[i] = e;
                     detection[i] = j;
-                    scores[i] = results.get(e).scores()[j];
-                    order[i] = i;
+                    scores[i] = results[e][0].scores()[j];
                 }
             }
-            Arrays.sort(order, Comparator.comparingDouble(i -> -scores[i]));
-            double[] rc = new double[nd];
-            double[] pr = new double[nd];
-            for (int ti = 0; ti < IOU_THRESHOLDS.length; ti++) {
-                long tp = 0;
-                long fp = 0;
+            int[] order = stableOrderByDescendingScore(scores);
+            double[][] rc = new double[t][nd];
+            double[][] pr = new double[t][nd];
+            for (int ai = 0; ai < AREA_RANGES.length; ai++) {
+                int npig = 0;
+                for (ImageResult[] e : results) {
+                    npig += e[ai].groundTruthCounted();
+                }
+                if (npig == 0) {
+                    continue;
+                }
+                long[] tp = new long[t];
+                long[] fp = new long[t];
                 for (int i = 0; i < nd; i++) {
-                    ImageResult e = results.get(image[order[i]]);
+                    ImageResult e = results[image[order[i]]][ai];
                     int j = detection[order[i]];
-                    if (!e.detectionIgnored()[ti][j]) {
-                        if (e.detectionMatches()[ti][j] != 0) {
-                            tp++;
-                        } else {
-                            fp++;
+                    int tpBits = e.truePositive()[j];
+                    int fpBits = e.falsePositive()[j];
+                    for (int ti = 0; ti < t; ti++) {
+                        tp[ti] += (tpBits >> ti) & 1;
+                        fp[ti] += (fpBits >> ti) & 1;
+                        rc[ti][i] = (double) tp[ti] / npig;
+                        pr[ti][i] = (double) tp[ti] / ((double) fp[ti] + (double) tp[ti] + EPS);
+                    }
+                }
+                for (int ti = 0; ti < t; ti++) {
+                    double[] r = rc[ti];
+                    double[] p = pr[ti];
+                    recall[ti][ki][ai][mi] = nd > 0 ? r[nd - 1] : 0;
+                    for (int i = nd - 1; i > 0; i--) {
+                        if (p[i] > p[i - 1]) {
+                            p[i - 1] = p[i];
                         }
                     }
-                    rc[i] = (double) tp / npig;
-                    pr[i] = (double) tp / ((double) fp + (double) tp + EPS);
-                }
-                recall[ti][ki][ai][mi] = nd > 0 ? rc[nd - 1] : 0;
-                for (int i = nd - 1; i > 0; i--) {
-                    if (pr[i] > pr[i - 1]) {
-                        pr[i - 1] = pr[i];
+                    int i = 0;
+                    for (int ri = 0; ri < RECALL_THRESHOLDS.length; ri++) {
+                        // searchsorted left: first index with rc >= threshold (rc is non-decreasing).
+                        while (i < nd && r[i] < RECALL_THRESHOLDS[ri]) {
+                            i++;
+                        }
+                        precision[ti][ri][ki][ai][mi] = i < nd ? p[i] : 0;
                     }
-                }
-                int i = 0;
-                for (int ri = 0; ri < RECALL_THRESHOLDS.length; ri++) {
-                    // searchsorted left: first index with rc >= threshold (rc is non-decreasing).
-                    while (i < nd && rc[i] < RECALL_THRESHOLDS[ri]) {
-                        i++;
-                    }
-                    precision[ti][ri][ki][ai][mi] = i < nd ? pr[i] : 0;
                 }
             }
         }
+    }
+
+    /** Indices sorted by descending score, equal scores in index order: numpy's mergesort on -score. */
+    static int[] stableOrderByDescendingScore(double[] scores) {
+        int n = scores.length;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        int[] buffer = new int[n];
+        // Bottom-up merge sort; "-a < -b" is how numpy compares the negated scores.
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n - width; lo += 2 * width) {
+                int mid = lo + width;
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                int o = lo;
+                while (i < mid && j < hi) {
+                    // Take from the right run only when strictly before: keeps ties in index order.
+                    buffer[o++] = -scores[order[j]] < -scores[order[i]] ? order[j++] : order[i++];
+                }
+                while (i < mid) {
+                    buffer[o++] = order[i++];
+                }
+                while (j < hi) {
+                    buffer[o++] = order[j++];
+                }
+                System.arraycopy(buffer, lo, order, lo, hi - lo);
+            }
+        }
+        return order;
     }
 
     private static double meanPrecision(double[][][][][] precision, int ti, int ai, int mi) {

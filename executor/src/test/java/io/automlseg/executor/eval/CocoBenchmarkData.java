@@ -40,7 +40,7 @@ public final class CocoBenchmarkData {
         for (int i = 0; i < images; i++) {
             sizes[i] = SIZES[random.nextInt(SIZES.length)];
             // 1 to 14 objects, 7.2 on average as in COCO val.
-            int n = 1 + (int) Math.min(13, -Math.log(1 - random.nextDouble()) * 7.5);
+            int n = 1 + (int) Math.min(13, -Math.log(1 - random.nextDouble()) * 8.5);
             List<Obj> list = new ArrayList<>();
             for (int j = 0; j < n; j++) {
                 list.add(randomObject(random, sizes[i][0], sizes[i][1], 1 + random.nextInt(CATEGORIES),
