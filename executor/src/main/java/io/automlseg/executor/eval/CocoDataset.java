@@ -172,11 +172,12 @@ public final class CocoDataset {
                 if (token == null) {
                     throw new IOException(uri + ": the JSON array of detections is not closed (truncated file?)");
                 }
-                JsonNode node = Json.MAPPER.readTree(parser);
+                int i = pending.size();
+                Streamed r = streamed(parser, i, uri);
                 if (fromBoxes == null) {
-                    fromBoxes = hasBox(node);
+                    fromBoxes = r.bbox() != null && r.bbox().length > 0;
                 }
-                pending.add(pending(node, pending.size(), uri, fromBoxes));
+                pending.add(pending(r, i, uri, fromBoxes));
             }
             return finish(pending, uri);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -205,6 +206,162 @@ public final class CocoDataset {
         return finish(pending, resultSource);
     }
 
+    /** The fields of one result as streamed; null where absent. A {@code bbox} of length 0 was an empty list. */
+    private record Streamed(Long imageId, Long categoryId, Double score, double[] bbox, RawSegmentation segmentation) {}
+
+    /** Reads one result object without building a tree; type errors are reported as {@link #pending} would. */
+    private static Streamed streamed(JsonParser p, int i, String source) throws IOException {
+        String where = "[" + i + "]";
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw invalid(source, where, "image_id", "is missing: the result is not a JSON object");
+        }
+        Long imageId = null;
+        Long categoryId = null;
+        Double score = null;
+        double[] bbox = null;
+        RawSegmentation segmentation = new RawSegmentation(null, null, null, 0, 0);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "image_id", "category_id" -> {
+                    if (v != JsonToken.VALUE_NUMBER_INT) {
+                        throw invalid(source, where, field, "is missing or not an integer");
+                    }
+                    if (field.equals("image_id")) {
+                        imageId = p.getLongValue();
+                    } else {
+                        categoryId = p.getLongValue();
+                    }
+                }
+                case "score" -> {
+                    if (!v.isNumeric()) {
+                        throw invalid(source, where, field, "is missing or not a number");
+                    }
+                    score = p.getDoubleValue();
+                }
+                case "bbox" -> bbox = v == JsonToken.VALUE_NULL ? null : numbers(p, source, where, "bbox");
+                case "segmentation" -> segmentation = streamedSegmentation(p, source, where);
+                default -> p.skipChildren();
+            }
+        }
+        return new Streamed(imageId, categoryId, score, bbox, segmentation);
+    }
+
+    private Pending pending(Streamed r, int i, String source, boolean fromBoxes) {
+        String where = "[" + i + "]";
+        if (r.imageId() == null) {
+            throw invalid(source, where, "image_id", "is missing or not an integer");
+        }
+        if (!images.containsKey(r.imageId())) {
+            throw invalid(source, where, "image_id",
+                    "refers to image " + r.imageId() + " which is not in the ground truth " + this.source);
+        }
+        if (r.categoryId() == null) {
+            throw invalid(source, where, "category_id", "is missing or not an integer");
+        }
+        if (Collections.binarySearch(categoryIds, r.categoryId()) < 0) {
+            throw invalid(source, where, "category_id",
+                    "is " + r.categoryId() + " which is not a category of the ground truth " + this.source);
+        }
+        if (r.score() == null) {
+            throw invalid(source, where, "score", "is missing or not a number");
+        }
+        double[] bbox = r.bbox();
+        if (bbox == null && fromBoxes) {
+            throw invalid(source, where, "bbox", "is missing");
+        }
+        if (bbox != null && bbox.length != 4) {
+            throw invalid(source, where, "bbox", "must be [x, y, width, height]");
+        }
+        return check(i, source, r.imageId(), r.categoryId(), r.score(), bbox, r.segmentation(), fromBoxes);
+    }
+
+    /** A list of numbers at the parser (on its START_ARRAY). */
+    private static double[] numbers(JsonParser p, String source, String where, String field) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw invalid(source, where, field, "must be a list of numbers");
+        }
+        double[] values = new double[8];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (!t.isNumeric()) {
+                throw invalid(source, where, field + "[" + n + "]", "is not a number");
+            }
+            if (n == values.length) {
+                values = java.util.Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = p.getDoubleValue();
+        }
+        return java.util.Arrays.copyOf(values, n);
+    }
+
+    private static RawSegmentation streamedSegmentation(JsonParser p, String source, String where) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return new RawSegmentation(null, null, null, 0, 0);
+        }
+        if (t == JsonToken.START_ARRAY) {
+            List<double[]> parts = new ArrayList<>(1);
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                String field = "segmentation[" + parts.size() + "]";
+                if (p.currentToken() != JsonToken.START_ARRAY) {
+                    throw invalid(source, where, field,
+                            "must be a polygon [x1, y1, x2, y2, ...] with an even number of coordinates");
+                }
+                double[] xy = numbers(p, source, where, field);
+                if (xy.length % 2 != 0) {
+                    throw invalid(source, where, field,
+                            "must be a polygon [x1, y1, x2, y2, ...] with an even number of coordinates");
+                }
+                parts.add(xy);
+            }
+            return new RawSegmentation(parts, null, null, 0, 0);
+        }
+        if (t == JsonToken.START_OBJECT) {
+            double[] size = null;
+            String compressed = null;
+            int[] counts = null;
+            boolean hasCounts = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (field.equals("size")) {
+                    size = v == JsonToken.START_ARRAY ? numbers(p, source, where, "segmentation.size") : null;
+                    if (v != JsonToken.START_ARRAY) {
+                        p.skipChildren();
+                    }
+                } else if (field.equals("counts")) {
+                    hasCounts = true;
+                    if (v == JsonToken.VALUE_STRING) {
+                        compressed = p.getText();
+                    } else if (v == JsonToken.START_ARRAY) {
+                        double[] c = numbers(p, source, where, "segmentation.counts");
+                        counts = new int[c.length];
+                        for (int j = 0; j < c.length; j++) {
+                            counts[j] = (int) c[j];
+                            if (counts[j] != c[j]) {
+                                throw invalid(source, where, "segmentation.counts[" + j + "]", "is not an integer");
+                            }
+                        }
+                    } else {
+                        throw invalid(source, where, "segmentation.counts",
+                                "must be a string or a list of run lengths");
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (size == null || size.length != 2 || size[0] != (int) size[0] || size[1] != (int) size[1]
+                    || !hasCounts) {
+                throw invalid(source, where, "segmentation", "an RLE needs 'size': [h, w] and 'counts'");
+            }
+            return new RawSegmentation(null, compressed, counts, (int) size[0], (int) size[1]);
+        }
+        throw invalid(source, where, "segmentation", "must be a list of polygons or an RLE object");
+    }
+
     private static boolean hasBox(JsonNode node) {
         return node.hasNonNull("bbox") && node.get("bbox").size() > 0;
     }
@@ -227,13 +384,20 @@ public final class CocoDataset {
         }
         double score = number(node, "score", resultSource, where);
         RawSegmentation segmentation = rawSegmentation(node, resultSource, where);
+        return check(i, resultSource, imageId, categoryId, score, box(node, resultSource, where, fromBoxes),
+                segmentation, fromBoxes);
+    }
+
+    /** The checks of a result that involve more than one field or the ground truth. */
+    private Pending check(int i, String resultSource, long imageId, long categoryId, double score, double[] bbox,
+            RawSegmentation segmentation, boolean fromBoxes) {
+        String where = "[" + i + "]";
         Image image = images.get(imageId);
         if (segmentation.isRle() && (segmentation.height != image.height() || segmentation.width != image.width())) {
             throw invalid(resultSource, where, "segmentation.size", "is [" + segmentation.height + ", "
                     + segmentation.width + "] but image " + imageId + " is [" + image.height() + ", "
                     + image.width() + "] (height, width) in the ground truth");
         }
-        double[] bbox = box(node, resultSource, where, fromBoxes);
         if (!fromBoxes && !segmentation.isRle()) {
             throw invalid(resultSource, where, "segmentation",
                     "must be an RLE {\"size\", \"counts\"} when results carry no 'bbox'");
