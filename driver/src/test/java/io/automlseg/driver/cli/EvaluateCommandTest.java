@@ -115,6 +115,17 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void mistypedFieldsAreRejected() throws Exception {
+        assertBadInput(runWithResults("[{\"image_id\": \"1\", \"category_id\": 1, \"score\": 0.5}]"),
+                "dt.json", "line 1", "[0]", "image_id", "not an integer");
+        assertBadInput(runWithResults("[{\"image_id\": 1, \"category_id\": 1, \"score\": 0.5, \"bbox\": [0, 0, 5, 5]},\n"
+                + " {\"image_id\": 1, \"category_id\": 1, \"score\": 0.5, \"bbox\": [0, 0, 5, 5],\n"
+                + "  \"segmentation\": [[1, 2, 3]]}]"), "dt.json", "line 3", "[1]", "segmentation[0]", "even number");
+        assertBadInput(runWithResults("[{\"image_id\": 1, \"category_id\": 1, \"score\": 0.5, \"bbox\": [0, 0, 5, 5],"
+                + " \"segmentation\": {\"size\": [100, 100], \"counts\": \"0x\"}}]"), "dt.json", "segmentation.counts");
+    }
+
+    @Test
     void missingScoreIsRejected() throws Exception {
         CliRun run = runWithResults("[{\"image_id\": 1, \"category_id\": 1,\n \"bbox\": [0, 0, 5, 5]}]");
         assertBadInput(run, "dt.json", "score");

@@ -162,6 +162,8 @@ public final class CocoDataset {
      */
     public CocoDataset loadResults(String uri) throws IOException {
         try (InputStream in = Storage.open(uri); JsonParser parser = Json.MAPPER.getFactory().createParser(in)) {
+            // Exactly rounded like Double.parseDouble, several times faster on the many boxes and scores.
+            parser.enable(JsonParser.Feature.USE_FAST_DOUBLE_PARSER);
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new IllegalArgumentException(uri + ": expected a JSON array of detections");
             }

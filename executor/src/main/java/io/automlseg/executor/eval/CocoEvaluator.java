@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -45,8 +47,8 @@ public final class CocoEvaluator {
 
     /**
      * Evaluates {@code detections} (from {@link CocoDataset#withResults}) against {@code groundTruth}. The (image,
-     * category) pairs are matched in parallel and each (category, area range) is accumulated in parallel; every
-     * result lands in its own slot, so the outcome is the same as a sequential run's.
+     * category) pairs are matched in parallel, then the categories are accumulated in parallel; every result lands
+     * in its own slot, so the outcome does not depend on the number of threads.
      */
     public CocoEvaluation evaluate(CocoDataset groundTruth, CocoDataset detections) {
         List<Long> imageIds = new ArrayList<>(groundTruth.images().keySet());
@@ -73,7 +75,7 @@ public final class CocoEvaluator {
         for (int i = 0; i < imageIds.size(); i++) {
             imageIndex.put(imageIds.get(i), i);
         }
-        java.util.Set<Key> keys = new java.util.HashSet<>(gts.keySet());
+        Set<Key> keys = new HashSet<>(gts.keySet());
         keys.addAll(dts.keySet());
         Key[] pairs = keys.stream()
                 .filter(key -> categoryIndex.containsKey(key.categoryId()) && imageIndex.containsKey(key.imageId()))
