@@ -3,11 +3,15 @@ package io.automlseg.executor.eval;
 import io.automlseg.executor.eval.CocoDataset.Annotation;
 import io.automlseg.executor.eval.CocoDataset.Image;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * pycocotools' COCOeval (default parameters) for masks ("segm") or boxes ("bbox"): per image and category matching
@@ -34,11 +38,18 @@ public final class CocoEvaluator {
         this.iouType = iouType;
     }
 
-    /** Matches of one (image, category) for one area range, detections in score order (at most 100). */
-    private record ImageResult(double[] scores, long[][] detectionMatches, boolean[][] detectionIgnored,
-            boolean[] groundTruthIgnored) {}
+    /**
+     * Outcome of one (image, category) for one area range, detections in score order (at most 100): per detection a
+     * bit per IoU threshold for "true positive" and for "false positive" (a detection with neither is ignored), and
+     * the number of ground truths that are not ignored.
+     */
+    private record ImageResult(double[] scores, short[] truePositive, short[] falsePositive, int groundTruthCounted) {}
 
-    /** Evaluates {@code detections} (from {@link CocoDataset#withResults}) against {@code groundTruth}. */
+    /**
+     * Evaluates {@code detections} (from {@link CocoDataset#withResults}) against {@code groundTruth}. The (image,
+     * category) pairs are matched in parallel, then the categories are accumulated in parallel; every result lands
+     * in its own slot, so the outcome does not depend on the number of threads.
+     */
     public CocoEvaluation evaluate(CocoDataset groundTruth, CocoDataset detections) {
         List<Long> imageIds = new ArrayList<>(groundTruth.images().keySet());
         imageIds.sort(null);
@@ -55,34 +66,35 @@ public final class CocoEvaluator {
         double[][][][] recall = new double[t][k][a][m];
         fill(precision, recall);
 
-        int maxDet = MAX_DETECTIONS[m - 1];
+        // The pairs with ground truth or detections, by category then image id (accumulate's order).
+        Map<Long, Integer> categoryIndex = new HashMap<>();
         for (int ki = 0; ki < k; ki++) {
-            // Per image, the IoU matrix is shared by the area ranges; only ignore flags differ.
-            List<List<ImageResult>> perArea = new ArrayList<>();
-            for (int ai = 0; ai < a; ai++) {
-                perArea.add(new ArrayList<>());
-            }
-            for (long imageId : imageIds) {
-                Key key = new Key(imageId, categoryIds.get(ki));
-                List<Annotation> gt = gts.getOrDefault(key, List.of());
-                List<Annotation> dt = dts.getOrDefault(key, List.of());
-                if (gt.isEmpty() && dt.isEmpty()) {
-                    continue;
-                }
-                dt = new ArrayList<>(dt);
-                dt.sort(Comparator.comparingDouble((Annotation d) -> -d.score()));
-                if (dt.size() > maxDet) {
-                    dt = dt.subList(0, maxDet);
-                }
-                double[][] ious = ious(dt, gt, groundTruth.images().get(imageId));
-                for (int ai = 0; ai < a; ai++) {
-                    perArea.get(ai).add(evaluateImage(gt, dt, ious, AREA_RANGES[ai]));
-                }
-            }
-            for (int ai = 0; ai < a; ai++) {
-                accumulate(perArea.get(ai), ki, ai, precision, recall);
-            }
+            categoryIndex.put(categoryIds.get(ki), ki);
         }
+        Map<Long, Integer> imageIndex = new HashMap<>();
+        for (int i = 0; i < imageIds.size(); i++) {
+            imageIndex.put(imageIds.get(i), i);
+        }
+        Set<Key> keys = new HashSet<>(gts.keySet());
+        keys.addAll(dts.keySet());
+        Key[] pairs = keys.stream()
+                .filter(key -> categoryIndex.containsKey(key.categoryId()) && imageIndex.containsKey(key.imageId()))
+                .sorted(Comparator.comparingInt((Key key) -> categoryIndex.get(key.categoryId()))
+                        .thenComparingInt(key -> imageIndex.get(key.imageId())))
+                .toArray(Key[]::new);
+        ImageResult[][] results = IntStream.range(0, pairs.length).parallel()
+                .mapToObj(i -> evaluatePair(gts.getOrDefault(pairs[i], List.of()),
+                        dts.getOrDefault(pairs[i], List.of()), groundTruth.images().get(pairs[i].imageId())))
+                .toArray(ImageResult[][]::new);
+        int[] firstOfCategory = new int[k + 1];
+        for (int i = 0, ki = 0; ki <= k; ki++) {
+            while (i < pairs.length && categoryIndex.get(pairs[i].categoryId()) < ki) {
+                i++;
+            }
+            firstOfCategory[ki] = i;
+        }
+        IntStream.range(0, k).parallel().forEach(ki -> accumulate(Arrays.copyOfRange(results,
+                firstOfCategory[ki], firstOfCategory[ki + 1]), ki, precision, recall));
 
         double[] stats = new double[12];
         stats[0] = meanPrecision(precision, -1, 0, 2);
@@ -99,21 +111,31 @@ public final class CocoEvaluator {
         stats[11] = meanRecall(recall, 3, 2);
 
         Map<Long, Double> perCategory = new LinkedHashMap<>();
+        Map<Long, Double> perCategory50 = new LinkedHashMap<>();
         for (int ki = 0; ki < k; ki++) {
-            double sum = 0;
-            int n = 0;
-            for (int ti = 0; ti < t; ti++) {
-                for (int ri = 0; ri < r; ri++) {
-                    double p = precision[ti][ri][ki][0][m - 1];
-                    if (p > -1) {
-                        sum += p;
-                        n++;
-                    }
+            perCategory.put(categoryIds.get(ki), categoryPrecision(precision, ki, -1));
+            perCategory50.put(categoryIds.get(ki), categoryPrecision(precision, ki, 0));
+        }
+        return new CocoEvaluation(stats, perCategory, perCategory50);
+    }
+
+    /** Mean precision of one category (all areas, 100 detections) at IoU threshold {@code ti}, or all if -1. */
+    private static double categoryPrecision(double[][][][][] precision, int ki, int ti) {
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; t < precision.length; t++) {
+            if (ti >= 0 && t != ti) {
+                continue;
+            }
+            for (double[][][] byCategory : precision[t]) {
+                double p = byCategory[ki][0][MAX_DETECTIONS.length - 1];
+                if (p > -1) {
+                    sum += p;
+                    n++;
                 }
             }
-            perCategory.put(categoryIds.get(ki), n == 0 ? -1.0 : sum / n);
         }
-        return new CocoEvaluation(stats, perCategory);
+        return n == 0 ? -1.0 : sum / n;
     }
 
     private record Key(long imageId, long categoryId) {}
@@ -125,6 +147,27 @@ public final class CocoEvaluator {
                     .add(annotation);
         }
         return groups;
+    }
+
+    /** Matching of one (image, category) pair for each area range. */
+    private ImageResult[] evaluatePair(List<Annotation> gt, List<Annotation> dt, Image image) {
+        int maxDet = MAX_DETECTIONS[MAX_DETECTIONS.length - 1];
+        double[] scores = new double[dt.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = dt.get(i).score();
+        }
+        int[] order = stableOrderByDescendingScore(scores);
+        List<Annotation> sorted = new ArrayList<>(Math.min(maxDet, order.length));
+        for (int i = 0; i < order.length && i < maxDet; i++) {
+            sorted.add(dt.get(order[i]));
+        }
+        dt = sorted;
+        double[][] ious = ious(dt, gt, image);
+        ImageResult[] perArea = new ImageResult[AREA_RANGES.length];
+        for (int ai = 0; ai < AREA_RANGES.length; ai++) {
+            perArea[ai] = evaluateImage(gt, dt, ious, AREA_RANGES[ai]);
+        }
+        return perArea;
     }
 
     /** IoU of each detection (rows, score order) with each ground truth (columns, file order). */
@@ -223,84 +266,143 @@ public final class CocoEvaluator {
             }
         }
         double[] scores = new double[d];
+        short[] truePositive = new short[d];
+        short[] falsePositive = new short[d];
         for (int di = 0; di < d; di++) {
             Annotation det = dt.get(di);
             scores[di] = det.score();
             boolean outside = det.area() < range[0] || det.area() > range[1];
             for (int ti = 0; ti < t; ti++) {
-                dtIgnore[ti][di] = dtIgnore[ti][di] || (dtMatch[ti][di] == 0 && outside);
+                boolean matched = dtMatch[ti][di] != 0;
+                if (dtIgnore[ti][di] || (!matched && outside)) {
+                    continue;
+                }
+                if (matched) {
+                    truePositive[di] |= (short) (1 << ti);
+                } else {
+                    falsePositive[di] |= (short) (1 << ti);
+                }
             }
         }
-        return new ImageResult(scores, dtMatch, dtIgnore, gtIgnore);
+        int counted = 0;
+        for (boolean ignore : gtIgnore) {
+            if (!ignore) {
+                counted++;
+            }
+        }
+        return new ImageResult(scores, truePositive, falsePositive, counted);
     }
 
     private static boolean ignored(Annotation gt, double[] range) {
         return gt.crowd() || gt.area() < range[0] || gt.area() > range[1];
     }
 
-    /** Precision at the recall thresholds and final recall, per IoU threshold and detection cap. */
-    private static void accumulate(List<ImageResult> results, int ki, int ai, double[][][][][] precision,
+    /**
+     * Precision at the recall thresholds and final recall of one category, per IoU threshold, area range and
+     * detection cap; {@code results[i][a]} is image i's (in id order) for area range a. The score order depends on
+     * the cap only, so it is shared by the area ranges.
+     */
+    private static void accumulate(ImageResult[][] results, int ki, double[][][][][] precision,
             double[][][][] recall) {
-        if (results.isEmpty()) {
+        if (results.length == 0) {
             return;
         }
-        int npig = 0;
-        for (ImageResult e : results) {
-            for (boolean ignore : e.groundTruthIgnored()) {
-                if (!ignore) {
-                    npig++;
-                }
-            }
-        }
-        if (npig == 0) {
-            return;
-        }
+        int t = IOU_THRESHOLDS.length;
         for (int mi = 0; mi < MAX_DETECTIONS.length; mi++) {
             int maxDet = MAX_DETECTIONS[mi];
             // Concatenate the first maxDet detections of each image (images in id order), then stable sort by score.
-            List<int[]> refs = new ArrayList<>();
-            for (int e = 0; e < results.size(); e++) {
-                int count = Math.min(maxDet, results.get(e).scores().length);
-                for (int j = 0; j < count; j++) {
-                    refs.add(new int[] {e, j});
+            int nd = 0;
+            for (ImageResult[] e : results) {
+                nd += Math.min(maxDet, e[0].scores().length);
+            }
+            int[] image = new int[nd];
+            int[] detection = new int[nd];
+            double[] scores = new double[nd];
+            for (int e = 0, i = 0; e < results.length; e++) {
+                int count = Math.min(maxDet, results[e][0].scores().length);
+                for (int j = 0; j < count; j++, i++) {
+                    image[i] = e;
+                    detection[i] = j;
+                    scores[i] = results[e][0].scores()[j];
                 }
             }
-            refs.sort(Comparator.comparingDouble((int[] ref) -> -results.get(ref[0]).scores()[ref[1]]));
-            int nd = refs.size();
-            for (int ti = 0; ti < IOU_THRESHOLDS.length; ti++) {
-                double[] rc = new double[nd];
-                double[] pr = new double[nd];
-                long tp = 0;
-                long fp = 0;
+            int[] order = stableOrderByDescendingScore(scores);
+            double[][] rc = new double[t][nd];
+            double[][] pr = new double[t][nd];
+            for (int ai = 0; ai < AREA_RANGES.length; ai++) {
+                int npig = 0;
+                for (ImageResult[] e : results) {
+                    npig += e[ai].groundTruthCounted();
+                }
+                if (npig == 0) {
+                    continue;
+                }
+                long[] tp = new long[t];
+                long[] fp = new long[t];
                 for (int i = 0; i < nd; i++) {
-                    ImageResult e = results.get(refs.get(i)[0]);
-                    int j = refs.get(i)[1];
-                    if (!e.detectionIgnored()[ti][j]) {
-                        if (e.detectionMatches()[ti][j] != 0) {
-                            tp++;
-                        } else {
-                            fp++;
+                    ImageResult e = results[image[order[i]]][ai];
+                    int j = detection[order[i]];
+                    int tpBits = e.truePositive()[j];
+                    int fpBits = e.falsePositive()[j];
+                    for (int ti = 0; ti < t; ti++) {
+                        tp[ti] += (tpBits >> ti) & 1;
+                        fp[ti] += (fpBits >> ti) & 1;
+                        rc[ti][i] = (double) tp[ti] / npig;
+                        pr[ti][i] = (double) tp[ti] / ((double) fp[ti] + (double) tp[ti] + EPS);
+                    }
+                }
+                for (int ti = 0; ti < t; ti++) {
+                    double[] r = rc[ti];
+                    double[] p = pr[ti];
+                    recall[ti][ki][ai][mi] = nd > 0 ? r[nd - 1] : 0;
+                    for (int i = nd - 1; i > 0; i--) {
+                        if (p[i] > p[i - 1]) {
+                            p[i - 1] = p[i];
                         }
                     }
-                    rc[i] = (double) tp / npig;
-                    pr[i] = (double) tp / ((double) fp + (double) tp + EPS);
-                }
-                recall[ti][ki][ai][mi] = nd > 0 ? rc[nd - 1] : 0;
-                for (int i = nd - 1; i > 0; i--) {
-                    if (pr[i] > pr[i - 1]) {
-                        pr[i - 1] = pr[i];
+                    int i = 0;
+                    for (int ri = 0; ri < RECALL_THRESHOLDS.length; ri++) {
+                        // searchsorted left: first index with rc >= threshold (rc is non-decreasing).
+                        while (i < nd && r[i] < RECALL_THRESHOLDS[ri]) {
+                            i++;
+                        }
+                        precision[ti][ri][ki][ai][mi] = i < nd ? p[i] : 0;
                     }
-                }
-                int i = 0;
-                for (int ri = 0; ri < RECALL_THRESHOLDS.length; ri++) {
-                    // searchsorted left: first index with rc >= threshold (rc is non-decreasing).
-                    while (i < nd && rc[i] < RECALL_THRESHOLDS[ri]) {
-                        i++;
-                    }
-                    precision[ti][ri][ki][ai][mi] = i < nd ? pr[i] : 0;
                 }
             }
         }
+    }
+
+    /** Indices sorted by descending score, equal scores in index order: numpy's mergesort on -score. */
+    static int[] stableOrderByDescendingScore(double[] scores) {
+        int n = scores.length;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        int[] buffer = new int[n];
+        // Bottom-up merge sort; "-a < -b" is how numpy compares the negated scores.
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n - width; lo += 2 * width) {
+                int mid = lo + width;
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                int o = lo;
+                while (i < mid && j < hi) {
+                    // Take from the right run only when strictly before: keeps ties in index order.
+                    buffer[o++] = -scores[order[j]] < -scores[order[i]] ? order[j++] : order[i++];
+                }
+                while (i < mid) {
+                    buffer[o++] = order[i++];
+                }
+                while (j < hi) {
+                    buffer[o++] = order[j++];
+                }
+                System.arraycopy(buffer, lo, order, lo, hi - lo);
+            }
+        }
+        return order;
     }
 
     private static double meanPrecision(double[][][][][] precision, int ti, int ai, int mi) {

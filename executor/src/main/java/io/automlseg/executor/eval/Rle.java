@@ -474,14 +474,21 @@ public final class Rle {
 
     /** Parses a pycocotools compressed string ({@code rleFrString}). */
     public static Rle fromCompressedString(String s, int height, int width) {
-        IntBuffer counts = new IntBuffer(s.length());
+        if (height < 0 || width < 0) {
+            throw new IllegalArgumentException("RLE size must not be negative: " + height + "x" + width);
+        }
+        // One pass: decode, check and sum; the array is trimmed once at the end.
+        int[] counts = new int[Math.max(4, s.length())];
+        int m = 0;
+        long total = 0;
         int p = 0;
-        while (p < s.length()) {
+        int n = s.length();
+        while (p < n) {
             long x = 0;
             int k = 0;
             boolean more = true;
             while (more) {
-                if (p >= s.length()) {
+                if (p >= n) {
                     throw new IllegalArgumentException("truncated compressed RLE string at character " + p);
                 }
                 int c = s.charAt(p) - 48;
@@ -497,13 +504,20 @@ public final class Rle {
                     x |= -1L << (5 * k);
                 }
             }
-            int m = counts.size();
             if (m > 2) {
-                x += counts.get(m - 2);
+                x += counts[m - 2];
             }
-            counts.add((int) x);
+            if (x < 0 || x > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("RLE counts must be non-negative, got " + x);
+            }
+            counts[m++] = (int) x;
+            total += x;
         }
-        return ofCounts(height, width, counts.toArray());
+        if (total != (long) height * width) {
+            throw new IllegalArgumentException(
+                    "RLE counts sum to " + total + " but the mask has " + height + "x" + width + " pixels");
+        }
+        return new Rle(height, width, Arrays.copyOf(counts, m));
     }
 
     private void checkSameSize(Rle other) {

@@ -170,6 +170,7 @@ public final class Trainer {
                     ValidationResult result = Validator.evaluate(model, manager, data.validationRecords(), params, spec.labels());
                     metrics.putAll(result.metrics());
                     perLabel = result.perLabelMetrics();
+                    result.logLines().forEach(line -> log.println("  " + line));
                     evaluations++;
                 }
                 double seconds = (System.nanoTime() - epochStart) / 1e9;

@@ -2,6 +2,7 @@ package io.automlseg.executor.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,5 +130,34 @@ class CocoEvaluatorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CocoDataset.load(file.toString()));
         assertTrue(e.getMessage().contains("gt.json: line 6, annotations[1], field 'area'"), e.getMessage());
+    }
+
+    /** The score order is numpy's stable mergesort on -score: ties (and -0.0 / 0.0) keep their positions. */
+    @Test
+    void scoreOrderIsStableLikeNumpysMergesort() {
+        java.util.Random random = new java.util.Random(3);
+        for (int n : new int[] {0, 1, 2, 7, 100, 1001}) {
+            double[] scores = new double[n];
+            for (int i = 0; i < n; i++) {
+                scores[i] = random.nextInt(5) / 4.0;
+            }
+            if (n > 2) {
+                scores[0] = -0.0;
+                scores[1] = 0.0;
+            }
+            int[] order = CocoEvaluator.stableOrderByDescendingScore(scores);
+            assertEquals(n, order.length);
+            boolean[] seen = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                assertFalse(seen[order[i]]);
+                seen[order[i]] = true;
+                if (i > 0) {
+                    double before = scores[order[i - 1]];
+                    double now = scores[order[i]];
+                    assertTrue(before > now || (before == now && order[i - 1] < order[i]),
+                            "position " + i + " of " + n);
+                }
+            }
+        }
     }
 }
