@@ -7,7 +7,9 @@
 #                          [--size 256] [--batch 2]
 # Prints each side's log (work per step, per-block images/s and resident memory), then the table
 #   variant  ours img/s  torchvision img/s  ratio (ours / torchvision)
-# Environment: BENCH_NICE (default 0) runs both sides under `nice -n BENCH_NICE`; BENCH_OUT keeps the logs there.
+# Environment: BENCH_NICE (default 0) runs both sides under `nice -n BENCH_NICE`; BENCH_OUT keeps the logs there;
+# BENCH_PARALLEL=1 runs the two sides of a pair at the same time (use with --threads 1 on a machine with two free
+# cores): on a shared machine whose load changes from minute to minute, that exposes both to the same load.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -35,15 +37,26 @@ for ((i = 0; i < ${#args[@]}; i++)); do
 done
 : > "$out/ours.log"
 : > "$out/torchvision.log"
-for model in ${models//,/ }; do
-    echo "== ours (DJL PyTorch): $model ==" | tee -a "$out/ours.log"
+ours() {
+    echo "== ours (DJL PyTorch): $1 ==" > "$out/ours-$1.log"
     "${nice_cmd[@]}" java -Xmx2g -Dautomlseg.stageTimes=true \
         -cp "$root/executor/target/classes:$(cat "$out/classpath.txt")" \
-        io.automlseg.executor.bench.TrainingSpeedBenchmark --models "$model" "${rest[@]}" 2>&1 \
-        | grep --line-buffered -v -e '^SLF4J' -e 'NNPACK' | tee -a "$out/ours.log"
-    echo "== torchvision: $model ==" | tee -a "$out/torchvision.log"
-    "${nice_cmd[@]}" /usr/bin/python3 "$here/torchvision_speed.py" --models "$model" "${rest[@]}" 2>&1 \
-        | tee -a "$out/torchvision.log"
+        io.automlseg.executor.bench.TrainingSpeedBenchmark --models "$1" "${rest[@]}" 2>&1 \
+        | grep --line-buffered -v -e '^SLF4J' -e 'NNPACK' >> "$out/ours-$1.log"
+}
+theirs() {
+    echo "== torchvision: $1 ==" > "$out/torchvision-$1.log"
+    "${nice_cmd[@]}" /usr/bin/python3 "$here/torchvision_speed.py" --models "$1" "${rest[@]}" \
+        >> "$out/torchvision-$1.log" 2>&1
+}
+for model in ${models//,/ }; do
+    if [[ -n "${BENCH_PARALLEL:-}" ]]; then
+        ours "$model" & theirs "$model"; wait
+    else
+        ours "$model"; theirs "$model"
+    fi
+    cat "$out/ours-$model.log" | tee -a "$out/ours.log"
+    cat "$out/torchvision-$model.log" | tee -a "$out/torchvision.log"
 done
 
 echo

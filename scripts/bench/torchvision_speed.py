@@ -114,6 +114,7 @@ def main():
     p.add_argument("--steps", type=int, default=4)
     p.add_argument("--blocks", type=int, default=2)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--print-losses", action="store_true", help="print every step's five losses")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
@@ -136,6 +137,8 @@ def main():
             losses = model(images, targets)
             total = sum(losses.values())
             value = sum(v.item() for v in losses.values())  # the trainer reads every loss back
+            if a.print_losses:
+                print("  losses: " + " ".join("%s %.4g" % (k, v.item()) for k, v in losses.items()))
             sgd.zero_grad()
             total.backward()
             sgd.step()

@@ -38,6 +38,8 @@ import java.util.Random;
  */
 public final class TrainingSpeedBenchmark {
     private static final double LEARNING_RATE = 0.001;
+    /** Prints every step's five losses ({@code -Dbench.losses=true}), to compare training dynamics with torchvision. */
+    private static final boolean PRINT_LOSSES = Boolean.getBoolean("bench.losses");
 
     private TrainingSpeedBenchmark() {}
 
@@ -123,9 +125,15 @@ public final class TrainingSpeedBenchmark {
             Map<String, NDArray> losses = model.losses(scope, images, targets, rng);
             NDArray sum = null;
             total = 0;
-            for (NDArray loss : losses.values()) {
-                total += loss.getFloat();
-                sum = sum == null ? loss : sum.add(loss);
+            StringBuilder line = new StringBuilder("  losses:");
+            for (Map.Entry<String, NDArray> e : losses.entrySet()) {
+                float value = e.getValue().getFloat();
+                total += value;
+                line.append(String.format(Locale.ROOT, " %s %.4g", e.getKey(), value));
+                sum = sum == null ? e.getValue() : sum.add(e.getValue());
+            }
+            if (PRINT_LOSSES) {
+                System.out.println(line);
             }
             StageTimes.mark("loss read-back");
             collector.backward(sum);
