@@ -135,11 +135,20 @@ public final class MaskRCNN implements AutoCloseable {
             float[][] proposals = rpn.proposals(head.objectness().toFloatArray(), head.deltas().toFloatArray(), anchors,
                     head.anchorsPerLevel(), batch.heights(), batch.widths(), true);
             StageTimes.mark("proposals (copy, top-k, decode, NMS)");
+            if (StageTimes.enabled()) {
+                for (float[] perImage : proposals) {
+                    StageTimes.count("proposals", perImage.length / 4);
+                }
+            }
             NDArray[] rpnLosses = rpn.losses(head, anchors, resized, rng, scope);
             StageTimes.mark("RPN match/sample + losses");
 
             RoIHeads.Samples samples = roiHeads.sample(proposals, resized, rng);
             StageTimes.mark("RoI match/sample");
+            if (StageTimes.enabled()) {
+                StageTimes.count("sampled RoIs", samples.count());
+                StageTimes.count("positive RoIs (mask head)", Arrays.stream(samples.labels()).filter(l -> l > 0).count());
+            }
             MultiScaleRoIAlign pooler = new MultiScaleRoIAlign(Arrays.copyOf(p, 4), max(batch.heights()));
             NDArray pooled = pooler.pool(samples.boxes(), samples.image(), samples.count(), RoIHeads.BOX_POOL,
                     RoIHeads.SAMPLING_RATIO, scope, true);

@@ -107,8 +107,13 @@ final class ResNetBackbone {
                     out = Norms.apply(store, p + "bn2", Ops.conv(store, p + "conv2", out, 1, 1), config, training);
                 }
                 if (store.contains(p + "downsample.0.weight")) {
+                    // A 1x1 convolution with stride 2 equals a 1x1 convolution of every second pixel. Written that
+                    // way because libtorch 2.7.1's oneDNN dies with SIGFPE choosing a kernel for the strided 1x1
+                    // backward-data pass on AVX-512 CPUs with the Bottleneck widths (r50/r101/r152), and it skips
+                    // three quarters of the multiply-adds.
+                    NDArray sampled = s == 1 ? y : y.get(":, :, ::" + s + ", ::" + s);
                     identity = Norms.apply(store, p + "downsample.1",
-                            Ops.conv(store, p + "downsample.0", y, s, 0), config, training);
+                            Ops.conv(store, p + "downsample.0", sampled, 1, 0), config, training);
                 }
                 y = Ops.relu(out.add(identity));
             }

@@ -175,12 +175,14 @@ public final class Trainer {
                 }
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 double imagesPerSecond = order.size() / Math.max(1e-9, trainSeconds);
+                Double residentMib = ResidentMemory.mebibytes();
                 EpochReport report = new EpochReport(epoch, totalSum / Math.max(1, iterations), lossMeans, metrics,
-                        perLabel, lr, seconds, imagesPerSecond);
+                        perLabel, lr, seconds, imagesPerSecond, residentMib);
                 Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.epochReport(epoch)), report);
-                log.printf("epoch %d/%d: loss %.4f, %s, lr %.5f, %.1f s, %.2f images/s%n", epoch,
+                log.printf("epoch %d/%d: loss %.4f, %s, lr %.5f, %.1f s, %.2f images/s, resident memory %s%n", epoch,
                         params.numberOfEpochs(), report.trainLoss(), metrics.isEmpty() ? "not evaluated" : metrics,
-                        lr, seconds, imagesPerSecond);
+                        lr, seconds, imagesPerSecond,
+                        residentMib == null ? "unknown" : String.format("%.0f MiB", residentMib));
 
                 Double value = metrics.get("mean_average_precision");
                 boolean improved = false;

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param learningRate learning rate at the end of the epoch
  * @param seconds wall time of the epoch (training and evaluation)
  * @param imagesPerSecond training throughput
+ * @param residentMemoryMib the trial process's resident memory (VmRSS) at the end of the epoch, in MiB; null when
+ *     unknown (not Linux, or a report written before this field existed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochReport(
@@ -27,4 +29,13 @@ public record EpochReport(
         @JsonProperty("per_label_metrics") Map<String, Map<String, Double>> perLabelMetrics,
         @JsonProperty("learning_rate") double learningRate,
         @JsonProperty("seconds") double seconds,
-        @JsonProperty("images_per_second") double imagesPerSecond) {}
+        @JsonProperty("images_per_second") double imagesPerSecond,
+        @JsonProperty("resident_memory_mib") Double residentMemoryMib) {
+
+    /** A report without the memory figure. */
+    public EpochReport(int epoch, double trainLoss, Map<String, Double> losses, Map<String, Double> metrics,
+            Map<String, Map<String, Double>> perLabelMetrics, double learningRate, double seconds,
+            double imagesPerSecond) {
+        this(epoch, trainLoss, losses, metrics, perLabelMetrics, learningRate, seconds, imagesPerSecond, null);
+    }
+}

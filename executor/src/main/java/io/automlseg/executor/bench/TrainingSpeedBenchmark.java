@@ -1,0 +1,164 @@
+package io.automlseg.executor.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import io.automlseg.executor.model.InputImage;
+import io.automlseg.executor.model.MaskRCNN;
+import io.automlseg.executor.model.ModelConfig;
+import io.automlseg.executor.model.StageTimes;
+import io.automlseg.executor.model.TrainingTarget;
+import io.automlseg.executor.train.ResidentMemory;
+import io.automlseg.executor.train.SgdOptimizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Training-speed benchmark of the Mask R-CNN family: images per second of full training steps (forward, the five
+ * losses read back, backward, SGD with momentum 0.9 and weight decay 1e-4) at one fixed setting, for comparison with
+ * torchvision ({@code scripts/bench/torchvision_speed.py} runs the same steps on the same {@link BenchmarkScene}s;
+ * {@code scripts/bench/speed.sh} runs both and prints the ratio).
+ *
+ * <p>The model has plain BatchNorm and every layer trainable (torchvision's {@code resnet_fpn_backbone} with
+ * {@code norm_layer=BatchNorm2d, trainable_layers=5}), images are {@code --size} square with min_size = max_size =
+ * size (no resize), and the RPN and RoI budgets are torchvision's defaults (2000 proposals per image before and after
+ * NMS in training, 256 anchors and 512 RoIs sampled per image).
+ *
+ * <p>Flags ({@code --name value}): models (comma-separated, default all five), size 256, batch 2, classes 5 (with
+ * background), objects 3 per image, warmup 2 steps, steps 4 per timed block, blocks 2, threads 1. With
+ * {@code -Dautomlseg.stageTimes=true} it also prints the work per step (proposals, sampled and positive RoIs) and
+ * the time per stage. Each model ends with one line {@code RESULT <model> <images/s> <resident MiB>}.
+ */
+public final class TrainingSpeedBenchmark {
+    private static final double LEARNING_RATE = 0.001;
+    /** Prints every step's five losses ({@code -Dbench.losses=true}), to compare training dynamics with torchvision. */
+    private static final boolean PRINT_LOSSES = Boolean.getBoolean("bench.losses");
+
+    private TrainingSpeedBenchmark() {}
+
+    public static void main(String[] args) {
+        Map<String, String> flags = flags(args);
+        List<String> models = Arrays.asList(flags.getOrDefault("models", String.join(",", ModelConfig.MODEL_NAMES)).split(","));
+        int size = Integer.parseInt(flags.getOrDefault("size", "256"));
+        int batch = Integer.parseInt(flags.getOrDefault("batch", "2"));
+        int classes = Integer.parseInt(flags.getOrDefault("classes", "5"));
+        int objects = Integer.parseInt(flags.getOrDefault("objects", "3"));
+        int warmup = Integer.parseInt(flags.getOrDefault("warmup", "2"));
+        int steps = Integer.parseInt(flags.getOrDefault("steps", "4"));
+        int blocks = Integer.parseInt(flags.getOrDefault("blocks", "2"));
+        int threads = Integer.parseInt(flags.getOrDefault("threads", "1"));
+        // Read by DJL when the engine starts, so set before the first Engine call.
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+
+        List<InputImage> images = new ArrayList<>();
+        List<TrainingTarget> targets = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            images.add(BenchmarkScene.image(i, size));
+            targets.add(BenchmarkScene.target(i, size, objects, classes));
+        }
+        Engine engine = Engine.getInstance();
+        engine.setRandomSeed(1);
+        System.out.printf(Locale.ROOT, "ours: %s %s, %d thread(s), %d px, batch %d, %d classes, %d objects per image,"
+                        + " %d warm-up steps, %d blocks of %d steps%n", engine.getEngineName(), engine.getVersion(),
+                threads, size, batch, classes, objects, warmup, blocks, steps);
+        for (String name : models) {
+            run(name.trim(), size, classes, images, targets, warmup, steps, blocks);
+        }
+    }
+
+    private static void run(String name, int size, int classes, List<InputImage> images, List<TrainingTarget> targets,
+            int warmup, int steps, int blocks) {
+        ModelConfig config = ModelConfig.builder().modelName(name).numClasses(classes).norm(ModelConfig.NormKind.BATCH)
+                .trainableBackboneLayers(5).minSize(size).maxSize(size).build();
+        Engine engine = Engine.getInstance();
+        Random rng = new Random(1);
+        SgdOptimizer sgd = new SgdOptimizer(0.9, false, 1e-4, 0);
+        try (NDManager manager = NDManager.newBaseManager(); MaskRCNN model = MaskRCNN.create(config, manager, 1)) {
+            Map<String, NDArray> trainable = model.parameters().trainableParameters();
+            model.setTraining(true);
+            for (int s = 0; s < warmup; s++) {
+                step(model, manager, engine, sgd, trainable, images, targets, rng);
+            }
+            System.out.printf(Locale.ROOT, "%s: %d parameters, after %d warm-up steps resident %.0f MiB%n", name,
+                    model.parameterCount(), warmup, rss());
+            StageTimes.reset();
+            long totalNanos = 0;
+            double lastLoss = Double.NaN;
+            for (int b = 1; b <= blocks; b++) {
+                long t0 = System.nanoTime();
+                for (int s = 0; s < steps; s++) {
+                    lastLoss = step(model, manager, engine, sgd, trainable, images, targets, rng);
+                }
+                long nanos = System.nanoTime() - t0;
+                totalNanos += nanos;
+                System.out.printf(Locale.ROOT, "%s block %d: %d steps in %.1f s, %.3f images/s, loss %.3f, resident %.0f MiB%n",
+                        name, b, steps, nanos / 1e9, steps * images.size() / (nanos / 1e9), lastLoss, rss());
+            }
+            int timedSteps = steps * blocks;
+            if (StageTimes.enabled()) {
+                StringBuilder work = new StringBuilder(name + " work per step:");
+                StageTimes.counts().forEach((k, v) -> work.append(String.format(Locale.ROOT, " %s %.1f,", k,
+                        v / (double) timedSteps)));
+                System.out.println(work.substring(0, work.length() - 1));
+                System.out.println(name + " ms per step by stage:");
+                StageTimes.millis().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-40s %9.1f%n", k, v / timedSteps));
+                StageTimes.reset();
+            }
+            System.out.printf(Locale.ROOT, "RESULT %s %.4f %.0f%n", name,
+                    timedSteps * images.size() / (totalNanos / 1e9), rss());
+        }
+    }
+
+    /** One training step as the trainer takes it; returns the total loss. */
+    private static double step(MaskRCNN model, NDManager manager, Engine engine, SgdOptimizer sgd,
+            Map<String, NDArray> trainable, List<InputImage> images, List<TrainingTarget> targets, Random rng) {
+        double total;
+        try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
+            Map<String, NDArray> losses = model.losses(scope, images, targets, rng);
+            NDArray sum = null;
+            total = 0;
+            StringBuilder line = new StringBuilder("  losses:");
+            for (Map.Entry<String, NDArray> e : losses.entrySet()) {
+                float value = e.getValue().getFloat();
+                total += value;
+                line.append(String.format(Locale.ROOT, " %s %.4g", e.getKey(), value));
+                sum = sum == null ? e.getValue() : sum.add(e.getValue());
+            }
+            if (PRINT_LOSSES) {
+                System.out.println(line);
+            }
+            StageTimes.mark("loss read-back");
+            collector.backward(sum);
+            StageTimes.mark("backward");
+        }
+        StageTimes.mark("collector + step scope close");
+        JniUtils.setGradMode(false);
+        sgd.step(trainable, LEARNING_RATE);
+        StageTimes.mark("optimizer");
+        return total;
+    }
+
+    private static double rss() {
+        Double mib = ResidentMemory.mebibytes();
+        return mib == null ? Double.NaN : mib;
+    }
+
+    private static Map<String, String> flags(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
+            }
+            flags.put(args[i].substring(2), args[++i]);
+        }
+        return flags;
+    }
+}

@@ -1,0 +1,36 @@
+package io.automlseg.executor.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The process's resident memory as the kernel counts it ({@code VmRSS} of {@code /proc/self/status}). It includes
+ * native memory (PyTorch tensors, allocator caches) that the JVM's heap figures do not see, so it is what shows an
+ * NDArray leak.
+ */
+public final class ResidentMemory {
+    private static final Path STATUS = Path.of("/proc/self/status");
+
+    private ResidentMemory() {}
+
+    /** Resident memory in MiB, or null where {@code /proc/self/status} is unavailable (not Linux). */
+    public static Double mebibytes() {
+        try {
+            for (String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith("VmRSS:")) {
+                    return parseKibibytes(line) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux or not readable: the figure is optional.
+        }
+        return null;
+    }
+
+    /** The number of a {@code VmRSS:   123456 kB} line. */
+    static long parseKibibytes(String line) {
+        String digits = line.substring(line.indexOf(':') + 1).replace("kB", "").trim();
+        return Long.parseLong(digits);
+    }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Training-speed benchmark: images/s of full training steps (forward, losses, backward, SGD) of every Mask R-CNN
+# variant, ours (DJL PyTorch, io.automlseg.executor.bench.TrainingSpeedBenchmark) against torchvision's with Debian's
+# /usr/bin/python3 (scripts/bench/torchvision_speed.py), at one fixed setting: 256 px, batch 2, torchvision's RPN/RoI
+# budgets, plain BatchNorm, every layer trainable, the same synthetic images and targets on both sides.
+#   scripts/bench/speed.sh [--threads 1] [--models maskrcnn_resnet18_fpn,...] [--warmup 2] [--steps 4] [--blocks 2]
+#                          [--size 256] [--batch 2]
+# Prints each side's log (work per step, per-block images/s and resident memory), then the table
+#   variant  ours img/s  torchvision img/s  ratio (ours / torchvision)
+# Environment: BENCH_NICE (default 0) runs both sides under `nice -n BENCH_NICE`; BENCH_OUT keeps the logs there;
+# BENCH_PARALLEL=1 runs the two sides of a pair at the same time (use with --threads 1 on a machine with two free
+# cores): on a shared machine whose load changes from minute to minute, that exposes both to the same load.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="${BENCH_OUT:-$root/target/bench-speed}"
+mkdir -p "$out"
+
+threads=1
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+    if [[ "${args[$i]}" == "--threads" ]]; then threads="${args[$((i + 1))]}"; fi
+done
+export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
+nice_cmd=(nice -n "${BENCH_NICE:-0}")
+
+# Compile the executor and resolve its class path (offline; the jars are in ~/.m2).
+(cd "$root" && mvn -o -q -B -pl executor -DskipTests compile \
+    dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=runtime >&2)
+export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$root/target/djl-cache}" DJL_OFFLINE=true
+
+# Models are measured in pairs (ours, then torchvision's) so that a change of the machine's load hits both sides.
+models="maskrcnn_resnet18_fpn,maskrcnn_resnet34_fpn,maskrcnn_resnet50_fpn,maskrcnn_resnet101_fpn,maskrcnn_resnet152_fpn"
+rest=()
+for ((i = 0; i < ${#args[@]}; i++)); do
+    if [[ "${args[$i]}" == "--models" ]]; then models="${args[$((i + 1))]}"; i=$((i + 1)); else rest+=("${args[$i]}"); fi
+done
+: > "$out/ours.log"
+: > "$out/torchvision.log"
+ours() {
+    echo "== ours (DJL PyTorch): $1 ==" > "$out/ours-$1.log"
+    "${nice_cmd[@]}" java -Xmx2g -Dautomlseg.stageTimes=true \
+        -cp "$root/executor/target/classes:$(cat "$out/classpath.txt")" \
+        io.automlseg.executor.bench.TrainingSpeedBenchmark --models "$1" "${rest[@]}" 2>&1 \
+        | grep --line-buffered -v -e '^SLF4J' -e 'NNPACK' >> "$out/ours-$1.log"
+}
+theirs() {
+    echo "== torchvision: $1 ==" > "$out/torchvision-$1.log"
+    "${nice_cmd[@]}" /usr/bin/python3 "$here/torchvision_speed.py" --models "$1" "${rest[@]}" \
+        >> "$out/torchvision-$1.log" 2>&1
+}
+for model in ${models//,/ }; do
+    if [[ -n "${BENCH_PARALLEL:-}" ]]; then
+        ours "$model" & theirs "$model"; wait
+    else
+        ours "$model"; theirs "$model"
+    fi
+    cat "$out/ours-$model.log" | tee -a "$out/ours.log"
+    cat "$out/torchvision-$model.log" | tee -a "$out/torchvision.log"
+done
+
+echo
+echo "training images/s, $threads thread(s)"
+awk '
+    FNR == 1 { side++ }
+    $1 == "RESULT" { if (side == 1) { ours[$2] = $3; order[++n] = $2; mo[$2] = $4 } else { tv[$2] = $3; mt[$2] = $4 } }
+    END {
+        printf "%-24s %11s %18s %7s %10s %10s\n", "variant", "ours img/s", "torchvision img/s", "ratio", "ours MiB", "tv MiB"
+        for (i = 1; i <= n; i++) {
+            m = order[i]
+            r = (m in tv && tv[m] > 0) ? sprintf("%.2f", ours[m] / tv[m]) : "-"
+            printf "%-24s %11.3f %18s %7s %10s %10s\n", m, ours[m], (m in tv) ? sprintf("%.3f", tv[m]) : "-", r, mo[m], (m in mt) ? mt[m] : "-"
+        }
+    }' "$out/ours.log" "$out/torchvision.log" | tee "$out/table.txt"
