@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Submits a sweep: scripts/submit.sh CONFIG [--output DIR] [--master URL] [--run-id ID] [spark options...]
+# Submits a sweep: scripts/submit.sh CONFIG [--output DIR] [--master URL] [--run-id ID] [--resume] [spark options...]
 #
 # With SPARK_HOME set, or a --master that is not local, the sweep goes through $SPARK_HOME/bin/spark-submit with
 # conf/spark-defaults.conf and the project's jars (those Spark does not ship itself). Otherwise it runs on the
@@ -10,7 +10,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 usage() {
-    echo "usage: $0 CONFIG [--output DIR] [--master URL] [--run-id ID] [spark-submit options...]" >&2
+    echo "usage: $0 CONFIG [--output DIR] [--master URL] [--run-id ID] [--resume] [spark-submit options...]" >&2
     exit 2
 }
 [[ $# -ge 1 && "$1" != -* ]] || usage
@@ -21,12 +21,14 @@ shift
 OUTPUT=""
 MASTER=""
 RUN_ID=""
+RESUME=""
 SPARK_ARGS=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --output) [[ $# -ge 2 ]] || usage; OUTPUT="$2"; shift 2 ;;
         --master) [[ $# -ge 2 ]] || usage; MASTER="$2"; shift 2 ;;
         --run-id) [[ $# -ge 2 ]] || usage; RUN_ID="$2"; shift 2 ;;
+        --resume) RESUME=1; shift ;;
         *) SPARK_ARGS+=("$1"); shift ;;
     esac
 done
@@ -36,6 +38,7 @@ if [[ -z "$OUTPUT" ]]; then
 fi
 SWEEP_ARGS=(sweep --config "$CONFIG" --output "$OUTPUT")
 [[ -n "$RUN_ID" ]] && SWEEP_ARGS+=(--run-id "$RUN_ID")
+[[ -n "$RESUME" ]] && SWEEP_ARGS+=(--resume)
 
 if [[ -n "${SPARK_HOME:-}" || ( -n "$MASTER" && "$MASTER" != local* ) ]]; then
     [[ -n "${SPARK_HOME:-}" ]] || { echo "submit: set SPARK_HOME to submit to $MASTER" >&2; exit 2; }

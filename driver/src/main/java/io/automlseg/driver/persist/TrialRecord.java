@@ -17,6 +17,7 @@ import java.util.Map;
  * @param startedAt when the trial's process started (ISO-8601), null if it never ran
  * @param error why the trial failed, or null
  * @param stopReason why the termination policy stopped it, or null
+ * @param attempts how many times the trial was launched (more than 1 after infrastructure failures or a resume)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrialRecord(
@@ -33,14 +34,21 @@ public record TrialRecord(
         @JsonProperty("finished_at") String finishedAt,
         @JsonProperty("trial_dir") String trialDir,
         @JsonProperty("error") String error,
-        @JsonProperty("stop_reason") String stopReason) {
+        @JsonProperty("stop_reason") String stopReason,
+        @JsonProperty("attempts") int attempts) {
 
-    public static TrialRecord of(Trial t, String trialDir, Instant now) {
+    public static TrialRecord of(Trial t, String trialDir, Instant now, int attempts) {
         double best = t.bestValue();
         return new TrialRecord(t.id(), t.number(), t.state().yamlName(), t.parameters(),
                 Double.isNaN(best) ? null : best, t.bestEpoch(), t.epochs().size(), t.epochs(),
                 t.duration(now).toMillis() / 1000.0, iso(t.startedAt()), iso(t.finishedAt()), trialDir, t.error(),
-                t.stopReason());
+                t.stopReason(), attempts);
+    }
+
+    /** The same record without its epoch reports (the journal keeps those in the trial's folder only). */
+    public TrialRecord withoutEpochs() {
+        return new TrialRecord(trialId, number, status, parameters, bestValue, bestEpoch, epochsRun, null,
+                durationSeconds, startedAt, finishedAt, trialDir, error, stopReason, attempts);
     }
 
     private static String iso(Instant i) {
