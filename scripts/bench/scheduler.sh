@@ -3,8 +3,8 @@
 # concurrency 8 in local[8], through the real Spark task path: once with the trial body inside the Spark task (Spark
 # and driver overhead alone), once with a child JVM per trial (the production path), plus one child JVM's own cost.
 # Prints slot utilisation, freed-slot-to-next-trial time, driver CPU per trial and decision latency (BENCH lines).
-#   scripts/bench/scheduler.sh [-Dbench.trials=200] [-Dbench.concurrency=8] [-Dbench.epochs=5]
-#                              [-Dbench.epochSeconds=1] [-Dbench.modes=in-task,child]
+#   scripts/bench/scheduler.sh [-Dbench.trials=200] [-Dbench.concurrency=8] [-Dbench.epochs=4]
+#                              [-Dbench.epochSeconds=2] [-Dbench.modes=in-task,child]
 # Nice'd: the machine is shared.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

@@ -19,6 +19,7 @@ public final class SchedulerStats {
     private final List<Long> slotGapsMillis = new ArrayList<>();
     private final List<Long> decisionMillis = new ArrayList<>();
     private final List<Long> stopDecisionMillis = new ArrayList<>();
+    private final List<long[]> taskSpans = new ArrayList<>();
     private long busyMillis;
     private long firstStart = Long.MAX_VALUE;
     private long lastEnd;
@@ -42,6 +43,7 @@ public final class SchedulerStats {
     /** A trial's task ran from {@code startMillis} to {@code endMillis} (executor clock). */
     synchronized void taskRan(Trial t, long startMillis, long endMillis) {
         tasks++;
+        taskSpans.add(new long[] {startMillis, endMillis});
         busyMillis += Math.max(0, endMillis - startMillis);
         firstStart = Math.min(firstStart, startMillis);
         lastEnd = Math.max(lastEnd, endMillis);
@@ -69,6 +71,23 @@ public final class SchedulerStats {
     public synchronized double utilisation(int slots) {
         long wall = lastEnd - firstStart;
         return wall <= 0 || slots <= 0 ? Double.NaN : busyMillis / ((double) slots * wall);
+    }
+
+    /**
+     * Utilisation while trials were still waiting for a slot: from the first task's start to the last task's start.
+     * The drain after that (fewer trials left than slots) is the sweep's shape, not scheduler overhead.
+     */
+    public synchronized double utilisationWhileQueued(int slots) {
+        long lastStart = taskSpans.stream().mapToLong(a -> a[0]).max().orElse(0);
+        long wall = lastStart - firstStart;
+        if (wall <= 0 || slots <= 0) {
+            return Double.NaN;
+        }
+        long busy = 0;
+        for (long[] span : taskSpans) {
+            busy += Math.max(0, Math.min(span[1], lastStart) - Math.max(span[0], firstStart));
+        }
+        return busy / ((double) slots * wall);
     }
 
     public synchronized double meanSlotGapMillis() {
@@ -118,11 +137,12 @@ public final class SchedulerStats {
     }
 
     public synchronized String report(int slots) {
-        return String.format("scheduler: %d tasks on %d slots in %.1f s: slot utilisation %.1f%%; freed slot to next "
-                        + "trial's start: mean %.0f ms, max %d ms (%d gaps); driver CPU per trial: monitor %.1f ms, "
+        return String.format("scheduler: %d tasks on %d slots in %.1f s: slot utilisation %.1f%% (%.1f%% while "
+                        + "trials were queued); freed slot to next trial's start: mean %.0f ms, max %d ms (%d gaps); driver CPU per trial: monitor %.1f ms, "
                         + "whole JVM %.1f ms; policy decisions: %d, mean %.0f ms, max %d ms after the report landed "
                         + "(%d stops, max %d ms)",
-                tasks, slots, wallMillis() / 1000.0, 100 * utilisation(slots), meanSlotGapMillis(),
+                tasks, slots, wallMillis() / 1000.0, 100 * utilisation(slots), 100 * utilisationWhileQueued(slots),
+                meanSlotGapMillis(),
                 maxSlotGapMillis(), slotGapsMillis.size(), monitorCpuMillisPerTrial(), processCpuMillisPerTrial(),
                 decisions(), meanDecisionMillis(), maxDecisionMillis(), stopDecisions(), maxStopDecisionMillis());
     }

@@ -80,7 +80,7 @@ class SweepResumeTest {
 
     @Test
     void aKilledSweepResumesWithoutRepeatingFinishedTrialsAndAnEndedOneIsANoOp() throws Exception {
-        Path train = trainingData(6);
+        Path train = trainingData(12);
         Path job = job("job.yaml", train, "0.004, 0.002, 0.001");
         Path output = tmp.resolve("run");
 
