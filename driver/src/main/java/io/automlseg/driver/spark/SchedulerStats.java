@@ -14,8 +14,11 @@ import java.util.Map;
  * metric report landed the termination policy judged it.
  */
 public final class SchedulerStats {
-    private final Deque<Long> freedSlots = new ArrayDeque<>();
-    private final Map<Trial, Long> slotFreedFor = new HashMap<>();
+    private final Deque<long[]> freedSlots = new ArrayDeque<>();
+    private final Map<Trial, long[]> slotFreedFor = new HashMap<>();
+    private final List<Long> resultMillis = new ArrayList<>();
+    private final List<Long> bookkeepingMillis = new ArrayList<>();
+    private final List<Long> startMillis = new ArrayList<>();
     private final List<Long> slotGapsMillis = new ArrayList<>();
     private final List<Long> decisionMillis = new ArrayList<>();
     private final List<Long> stopDecisionMillis = new ArrayList<>();
@@ -27,15 +30,19 @@ public final class SchedulerStats {
     private long monitorCpuNanos;
     private long processCpuNanos;
 
-    /** A trial's task ended at {@code taskEndMillis}: its slot is free for the next launch. */
-    synchronized void slotFreed(long taskEndMillis) {
-        freedSlots.addLast(taskEndMillis);
+    /**
+     * A trial's task ended at {@code taskEndMillis} and the driver learnt it at {@code seenMillis}: its slot is free
+     * for the next launch.
+     */
+    synchronized void slotFreed(long taskEndMillis, long seenMillis) {
+        freedSlots.addLast(new long[] {taskEndMillis, seenMillis, 0});
     }
 
     /** A trial was launched; if a slot had been freed for it, the gap is measured once its task reports its start. */
-    synchronized void launched(Trial t) {
-        Long freed = freedSlots.pollFirst();
+    synchronized void launched(Trial t, long launchMillis) {
+        long[] freed = freedSlots.pollFirst();
         if (freed != null) {
+            freed[2] = launchMillis;
             slotFreedFor.put(t, freed);
         }
     }
@@ -47,9 +54,12 @@ public final class SchedulerStats {
         busyMillis += Math.max(0, endMillis - startMillis);
         firstStart = Math.min(firstStart, startMillis);
         lastEnd = Math.max(lastEnd, endMillis);
-        Long freed = slotFreedFor.remove(t);
+        long[] freed = slotFreedFor.remove(t);
         if (freed != null) {
-            slotGapsMillis.add(Math.max(0, startMillis - freed));
+            slotGapsMillis.add(Math.max(0, startMillis - freed[0]));
+            resultMillis.add(freed[1] - freed[0]);
+            bookkeepingMillis.add(freed[2] - freed[1]);
+            this.startMillis.add(startMillis - freed[2]);
         }
     }
 
@@ -140,11 +150,13 @@ public final class SchedulerStats {
         return String.format("scheduler: %d tasks on %d slots in %.1f s: slot utilisation %.1f%% (%.1f%% while "
                         + "trials were queued); freed slot to next trial's start: mean %.0f ms, max %d ms (%d gaps); driver CPU per trial: monitor %.1f ms, "
                         + "whole JVM %.1f ms; policy decisions: %d, mean %.0f ms, max %d ms after the report landed "
-                        + "(%d stops, max %d ms)",
+                        + "(%d stops, max %d ms); the gap's parts: task end to driver %.0f ms, driver bookkeeping "
+                        + "%.0f ms, launch to task start %.0f ms",
                 tasks, slots, wallMillis() / 1000.0, 100 * utilisation(slots), 100 * utilisationWhileQueued(slots),
                 meanSlotGapMillis(),
                 maxSlotGapMillis(), slotGapsMillis.size(), monitorCpuMillisPerTrial(), processCpuMillisPerTrial(),
-                decisions(), meanDecisionMillis(), maxDecisionMillis(), stopDecisions(), maxStopDecisionMillis());
+                decisions(), meanDecisionMillis(), maxDecisionMillis(), stopDecisions(), maxStopDecisionMillis(),
+                mean(resultMillis), mean(bookkeepingMillis), mean(startMillis));
     }
 
     private static double mean(List<Long> values) {

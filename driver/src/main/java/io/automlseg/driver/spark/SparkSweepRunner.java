@@ -294,6 +294,7 @@ public final class SparkSweepRunner {
             for (Trial t : interrupted) {
                 resumeInterrupted(t);
             }
+            publishBest();
             writeTrials();
             while (true) {
                 Instant now = Instant.now();
@@ -308,25 +309,7 @@ public final class SparkSweepRunner {
                                         + ") ran out"));
                     }
                 }
-                for (Trial t : running.keySet()) {
-                    if (trialTimeout != null && t.duration(now).compareTo(trialTimeout) > 0) {
-                        cancellations.putIfAbsent(t, new Cancellation(CancelKind.TRIAL_TIMEOUT, "timed out after "
-                                + config.limits().trialTimeoutMinutes() + " minutes (trial_timeout_minutes)"));
-                    }
-                    Instant stopBy = stopDeadlines.get(t);
-                    if (stopBy != null && now.isAfter(stopBy) && !cancellations.containsKey(t)) {
-                        cancellations.put(t, new Cancellation(CancelKind.HARD_STOP, "it had not stopped "
-                                + Duration.between(stopBy, now).plus(graceOf(t)).toSeconds()
-                                + " s after being asked to, so its Spark job was cancelled"));
-                        out.println("  trial " + t.id() + " did not stop when asked: cancelling its Spark job");
-                    }
-                    reapIfLingering(t, now);
-                    if (cancellations.containsKey(t)) {
-                        // Repeated on every round: a job that had not registered yet escapes one cancel call.
-                        jsc.cancelJobGroup(jobGroup(t));
-                    }
-                    readReports(t, true);
-                }
+                // Ended trials first, so their slots get the next trials before the reports are read.
                 boolean changed = false;
                 List<Trial> again = new ArrayList<>();
                 for (Iterator<Map.Entry<Trial, FutureTask<TrialExit>>> it = running.entrySet().iterator();
@@ -359,6 +342,29 @@ public final class SparkSweepRunner {
                     Trial t = state.addTrial(proposal.get());
                     launch(t, 1);
                     changed = true;
+                }
+                if (changed) {
+                    // After the launches: copying a model must not keep a freed slot waiting.
+                    publishBest();
+                }
+                for (Trial t : running.keySet()) {
+                    if (trialTimeout != null && t.duration(now).compareTo(trialTimeout) > 0) {
+                        cancellations.putIfAbsent(t, new Cancellation(CancelKind.TRIAL_TIMEOUT, "timed out after "
+                                + config.limits().trialTimeoutMinutes() + " minutes (trial_timeout_minutes)"));
+                    }
+                    Instant stopBy = stopDeadlines.get(t);
+                    if (stopBy != null && now.isAfter(stopBy) && !cancellations.containsKey(t)) {
+                        cancellations.put(t, new Cancellation(CancelKind.HARD_STOP, "it had not stopped "
+                                + Duration.between(stopBy, now).plus(graceOf(t)).toSeconds()
+                                + " s after being asked to, so its Spark job was cancelled"));
+                        out.println("  trial " + t.id() + " did not stop when asked: cancelling its Spark job");
+                    }
+                    reapIfLingering(t, now);
+                    if (cancellations.containsKey(t)) {
+                        // Repeated on every round: a job that had not registered yet escapes one cancel call.
+                        jsc.cancelJobGroup(jobGroup(t));
+                    }
+                    readReports(t, true);
                 }
                 if (running.isEmpty() && (stopLaunchingWhy != null || exhausted
                         || state.trials().size() >= maxTrials)) {
@@ -501,6 +507,7 @@ public final class SparkSweepRunner {
     }
 
     private void launch(Trial t, int attempt) throws IOException {
+        stats.launched(t, System.currentTimeMillis());
         Map<String, Object> parameters = config.resolve(t.parameters());
         plannedEpochs.put(t, parameters.get("number_of_epochs") instanceof Number n ? n.intValue() : 0);
         TrialSpec spec = new TrialSpec(t.id(), run.trialDir(t.id()), data.trainManifest(),
@@ -514,7 +521,6 @@ public final class SparkSweepRunner {
             out.println("Trial " + t.id() + " started: " + (t.parameters().isEmpty() ? "fixed parameters"
                     : t.parameters()));
         }
-        stats.launched(t);
         FutureTask<TrialExit> task = new FutureTask<>(() -> {
             jsc.setJobGroup(jobGroup(t), "automl-seg trial " + t.id() + " " + t.parameters(), true);
             try {
@@ -664,7 +670,8 @@ public final class SparkSweepRunner {
             Thread.currentThread().interrupt();
             taskFailure = "interrupted";
         }
-        stats.slotFreed(exit != null ? exit.finishedAtMillis() : System.currentTimeMillis());
+        long seen = System.currentTimeMillis();
+        stats.slotFreed(exit != null ? exit.finishedAtMillis() : seen, seen);
         return ended(t, exit, taskFailure);
     }
 
@@ -738,7 +745,6 @@ public final class SparkSweepRunner {
             default -> out.printf("Trial %s %s: best %s %.4f at epoch %d (%.1f s)%n", t.id(), t.state().yamlName(),
                     state.primaryMetric(), t.bestValue(), t.bestEpoch(), t.duration(end).toMillis() / 1000.0);
         }
-        publishBest();
         return false;
     }
 
