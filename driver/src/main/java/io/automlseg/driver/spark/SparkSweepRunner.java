@@ -97,8 +97,18 @@ public final class SparkSweepRunner {
     private final Map<Trial, Integer> attempts = new HashMap<>();
     private final Map<Trial, Integer> losses = new HashMap<>();
     private final Set<Trial> reaped = new HashSet<>();
+    private final List<Trial> endedToJournal = new ArrayList<>();
     private int retries;
     private String publishedBest;
+    private boolean trialsDirty;
+    private long[] cpuStart;
+    private long trialsWrittenAt;
+
+    /**
+     * trials.json is rewritten whole (every trial with its epochs), so at most this often: rewriting it on every
+     * change would cost the driver O(trials²). The journal, not this file, is what a resume reads.
+     */
+    static final Duration TRIALS_JSON_INTERVAL = Duration.ofSeconds(2);
 
     /** Why the sweep cancelled a trial's job. */
     private enum CancelKind { SWEEP_TIMEOUT, TRIAL_TIMEOUT, HARD_STOP, LINGERING }
@@ -294,8 +304,12 @@ public final class SparkSweepRunner {
             for (Trial t : interrupted) {
                 resumeInterrupted(t);
             }
+            journalEnded();
             publishBest();
             writeTrials();
+            long monitorCpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long processCpuStart = processCpuNanos();
+            cpuStart = new long[] {monitorCpuStart, processCpuStart};
             while (true) {
                 Instant now = Instant.now();
                 if (deadline != null && !timedOut && now.isAfter(deadline)) {
@@ -343,8 +357,10 @@ public final class SparkSweepRunner {
                     launch(t, 1);
                     changed = true;
                 }
+                // After the launches: journaling ends and copying a model must not keep a freed slot waiting. (A crash
+                // in between is harmless: a resume records an unjournaled end from the trial's result.json.)
+                journalEnded();
                 if (changed) {
-                    // After the launches: copying a model must not keep a freed slot waiting.
                     publishBest();
                 }
                 for (Trial t : running.keySet()) {
@@ -370,7 +386,8 @@ public final class SparkSweepRunner {
                         || state.trials().size() >= maxTrials)) {
                     break;
                 }
-                if (changed) {
+                trialsDirty |= changed;
+                if (trialsDirty && System.nanoTime() - trialsWrittenAt >= TRIALS_JSON_INTERVAL.toNanos()) {
                     writeTrials();
                 }
                 String status = status(maxTrials);
@@ -391,7 +408,10 @@ public final class SparkSweepRunner {
                 jsc.cancelJobGroup(jobGroup(t));
             }
             pool.shutdownNow();
-            stats.cpu(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime(), processCpuNanos());
+            if (cpuStart != null) {
+                stats.cpu(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart[0],
+                        processCpuNanos() - cpuStart[1]);
+            }
         }
         String warning = "max_failed_trials".equals(stopLaunchingWhy)
                 ? "the sweep stopped early: " + state.count(TrialState.FAILED) + " trials failed, reaching "
@@ -515,7 +535,6 @@ public final class SparkSweepRunner {
         String specUri = run.trialFile(t.id(), TrialFiles.SPEC);
         Json.writeAtomically(specUri, spec);
         attempts.put(t, attempt);
-        journal.trialStarted(t.number(), t.parameters(), attempt);
         t.markRunning(Instant.now());
         if (attempt == 1) {
             out.println("Trial " + t.id() + " started: " + (t.parameters().isEmpty() ? "fixed parameters"
@@ -540,6 +559,9 @@ public final class SparkSweepRunner {
         };
         running.put(t, task);
         pool.execute(task);
+        // Journaled once submitted, so the write does not delay the task; a crash before it is harmless, as the
+        // deterministic sampler proposes the same trial again on resume and its folder is reused.
+        journal.trialStarted(t.number(), t.parameters(), attempt);
     }
 
     /** Runs a trial again in its own folder after an infrastructure failure; it resumes from its checkpoint. */
@@ -739,13 +761,20 @@ public final class SparkSweepRunner {
             t.finish(TrialState.FAILED, end, "lost " + count + " times to infrastructure failures (max_trial_retries "
                     + budget + "); the last: " + lost);
         }
-        journal.trialEnded(t.number(), record(t, Instant.now()));
+        endedToJournal.add(t);
         switch (t.state()) {
             case FAILED, CANCELED -> out.println("Trial " + t.id() + " " + t.state().yamlName() + ": " + t.error());
             default -> out.printf("Trial %s %s: best %s %.4f at epoch %d (%.1f s)%n", t.id(), t.state().yamlName(),
                     state.primaryMetric(), t.bestValue(), t.bestEpoch(), t.duration(end).toMillis() / 1000.0);
         }
         return false;
+    }
+
+    private void journalEnded() throws IOException {
+        for (Trial t : endedToJournal) {
+            journal.trialEnded(t.number(), record(t, Instant.now()));
+        }
+        endedToJournal.clear();
     }
 
     /**
@@ -810,6 +839,8 @@ public final class SparkSweepRunner {
     }
 
     private void writeTrials() throws IOException {
+        trialsDirty = false;
+        trialsWrittenAt = System.nanoTime();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("primary_metric", state.primaryMetric());
         doc.put("trials", trialRecords(Instant.now()));
