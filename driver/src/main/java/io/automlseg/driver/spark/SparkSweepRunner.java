@@ -317,11 +317,6 @@ public final class SparkSweepRunner {
                     stopLaunchingWhy = "timeout_minutes";
                     out.println("The sweep's timeout_minutes (" + config.limits().timeoutMinutes()
                             + ") ran out: cancelling " + running.size() + " running trial(s).");
-                    for (Trial t : running.keySet()) {
-                        cancellations.putIfAbsent(t, new Cancellation(CancelKind.SWEEP_TIMEOUT,
-                                "cancelled: the sweep's timeout_minutes (" + config.limits().timeoutMinutes()
-                                        + ") ran out"));
-                    }
                 }
                 // Ended trials first, so their slots get the next trials before the reports are read.
                 boolean changed = false;
@@ -364,6 +359,12 @@ public final class SparkSweepRunner {
                     publishBest();
                 }
                 for (Trial t : running.keySet()) {
+                    if (timedOut) {
+                        // Every round, so a trial run again after a lost executor is cancelled too.
+                        cancellations.putIfAbsent(t, new Cancellation(CancelKind.SWEEP_TIMEOUT,
+                                "cancelled: the sweep's timeout_minutes (" + config.limits().timeoutMinutes()
+                                        + ") ran out"));
+                    }
                     if (trialTimeout != null && t.duration(now).compareTo(trialTimeout) > 0) {
                         cancellations.putIfAbsent(t, new Cancellation(CancelKind.TRIAL_TIMEOUT, "timed out after "
                                 + config.limits().trialTimeoutMinutes() + " minutes (trial_timeout_minutes)"));
@@ -433,6 +434,7 @@ public final class SparkSweepRunner {
      */
     private List<Trial> replay(List<JournalEvent> history) throws IOException {
         Map<Integer, Trial> byNumber = new HashMap<>();
+        Set<Trial> lostLast = new HashSet<>();
         for (JournalEvent e : history) {
             switch (e.event()) {
                 case JournalEvent.TRIAL_STARTED -> {
@@ -442,12 +444,15 @@ public final class SparkSweepRunner {
                         byNumber.put(e.trial(), t);
                     }
                     attempts.put(t, e.attempt() == null ? 1 : e.attempt());
+                    if (lostLast.remove(t)) {
+                        retries++;
+                    }
                 }
                 case JournalEvent.TRIAL_LOST -> {
                     Trial t = byNumber.get(e.trial());
                     if (t != null) {
                         losses.merge(t, 1, Integer::sum);
-                        retries++;
+                        lostLast.add(t);
                     }
                 }
                 case JournalEvent.TRIAL_ENDED -> {
