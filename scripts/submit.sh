@@ -1,79 +1,125 @@
 #!/usr/bin/env bash
-# Submits a sweep: scripts/submit.sh CONFIG [--output DIR] [--master URL] [--run-id ID] [--resume] [spark options...]
+# Submits a sweep to Spark:
+#   scripts/submit.sh CONFIG [--output DIR] [--run-id ID] [--resume] [--validate-only] [--master URL]
+#                     [--deploy-mode MODE] [other spark-submit options...] [--trial-memory SIZE] [--trial-threads N]
+#                     [--verbose]
 #
-# With SPARK_HOME set, or a --master that is not local, the sweep goes through $SPARK_HOME/bin/spark-submit with
-# conf/spark-defaults.conf and the project's jars (those Spark does not ship itself). Otherwise it runs on the
-# embedded Spark (local[*], or the local master given) through scripts/automl; there, `--conf key=value` options
-# become Java system properties, which Spark reads the same way, and other Spark options are ignored.
-# The default output folder is runs/<config name>-<time stamp>.
+# The application jar is driver/target/automl-seg-app.jar (built by `mvn package` when missing or older than the
+# sources; AUTOML_APP_JAR points elsewhere). With SPARK_HOME set the submission goes through
+# $SPARK_HOME/bin/spark-submit; without it, the same submission runs through Spark's own
+# org.apache.spark.deploy.SparkSubmit class from the Spark jars Maven resolved (driver/target/spark-home/jars).
+# --master (local[*], spark://, yarn, k8s://), --deploy-mode and every other spark-submit option (--conf,
+# --executor-memory, --num-executors, --total-executor-cores, --jars, --files, --queue...) are passed through;
+# conf/spark-defaults.conf is the properties file unless --properties-file is given. The command is printed first.
+#
+# --validate-only checks the configuration, the data paths and the MLTables without training, on this machine
+# (local master, client mode, whatever --master says), and exits 0 when the sweep may start.
+# Exit codes: those of `automl sweep` (0 done, 1 unexpected error, 2 bad input, 3 no successful trial, 4 sweep
+# timeout); 2 also for a bad command line here.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 usage() {
-    echo "usage: $0 CONFIG [--output DIR] [--master URL] [--run-id ID] [--resume] [spark-submit options...]" >&2
+    echo "usage: $0 CONFIG [--output DIR] [--run-id ID] [--resume] [--validate-only] [--master URL]" \
+        "[--deploy-mode MODE] [spark-submit options...] [--trial-memory SIZE] [--trial-threads N] [--verbose]" >&2
     exit 2
 }
 [[ $# -ge 1 && "$1" != -* ]] || usage
 CONFIG="$1"
 shift
 [[ -f "$CONFIG" || "$CONFIG" == *:* ]] || { echo "submit: config file not found: $CONFIG" >&2; exit 2; }
+# The driver may run elsewhere (cluster deploy mode): give it an absolute path or a URI.
+[[ "$CONFIG" == *:* || "$CONFIG" == /* ]] || CONFIG="$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")"
 
 OUTPUT=""
-MASTER=""
 RUN_ID=""
-RESUME=""
+RESUME=0
+VALIDATE_ONLY=0
+MASTER=""
+DEPLOY_MODE=""
+PROPERTIES=""
 SPARK_ARGS=()
+SWEEP_EXTRA=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --output) [[ $# -ge 2 ]] || usage; OUTPUT="$2"; shift 2 ;;
-        --master) [[ $# -ge 2 ]] || usage; MASTER="$2"; shift 2 ;;
         --run-id) [[ $# -ge 2 ]] || usage; RUN_ID="$2"; shift 2 ;;
         --resume) RESUME=1; shift ;;
-        *) SPARK_ARGS+=("$1"); shift ;;
+        --validate-only) VALIDATE_ONLY=1; shift ;;
+        --master) [[ $# -ge 2 ]] || usage; MASTER="$2"; shift 2 ;;
+        --deploy-mode) [[ $# -ge 2 ]] || usage; DEPLOY_MODE="$2"; shift 2 ;;
+        --properties-file) [[ $# -ge 2 ]] || usage; PROPERTIES="$2"; shift 2 ;;
+        --trial-memory|--trial-threads|--trial-main-class|--trial-jvm-option)
+            [[ $# -ge 2 ]] || usage; SWEEP_EXTRA+=("$1" "$2"); shift 2 ;;
+        --verbose) SWEEP_EXTRA+=("--verbose"); shift ;;
+        --*=*) SPARK_ARGS+=("$1"); shift ;;
+        --supervise|--help|--version) SPARK_ARGS+=("$1"); shift ;;
+        --*) [[ $# -ge 2 ]] || usage; SPARK_ARGS+=("$1" "$2"); shift 2 ;;
+        *) echo "submit: unexpected argument '$1'" >&2; usage ;;
     esac
 done
 if [[ -z "$OUTPUT" ]]; then
     name="$(basename "$CONFIG")"
     OUTPUT="$ROOT/runs/${name%.*}-$(date -u +%Y%m%d-%H%M%S)"
 fi
+[[ "$OUTPUT" == *:* || "$OUTPUT" == /* ]] || OUTPUT="$(pwd)/$OUTPUT"
 SWEEP_ARGS=(sweep --config "$CONFIG" --output "$OUTPUT")
 [[ -n "$RUN_ID" ]] && SWEEP_ARGS+=(--run-id "$RUN_ID")
-[[ -n "$RESUME" ]] && SWEEP_ARGS+=(--resume)
+[[ $RESUME -eq 1 ]] && SWEEP_ARGS+=(--resume)
+[[ $VALIDATE_ONLY -eq 1 ]] && SWEEP_ARGS+=(--validate-only)
+SWEEP_ARGS+=("${SWEEP_EXTRA[@]+"${SWEEP_EXTRA[@]}"}")
 
-if [[ -n "${SPARK_HOME:-}" || ( -n "$MASTER" && "$MASTER" != local* ) ]]; then
-    [[ -n "${SPARK_HOME:-}" ]] || { echo "submit: set SPARK_HOME to submit to $MASTER" >&2; exit 2; }
-    # Build (and make sure the jars exist) through the launcher's check, without running anything.
-    "$ROOT/scripts/automl" --version >/dev/null
-    JARS=()
-    for jar in "$ROOT"/driver/target/lib/*.jar; do
-        # Spark's own jars come from SPARK_HOME; shipping a second copy would clash.
-        [[ -e "$SPARK_HOME/jars/$(basename "$jar")" ]] || JARS+=("$jar")
-    done
-    APP_JAR="$(ls "$ROOT"/driver/target/automl-seg-driver-*.jar | grep -v -- '-tests.jar' | head -n 1)"
-    SUBMIT=("$SPARK_HOME/bin/spark-submit" --class io.automlseg.driver.cli.AutomlCli
-        --jars "$(IFS=,; echo "${JARS[*]}")")
-    [[ -f "$ROOT/conf/spark-defaults.conf" ]] && SUBMIT+=(--properties-file "$ROOT/conf/spark-defaults.conf")
-    [[ -f "$ROOT/conf/log4j2.properties" ]] \
-        && SUBMIT+=(--driver-java-options "-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties")
-    [[ -n "$MASTER" ]] && SUBMIT+=(--master "$MASTER")
-    exec "${SUBMIT[@]}" "${SPARK_ARGS[@]}" "$APP_JAR" "${SWEEP_ARGS[@]}"
+# The application jar: build it when missing or older than the sources.
+APP_JAR="${AUTOML_APP_JAR:-$ROOT/driver/target/automl-seg-app.jar}"
+LOCAL_SPARK="$ROOT/driver/target/spark-home"
+if [[ -z "${AUTOML_APP_JAR:-}" ]]; then
+    if [[ ! -f "$APP_JAR" || ( -z "${SPARK_HOME:-}" && ! -d "$LOCAL_SPARK/jars" ) \
+          || -n "$(find "$ROOT/pom.xml" "$ROOT/executor/pom.xml" "$ROOT/driver/pom.xml" "$ROOT/executor/src/main" \
+                  "$ROOT/driver/src/main" -newer "$APP_JAR" -print -quit 2>/dev/null)" ]]; then
+        echo "submit: building the application jar (mvn package)..." >&2
+        (cd "$ROOT" && { mvn -q -o -B -DskipTests package >&2 || mvn -q -B -DskipTests package >&2; })
+    fi
+fi
+[[ -f "$APP_JAR" ]] || { echo "submit: application jar not found: $APP_JAR" >&2; exit 2; }
+
+if [[ $VALIDATE_ONLY -eq 1 ]]; then
+    # The pre-flight check reads the data from here; it starts no executors.
+    MASTER="local[1]"
+    DEPLOY_MODE="client"
 fi
 
-# Embedded Spark.
-[[ -n "$MASTER" ]] && SWEEP_ARGS+=(--master "$MASTER")
-EXTRA_JAVA=""
-i=0
-while [[ $i -lt ${#SPARK_ARGS[@]} ]]; do
-    arg="${SPARK_ARGS[$i]}"
-    if [[ "$arg" == "--conf" && $((i + 1)) -lt ${#SPARK_ARGS[@]} ]]; then
-        EXTRA_JAVA+=" -D${SPARK_ARGS[$((i + 1))]}"
-        i=$((i + 2))
-    elif [[ "$arg" == --conf=* ]]; then
-        EXTRA_JAVA+=" -D${arg#--conf=}"
-        i=$((i + 1))
-    else
-        echo "submit: ignoring Spark option '$arg' for the embedded local Spark" >&2
-        i=$((i + 1))
-    fi
-done
-JAVA_OPTS="${JAVA_OPTS:-}$EXTRA_JAVA" exec "$ROOT/scripts/automl" "${SWEEP_ARGS[@]}"
+if [[ -n "${SPARK_HOME:-}" ]]; then
+    SUBMIT=("$SPARK_HOME/bin/spark-submit")
+else
+    [[ -d "$LOCAL_SPARK/jars" ]] || { echo "submit: no SPARK_HOME and no $LOCAL_SPARK/jars" >&2; exit 2; }
+    export SPARK_HOME="$LOCAL_SPARK"
+    # What bin/spark-class would add: Spark's Java 17 flags, and the driver's heap in client mode.
+    JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+    SUBMIT=("$JAVA" "-Xmx${AUTOML_DRIVER_MEMORY:-2g}"
+        --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+        --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+        --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+        --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+        --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+        --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
+        --add-opens=java.base/sun.util.calendar=ALL-UNNAMED)
+    [[ -f "$ROOT/conf/log4j2.properties" ]] \
+        && SUBMIT+=("-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties")
+    # shellcheck disable=SC2206  # JAVA_OPTS is a list of options
+    SUBMIT+=(${JAVA_OPTS:-} -cp "$LOCAL_SPARK/jars/*" org.apache.spark.deploy.SparkSubmit)
+fi
+export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.12}"
+# Trials inherit DJL_CACHE_DIR; keep PyTorch's native files in one place per checkout unless told otherwise.
+export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$ROOT/target/djl-cache}"
+
+SUBMIT+=(--class io.automlseg.driver.cli.AutomlCli --name "automl-seg ${RUN_ID:-$(basename "$CONFIG")}")
+PROPERTIES="${PROPERTIES:-$ROOT/conf/spark-defaults.conf}"
+[[ -f "$PROPERTIES" ]] && SUBMIT+=(--properties-file "$PROPERTIES")
+[[ -n "$MASTER" ]] && SUBMIT+=(--master "$MASTER")
+[[ -n "$DEPLOY_MODE" ]] && SUBMIT+=(--deploy-mode "$DEPLOY_MODE")
+SUBMIT+=("${SPARK_ARGS[@]+"${SPARK_ARGS[@]}"}" "$APP_JAR" "${SWEEP_ARGS[@]}")
+
+printf 'submit:' >&2
+printf ' %q' "${SUBMIT[@]}" >&2
+printf '\n' >&2
+exec "${SUBMIT[@]}"

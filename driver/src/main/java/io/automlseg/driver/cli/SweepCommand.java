@@ -2,6 +2,7 @@ package io.automlseg.driver.cli;
 
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.SweepSummary;
+import io.automlseg.driver.spark.Preflight;
 import io.automlseg.driver.spark.RecordSource;
 import io.automlseg.driver.spark.RecordSources;
 import io.automlseg.driver.spark.RunnerOptions;
@@ -56,6 +57,11 @@ final class SweepCommand implements Callable<Integer> {
             description = "Extra option of each trial's JVM (repeatable), e.g. -Dkey=value.")
     List<String> trialJvmOptions = List.of();
 
+    @Option(names = "--validate-only",
+            description = "Check the configuration, the data paths and the MLTable contents (every line and image "
+                    + "header) without starting Spark or any trial; exit code 0 means the sweep may start.")
+    boolean validateOnly;
+
     /** Where the training and validation MLTables are read from. */
     static RecordSource recordSource = RecordSources.mltable();
 
@@ -65,6 +71,10 @@ final class SweepCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.BAD_INPUT, "--trial-threads must be >= 0");
         }
         SweepConfig sweepConfig = SweepConfig.load(config);
+        if (validateOnly) {
+            Preflight.check(sweepConfig, recordSource, output, System.out);
+            return ExitCodes.OK;
+        }
         RunnerOptions options = RunnerOptions.defaults().withMaster(master).withRunId(runId)
                 .withTrialMaxHeap(trialMemory).withThreadsPerTrial(trialThreads).withTrialMainClass(trialMainClass)
                 .withExtraTrialJvmOptions(trialJvmOptions).withResume(resume);

@@ -1,6 +1,7 @@
 package io.automlseg.driver.config;
 
 import io.automlseg.driver.sweep.BanditPolicy;
+import io.automlseg.driver.sweep.BayesianSampler;
 import io.automlseg.driver.sweep.GridSampler;
 import io.automlseg.driver.sweep.MedianStoppingPolicy;
 import io.automlseg.driver.sweep.NoTermination;
@@ -23,6 +24,10 @@ import java.util.Map;
  * @param trainingData training MLTable (path resolved against the configuration's folder)
  * @param validationData validation MLTable, or null to split {@code validationDataSize} off the training data
  * @param trainingParameters fixed hyperparameters, validated and converted to their types
+ * @param sweep the sampling algorithm ({@code bayesian} in automatic mode unless the job says otherwise or sets an
+ *     early-termination policy) and the policy
+ * @param searchSpace the job's search space; in automatic mode ({@code max_trials} > 1 and no search space) the
+ *     default space of {@link AutomaticSearchSpace}, marked {@link SearchSpace#isAutomatic()}
  * @param outputs {@code outputs} as given (tolerated, not used)
  * @param compute {@code compute} as given (tolerated, not used: Spark decides where trials run)
  * @param properties {@code properties} as given (tolerated, not used)
@@ -78,7 +83,7 @@ public record SweepConfig(
     }
 
     /**
-     * @param samplingAlgorithm {@code random} or {@code grid}
+     * @param samplingAlgorithm {@code random}, {@code grid} or {@code bayesian}
      * @param earlyTermination the policy, or null for none
      */
     public record SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination) {}
@@ -148,9 +153,17 @@ public record SweepConfig(
         return Boolean.TRUE.equals(trainingParameters.get(Hyperparameters.IGNORE_DATA_ERRORS));
     }
 
+    /**
+     * A new sampler for this sweep. Samplers are deterministic given the seed and the sweep's history, so a resumed
+     * sweep rebuilds its sampler with this and hands it the journaled trials.
+     */
     public Sampler sampler() {
-        return "grid".equals(sweep.samplingAlgorithm()) ? new GridSampler(searchSpace)
-                : new RandomSampler(searchSpace, seed());
+        return switch (sweep.samplingAlgorithm()) {
+            case "grid" -> new GridSampler(searchSpace);
+            case "bayesian" -> new BayesianSampler(searchSpace, seed(),
+                    BayesianSampler.defaultStartupTrials(limits.maxTrials()));
+            default -> new RandomSampler(searchSpace, seed());
+        };
     }
 
     public TerminationPolicy terminationPolicy() {

@@ -38,6 +38,10 @@ final class SweepConfigParser {
     private static final Set<String> LIMIT_KEYS = Set.of("max_trials", "max_concurrent_trials", "timeout_minutes",
             "trial_timeout_minutes", "max_failed_trials", "max_trial_retries");
     private static final Set<String> SWEEP_KEYS = Set.of("sampling_algorithm", "early_termination", "limits");
+    private static final List<String> ALGORITHMS = List.of("random", "grid", "bayesian");
+    /** What the reference product's Bayesian sampling takes. */
+    private static final Set<Distribution.Kind> BAYESIAN_KINDS = Set.of(Distribution.Kind.CHOICE,
+            Distribution.Kind.UNIFORM, Distribution.Kind.QUNIFORM);
     private static final List<String> VERBOSITY = List.of("not_set", "debug", "info", "warning", "error",
             "critical");
     private static final Map<String, Set<String>> POLICY_KEYS = Map.of(
@@ -97,7 +101,7 @@ final class SweepConfigParser {
                     + " is available for instance segmentation, got \"" + metric + "\"");
         }
         String target = string(root, "target_column_name", null);
-        if (target == null && !root.has("target_column_name")) {
+        if (target == null && (!root.has("target_column_name") || root.get("target_column_name").isNull())) {
             problems.add("target_column_name", "required (the JSONL column holding the objects, usually label)");
         }
         DataInput training = dataInput(root, "training_data", true);
@@ -115,11 +119,33 @@ final class SweepConfigParser {
         Map<String, Object> trainingParams = trainingParameters(root.get("training_parameters"));
         SweepSettings sweep = sweep(root.get("sweep"));
         SearchSpace space = searchSpace(root.get("search_space"));
+        JsonNode algorithmNode = root.path("sweep").path("sampling_algorithm");
+        boolean algorithmGiven = !algorithmNode.isMissingNode() && !algorithmNode.isNull();
+        JsonNode spaceNode = root.path("search_space");
+        boolean noSpaceGiven = spaceNode.isMissingNode() || spaceNode.isNull()
+                || (spaceNode.isArray() && spaceNode.size() == 0);
+        if (noSpaceGiven && limits.maxTrials() > 1) {
+            // Automatic mode: the reference product picks the region to sweep; we sweep a fixed CPU-sized default.
+            if (!algorithmGiven) {
+                // Bayesian sampling refuses early termination (below), so a policy asks for random sampling.
+                sweep = new SweepSettings(hasEarlyTermination(root) ? "random" : "bayesian",
+                        sweep.earlyTermination());
+            }
+            if ("grid".equals(sweep.samplingAlgorithm())) {
+                problems.add("sweep.sampling_algorithm", "grid sampling needs a search_space of choice parameters; "
+                        + "without one (automatic mode) use random or bayesian");
+            } else {
+                space = AutomaticSearchSpace.forFixed(trainingParams);
+            }
+        }
         if ("grid".equals(sweep.samplingAlgorithm()) && !space.isChoiceOnly()) {
             problems.add("sweep.sampling_algorithm", "grid sampling needs choice expressions only in search_space");
         }
-        if (!space.isEmpty() && !root.path("sweep").has("sampling_algorithm")) {
-            problems.add("sweep.sampling_algorithm", "required when search_space is given (random or grid)");
+        if ("bayesian".equals(sweep.samplingAlgorithm())) {
+            bayesianRestrictions(root, space);
+        }
+        if (!space.isEmpty() && !space.isAutomatic() && !algorithmGiven) {
+            problems.add("sweep.sampling_algorithm", "required when search_space is given (random, grid or bayesian)");
         }
         if (!problems.isEmpty()) {
             throw problems.toException();
@@ -127,6 +153,32 @@ final class SweepConfigParser {
         return new SweepConfig(source, type, task, experiment, verbosity, metric, target, training, validation,
                 validationSize, limits, trainingParams, sweep, space, mapOf(root.get("outputs")),
                 plain(root.get("compute")), mapOf(root.get("properties")));
+    }
+
+    /**
+     * The reference product's Bayesian sampling takes only choice, uniform and quniform, and no early termination.
+     * (It also refuses a list of sub-spaces; here each sub-space is one more categorical choice of the model.)
+     */
+    private void bayesianRestrictions(JsonNode root, SearchSpace space) {
+        List<Map<String, Distribution>> subspaces = space.subspaces();
+        for (int i = 0; i < subspaces.size(); i++) {
+            for (Map.Entry<String, Distribution> e : subspaces.get(i).entrySet()) {
+                if (!BAYESIAN_KINDS.contains(e.getValue().kind())) {
+                    problems.add("search_space[" + i + "]." + e.getKey(), "bayesian sampling takes only choice, "
+                            + "uniform and quniform, not " + e.getValue().kind().yamlName()
+                            + " (use random sampling, or rewrite it as uniform/quniform)");
+                }
+            }
+        }
+        if (hasEarlyTermination(root)) {
+            problems.add("sweep.early_termination", "bayesian sampling does not support early termination (as in "
+                    + "the reference product): remove early_termination or use random sampling");
+        }
+    }
+
+    private static boolean hasEarlyTermination(JsonNode root) {
+        JsonNode n = root.path("sweep").path("early_termination");
+        return !n.isMissingNode() && !n.isNull();
     }
 
     private void checkKeys(JsonNode node, String path, Set<String> allowed) {
@@ -265,10 +317,10 @@ final class SweepConfigParser {
         JsonNode a = n.get("sampling_algorithm");
         if (a != null && !a.isNull()) {
             String value = a.asText().toLowerCase(Locale.ROOT);
-            if (value.equals("bayesian")) {
-                problems.add("sweep.sampling_algorithm", "bayesian sampling is not supported here; use random or grid");
-            } else if (!value.equals("random") && !value.equals("grid")) {
-                problems.add("sweep.sampling_algorithm", "must be random or grid, got \"" + a.asText() + "\"");
+            if (!a.isTextual() || !ALGORITHMS.contains(value)) {
+                String hint = a.isTextual() ? Suggestions.closest(value, ALGORITHMS) : null;
+                problems.add("sweep.sampling_algorithm", "must be random, grid or bayesian, got " + a
+                        + (hint != null ? " (did you mean " + hint + "?)" : ""));
             } else {
                 algorithm = value;
             }
@@ -320,7 +372,12 @@ final class SweepConfigParser {
                 settings.put("truncation_percentage", intIn(n, path, "truncation_percentage", 1, 99, 1));
             }
             if (n.has("exclude_finished_jobs")) {
-                settings.put("exclude_finished_jobs", n.get("exclude_finished_jobs").asBoolean());
+                JsonNode v = n.get("exclude_finished_jobs");
+                if (!v.isBoolean()) {
+                    problems.add(path + ".exclude_finished_jobs", "must be true or false, got " + v);
+                } else {
+                    settings.put("exclude_finished_jobs", v.asBoolean());
+                }
             }
         }
         return problemCount() == before ? new EarlyTermination(type, settings) : null;

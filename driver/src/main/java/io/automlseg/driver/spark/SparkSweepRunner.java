@@ -14,6 +14,7 @@ import io.automlseg.driver.sweep.Sampler;
 import io.automlseg.driver.sweep.SweepState;
 import io.automlseg.driver.sweep.TerminationPolicy;
 import io.automlseg.driver.sweep.Trial;
+import io.automlseg.driver.sweep.TrialPlacement;
 import io.automlseg.driver.sweep.TrialState;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
@@ -264,12 +265,11 @@ public final class SparkSweepRunner {
             maxTrials = (int) grid.size();
         }
         int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
-        int slots = Math.max(1, sc.defaultParallelism() / taskCpus);
-        int concurrency = Math.min(Math.min(config.limits().maxConcurrentTrials(), slots), maxTrials);
+        TaskSlots slots = TaskSlots.await(sc, out);
+        int concurrency = Math.min(Math.min(config.limits().maxConcurrentTrials(), slots.count()), maxTrials);
         if (concurrency < config.limits().maxConcurrentTrials()) {
             out.println("max_concurrent_trials " + config.limits().maxConcurrentTrials() + " capped to "
-                    + concurrency + " (Spark has " + slots + " task slot" + (slots == 1 ? "" : "s")
-                    + ", max_trials is " + maxTrials + ").");
+                    + concurrency + " (Spark has " + slots.describe() + ", max_trials is " + maxTrials + ").");
         }
         int threads = options.threadsPerTrial() > 0 ? options.threadsPerTrial()
                 : sc.isLocal() ? Math.max(1, sc.defaultParallelism() / concurrency) : taskCpus;
@@ -485,6 +485,9 @@ public final class SparkSweepRunner {
         }
         if (r.bestValue() != null) {
             t.setResultBest(r.bestEpoch(), r.bestValue());
+        }
+        if (r.host() != null) {
+            t.setPlacement(new TrialPlacement(r.executorId(), r.host(), r.gpuAddress(), r.device(), r.deviceNote()));
         }
         if (r.stopReason() != null) {
             t.requestStop(r.stopReason());
@@ -707,6 +710,8 @@ public final class SparkSweepRunner {
         if (exit != null) {
             t.setStartedAt(Instant.ofEpochMilli(exit.startedAtMillis()));
             stats.taskRan(t, exit.startedAtMillis(), exit.finishedAtMillis());
+            t.setPlacement(new TrialPlacement(exit.executorId(), exit.host(), exit.gpuAddress(), exit.device(),
+                    exit.deviceNote()));
         }
         Instant end = exit != null ? Instant.ofEpochMilli(exit.finishedAtMillis()) : Instant.now();
         Cancellation cancelled = cancellations.remove(t);

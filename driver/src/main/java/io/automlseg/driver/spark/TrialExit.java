@@ -10,6 +10,11 @@ import java.io.Serializable;
  * @param startedAtMillis when the child started (epoch milliseconds, executor clock)
  * @param finishedAtMillis when it ended
  * @param host the executor host it ran on
+ * @param executorId the Spark executor that ran it ({@code driver} in local mode)
+ * @param gpuAddress the GPU address(es) Spark assigned to the task, or null
+ * @param device what the trial trained on ({@code cpu}/{@code gpu}, from its {@code device.json}), or null
+ * @param deviceNote why it trained on the CPU although a GPU was assigned, or null
  */
-public record TrialExit(int exitCode, String logTail, long startedAtMillis, long finishedAtMillis, String host)
+public record TrialExit(int exitCode, String logTail, long startedAtMillis, long finishedAtMillis, String host,
+                        String executorId, String gpuAddress, String device, String deviceNote)
         implements Serializable {}

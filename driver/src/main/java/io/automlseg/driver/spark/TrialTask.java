@@ -2,6 +2,7 @@ package io.automlseg.driver.spark;
 
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.trial.DeviceChoice;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialSpec;
 import java.io.BufferedReader;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.resource.ResourceInformation;
@@ -71,9 +73,13 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         String threads = Integer.toString(Math.max(1, launch.numThreads()));
         env.put("OMP_NUM_THREADS", threads);
         env.put("MKL_NUM_THREADS", threads);
+        // Only the GPU Spark assigned is visible to the trial (as its CUDA device 0): trials sharing an executor
+        // never train on the same card.
         String gpus = assignedGpus();
         if (gpus != null) {
-            env.put("CUDA_VISIBLE_DEVICES", gpus);
+            env.put(DeviceChoice.GPU_ENV, gpus);
+        } else if ("gpu".equals(spec.device())) {
+            env.put(DeviceChoice.GPU_ENV, "");
         }
         Path localLog = Files.createTempFile("automlseg-trial-" + spec.trialId() + "-", ".log");
         Deque<String> tail = new ArrayDeque<>();
@@ -113,7 +119,33 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         synchronized (tail) {
             text = String.join("\n", tail);
         }
-        return new TrialExit(exitCode, text, started, finished, InetAddress.getLocalHost().getHostName());
+        DeviceChoice device = readDevice(spec);
+        return new TrialExit(exitCode, text, started, finished, host(), executorId(), gpus,
+                device == null ? null : device.device(), device == null ? null : device.reason());
+    }
+
+    /** The trial's {@code device.json}, or null if it crashed before writing it. */
+    private static DeviceChoice readDevice(TrialSpec spec) {
+        String uri = TrialFiles.resolve(spec.trialDir(), TrialFiles.DEVICE);
+        try {
+            return Storage.exists(uri) ? Json.read(uri, DeviceChoice.class) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The executor's host as Spark knows it (its block manager's), else the machine's name. */
+    private static String host() throws IOException {
+        SparkEnv env = SparkEnv.get();
+        if (env != null && env.blockManager() != null && env.blockManager().blockManagerId() != null) {
+            return env.blockManager().blockManagerId().host();
+        }
+        return InetAddress.getLocalHost().getHostName();
+    }
+
+    private static String executorId() {
+        SparkEnv env = SparkEnv.get();
+        return env != null ? env.executorId() : null;
     }
 
     /** The scheduler benchmark's body: {@code mainClass.runTrial(specUri)} in this thread, no child JVM. */
@@ -129,7 +161,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
             }
             throw e;
         }
-        return new TrialExit(code, "", started, System.currentTimeMillis(), InetAddress.getLocalHost().getHostName());
+        return new TrialExit(code, "", started, System.currentTimeMillis(), host(), executorId(), null, "cpu", null);
     }
 
     /**
@@ -198,16 +230,13 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
     }
 
     /**
-     * The executor's classpath: {@code java.class.path} plus the jars Spark added at run time (with spark-submit the
-     * application jar is in a class loader, not on {@code java.class.path}).
+     * The executor's classpath: the jars Spark added at run time, then {@code java.class.path}. With spark-submit
+     * the application jar (and {@code --jars}) are fetched into the executor's working folder and put in the task's
+     * class loader, not on {@code java.class.path}, which holds Spark's own {@code jars/*}. The application's jars
+     * come first so that what it bundles wins over older copies in a Spark distribution.
      */
     static String classpath() {
         Set<String> entries = new LinkedHashSet<>();
-        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-            if (!e.isBlank()) {
-                entries.add(e);
-            }
-        }
         for (ClassLoader cl = Thread.currentThread().getContextClassLoader(); cl != null; cl = cl.getParent()) {
             if (cl instanceof URLClassLoader ucl) {
                 for (URL url : ucl.getURLs()) {
@@ -219,6 +248,11 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
                         }
                     }
                 }
+            }
+        }
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                entries.add(e);
             }
         }
         return String.join(File.pathSeparator, entries);

@@ -13,8 +13,17 @@ import java.util.Map;
  */
 public final class SearchSpace {
     private final List<Map<String, Distribution>> subspaces;
+    private final boolean automatic;
 
     public SearchSpace(List<Map<String, Distribution>> subspaces) {
+        this(subspaces, false);
+    }
+
+    /**
+     * @param automatic whether this space was chosen by automatic mode rather than written by the user (only
+     *     reported, it does not change sampling)
+     */
+    public SearchSpace(List<Map<String, Distribution>> subspaces, boolean automatic) {
         List<Map<String, Distribution>> copy = new ArrayList<>();
         for (Map<String, Distribution> s : subspaces) {
             copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(s)));
@@ -23,6 +32,7 @@ public final class SearchSpace {
             copy.add(Map.of());
         }
         this.subspaces = Collections.unmodifiableList(copy);
+        this.automatic = automatic;
     }
 
     public static SearchSpace empty() {
@@ -31,6 +41,11 @@ public final class SearchSpace {
 
     public List<Map<String, Distribution>> subspaces() {
         return subspaces;
+    }
+
+    /** Whether automatic mode chose this space (the job had {@code max_trials} > 1 and no search space). */
+    public boolean isAutomatic() {
+        return automatic;
     }
 
     /** Whether there is nothing to tune (only fixed parameters). */

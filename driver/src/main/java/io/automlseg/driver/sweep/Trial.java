@@ -31,6 +31,7 @@ public final class Trial {
     private String stopReason;
     private Integer bestEpochOverride;
     private Double bestValueOverride;
+    private TrialPlacement placement;
 
     public Trial(int number, Map<String, Object> parameters) {
         this.number = number;
@@ -170,6 +171,15 @@ public final class Trial {
     public synchronized void requestStop(String reason) {
         stopRequested = true;
         stopReason = reason;
+    }
+
+    /** Where the trial ran, once its task reported back; null before. */
+    public synchronized TrialPlacement placement() {
+        return placement;
+    }
+
+    public synchronized void setPlacement(TrialPlacement value) {
+        placement = value;
     }
 
     public synchronized Instant startedAt() {

@@ -63,4 +63,53 @@ class DistributionTest {
         }
         assertEquals(10, sum / 4000, 0.15);
     }
+
+    @Test
+    void everyKindChecksItsArguments() {
+        Map<String, String> badToReason = Map.of(
+                "normal(0, -1)", "sigma must be >= 0",
+                "qlognormal(1, -0.5, 1)", "sigma must be >= 0",
+                "quniform(0, 10, 0)", "q must be > 0",
+                "qloguniform(-2, -1, -0.5)", "q must be > 0",
+                "randint(0)", "upper must be an integer >= 1",
+                "loguniform(-1, -3)", "greater than max_value",
+                "uniform('a', 1)", "argument 1 is not a number",
+                "gaussian(0, 1)", "unknown distribution \"gaussian\"",
+                "qnormal(1, 2)", "takes 3 arguments (mu, sigma, q)");
+        for (Map.Entry<String, String> e : badToReason.entrySet()) {
+            String message = assertThrows(IllegalArgumentException.class, () -> Distribution.parse(e.getKey()),
+                    e.getKey()).getMessage();
+            assertTrue(message.contains(e.getValue()), e.getKey() + ": " + message);
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Distribution.fromMap(Map.of("type", "lognormal", "mu", 0)))
+                .getMessage().contains("missing sigma"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Distribution.fromMap(Map.of("type", "choice", "values", "sgd")))
+                .getMessage().contains("'values' must be a list"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Distribution.fromMap(Map.of("type", "uniform", "min_value", "low", "max_value", 1)))
+                .getMessage().contains("'min_value' must be a number"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Distribution.fromMap(Map.of("min_value", 0, "max_value", 1)))
+                .getMessage().contains("needs a string 'type'"));
+    }
+
+    @Test
+    void quantisedNormalAndLogUniformKinds() {
+        Random r = new Random(2);
+        for (int i = 0; i < 2000; i++) {
+            double qn = (Double) Distribution.parse("qnormal(100, 10, 5)").sample(r);
+            assertEquals(0, qn % 5, 1e-9);
+            double qlu = (Double) Distribution.parse("qloguniform(0, 3, 0.5)").sample(r);
+            assertEquals(0, qlu % 0.5, 1e-9);
+            assertTrue(qlu >= 1.0 && qlu <= 20.0, "qloguniform " + qlu);
+        }
+        // The bounds the configuration checks against a hyperparameter's range.
+        double[] b = Distribution.parse("qloguniform(0, 3, 0.5)").bounds();
+        assertEquals(1.0, b[0], 1e-12);
+        assertEquals(20.0, b[1], 1e-12);
+        assertEquals(Double.NEGATIVE_INFINITY, Distribution.parse("qnormal(1, 2, 1)").bounds()[0]);
+        assertEquals(0, Distribution.parse("lognormal(1, 2)").bounds()[0]);
+    }
 }

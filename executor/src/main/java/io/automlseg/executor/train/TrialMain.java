@@ -1,6 +1,8 @@
 package io.automlseg.executor.train;
 
+import ai.djl.engine.Engine;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.trial.DeviceChoice;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
@@ -32,6 +34,7 @@ public final class TrialMain {
         long started = System.nanoTime();
         TrialResult result;
         try {
+            recordDevice(spec);
             TrialData data = TrialData.load(spec);
             result = new Trainer(spec, data, System.out).run();
         } catch (Exception | OutOfMemoryError e) {
@@ -47,5 +50,22 @@ public final class TrialMain {
         System.out.flush();
         // DJL's native threads can keep the JVM alive: end it explicitly.
         System.exit(0);
+    }
+
+    /**
+     * Writes {@code device.json}: the trial trains on the GPU Spark assigned (the only one visible to this process,
+     * as CUDA device 0, which DJL takes as its default device), or on the CPU with the reason.
+     */
+    private static void recordDevice(TrialSpec spec) throws java.io.IOException {
+        Engine engine = Engine.getInstance();
+        DeviceChoice choice = DeviceChoice.decide(spec.device(), System.getenv(DeviceChoice.GPU_ENV),
+                engine.getGpuCount(), engine.hasCapability("CUDA"));
+        if (choice.reason() != null) {
+            System.out.println("trial " + spec.trialId() + " trains on the CPU: " + choice.reason());
+        } else {
+            System.out.println("trial " + spec.trialId() + " trains on " + engine.defaultDevice()
+                    + (choice.gpuAddress() != null ? " (Spark GPU " + choice.gpuAddress() + ")" : ""));
+        }
+        Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.DEVICE), choice);
     }
 }

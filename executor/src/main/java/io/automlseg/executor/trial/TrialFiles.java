@@ -13,6 +13,8 @@ public final class TrialFiles {
     /** Created by the driver to ask the trial to stop at its next evaluation (cooperative early termination). */
     public static final String STOP_REQUEST = "STOP";
     public static final String LOG = "trial.log";
+    /** Written by the trial before training: the device it trains on and why ({@link DeviceChoice}). */
+    public static final String DEVICE = "device.json";
 
     private TrialFiles() {}
 

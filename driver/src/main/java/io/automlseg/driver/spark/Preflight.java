@@ -1,0 +1,107 @@
+package io.automlseg.driver.spark;
+
+import io.automlseg.driver.config.SweepConfig;
+import io.automlseg.executor.data.DataError;
+import io.automlseg.executor.data.DataProblem;
+import io.automlseg.executor.data.ImageRecord;
+import io.automlseg.executor.data.LabelSet;
+import io.automlseg.executor.io.Storage;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * The pre-flight check of {@code sweep --validate-only}: everything the sweep checks before its first trial, without
+ * Spark, training or writing anything: the configuration (already parsed by the caller), the MLTables (every JSONL
+ * line through the same reader as the sweep), that validation labels occur in training, and that every image can be
+ * opened and has a readable header with a size. A scheduler runs it as a cheap first task: exit code 0 means the sweep
+ * may start.
+ */
+public final class Preflight {
+    private static final int SHOWN_PROBLEMS = 20;
+
+    private Preflight() {}
+
+    /**
+     * @throws BadInputException naming file, line and field of what must be fixed
+     */
+    public static void check(SweepConfig config, RecordSource source, String output, PrintStream out)
+            throws IOException, BadInputException {
+        List<ImageRecord> train = source.read(config.trainingData(), config, true);
+        List<ImageRecord> validation = config.validationData() == null ? List.of()
+                : source.read(config.validationData(), config, false);
+        if (config.validationData() != null) {
+            try {
+                LabelSet.checkKnown(LabelSet.labels(train), validation, config.targetColumnName());
+            } catch (DataError e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
+        }
+        List<String> labels = LabelSet.labels(train);
+        if (labels.isEmpty()) {
+            throw new BadInputException("the data has no labelled objects: " + config.trainingData().path());
+        }
+        List<String> problems = new ArrayList<>();
+        checkImages(train, problems);
+        checkImages(validation, problems);
+        if (!problems.isEmpty()) {
+            StringBuilder msg = new StringBuilder(problems.size() + " image" + (problems.size() == 1 ? "" : "s")
+                    + " cannot be used:");
+            problems.stream().limit(SHOWN_PROBLEMS).forEach(p -> msg.append("\n  ").append(p));
+            if (problems.size() > SHOWN_PROBLEMS) {
+                msg.append("\n  ... and ").append(problems.size() - SHOWN_PROBLEMS).append(" more");
+            }
+            throw new BadInputException(msg.toString());
+        }
+        String outputNote;
+        try {
+            String qualified = Storage.qualify(output);
+            outputNote = Storage.exists(qualified) ? "exists: " + qualified : "will be created: " + qualified;
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException("the output folder " + output + " is not reachable: " + e.getMessage(), e);
+        }
+        out.printf("Valid: %s, %d training and %s validation images, %d labels %s; output folder %s. "
+                        + "The sweep may start.%n", config.experimentName(), train.size(),
+                config.validationData() == null ? "(split off: validation_data_size " + config.validationDataSize()
+                        + ")" : Integer.toString(validation.size()), labels.size(), labels, outputNote);
+    }
+
+    /** Opens every image and reads its header (not its pixels): the file exists, is an image and has a size. */
+    private static void checkImages(List<ImageRecord> records, List<String> problems) {
+        for (ImageRecord r : records) {
+            String error = null;
+            try (InputStream in = Storage.open(r.imageUrl());
+                 ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+                Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
+                if (readers == null || !readers.hasNext()) {
+                    error = "not a decodable image (jpg, png, bmp, gif are supported)";
+                } else {
+                    ImageReader reader = readers.next();
+                    try {
+                        reader.setInput(stream, true, true);
+                        if (reader.getWidth(0) < 1 || reader.getHeight(0) < 1) {
+                            error = "the image is empty";
+                        }
+                    } finally {
+                        reader.dispose();
+                    }
+                }
+            } catch (FileNotFoundException e) {
+                error = "image file not found";
+            } catch (IOException | RuntimeException e) {
+                error = "cannot read the image: " + e.getMessage();
+            }
+            if (error != null) {
+                problems.add(DataProblem.atSource(r.source(), "image_url", DataProblem.Kind.BAD_IMAGE_URL,
+                        r.imageUrl() + ": " + error).toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,424 @@
+package io.automlseg.driver.sweep;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Bayesian sampling by TPE, the Tree-structured Parzen Estimator (Bergstra et al., 2011), over the reference
+ * product's Bayesian expressions: {@code choice}, {@code uniform} and {@code quniform}. The primary metric is
+ * maximised.
+ *
+ * <p>How a proposal is made:
+ * <ol>
+ *   <li>The first {@code startupTrials} proposals (and any made before two trials have finished) are random
+ *       search, to have something to model.
+ *   <li>Finished trials are ranked by their best value; the top {@link #GAMMA} share (at least one) is "good", the
+ *       rest "bad". Trials still queued or running, and failed ones, join the bad group with the worst value seen
+ *       (a constant liar): the next proposal then avoids the neighbourhood of work already under way, so concurrent
+ *       proposals spread out instead of repeating one another.
+ *   <li>For each parameter, a density l(x) is fitted to the good trials and g(x) to the bad ones: for a
+ *       {@code choice}, smoothed frequencies of its values; for {@code uniform} and {@code quniform}, a
+ *       {@link ParzenEstimator} on the parameter's interval ({@code quniform} scores the mass of its rounding bin).
+ *       Each sub-space of the search space fits its own densities, and which sub-space a trial came from is one
+ *       more categorical parameter.
+ *   <li>{@link #CANDIDATES} candidates are drawn from l, and the one with the largest l(x) / g(x) (summed over
+ *       parameters in log space) that no existing trial already has is proposed. If every candidate repeats a
+ *       trial and the space is finite and small, the best untried point of the whole space is proposed instead,
+ *       so a space of choices is never repeated while alternatives remain.
+ * </ol>
+ *
+ * <p>Determinism (what resume relies on): a proposal depends only on the seed, the number of trials proposed so far,
+ * and each trial's parameters, state and best value, all of which the sweep journals. A sampler rebuilt from the
+ * configuration and handed the journaled trials proposes what the original would have proposed from that history.
+ * The sampler keeps no state of its own.
+ */
+public final class BayesianSampler implements Sampler {
+    /** Share of the finished trials that counts as good. */
+    public static final double GAMMA = 0.15;
+    /** Candidates drawn from l(x) per proposal. */
+    public static final int CANDIDATES = 24;
+    /** Expressions the reference product's Bayesian sampling takes. */
+    public static final Set<Distribution.Kind> KINDS = Set.of(Distribution.Kind.CHOICE, Distribution.Kind.UNIFORM,
+            Distribution.Kind.QUNIFORM);
+    /** Weight of the uniform prior in the smoothed choice frequencies, spread over the values. */
+    private static final double CATEGORICAL_PRIOR = 1.0;
+    /** Largest finite space that is enumerated when every candidate repeats a trial. */
+    private static final long ENUMERATION_LIMIT = 20_000;
+    /** Keeps this sampler's random streams apart from the random sampler's for the same seed. */
+    private static final long SALT = 0x5DEECE66DL;
+
+    private final SearchSpace space;
+    private final long seed;
+    private final int startupTrials;
+    private final RandomSampler startup;
+
+    /**
+     * @param startupTrials proposals made by random search before the model takes over
+     * @throws IllegalArgumentException if the space has an expression other than choice, uniform or quniform
+     */
+    public BayesianSampler(SearchSpace space, long seed, int startupTrials) {
+        for (Map<String, Distribution> s : space.subspaces()) {
+            for (Map.Entry<String, Distribution> e : s.entrySet()) {
+                if (!KINDS.contains(e.getValue().kind())) {
+                    throw new IllegalArgumentException("bayesian sampling takes only choice, uniform and quniform; "
+                            + e.getKey() + " is " + e.getValue());
+                }
+            }
+        }
+        this.space = space;
+        this.seed = seed;
+        this.startupTrials = Math.max(0, startupTrials);
+        this.startup = new RandomSampler(space, seed);
+    }
+
+    /**
+     * Random proposals before the model: a quarter of the budget, between 3 and 10 (TPE needs a few points to
+     * model, and every random trial is one the model does not choose).
+     */
+    public static int defaultStartupTrials(int maxTrials) {
+        return Math.max(3, Math.min(10, (int) Math.round(maxTrials * 0.25)));
+    }
+
+    public int startupTrials() {
+        return startupTrials;
+    }
+
+    @Override
+    public Optional<Map<String, Object>> propose(SweepState state) {
+        List<Trial> trials = state.trials();
+        int k = trials.size();
+        List<Observation> finished = new ArrayList<>();
+        List<Observation> pending = new ArrayList<>();
+        for (Trial t : trials) {
+            int s = subspaceOf(t.parameters());
+            if (s < 0) {
+                continue; // not from this space (e.g. the configuration changed): useless to the model
+            }
+            TrialState st = t.state();
+            double value = t.bestValue();
+            if ((st == TrialState.COMPLETED || st == TrialState.EARLY_TERMINATED) && Double.isFinite(value)) {
+                finished.add(new Observation(s, t.parameters(), value));
+            } else {
+                pending.add(new Observation(s, t.parameters(), Double.NaN));
+            }
+        }
+        if (k < startupTrials || finished.size() < 2) {
+            return startup.propose(state);
+        }
+        // Best first; the sort is stable, so ties keep the order of the trials.
+        finished.sort(Comparator.comparingDouble(Observation::value).reversed());
+        int goodCount = Math.max(1, (int) Math.ceil(GAMMA * finished.size()));
+        List<Observation> good = finished.subList(0, goodCount);
+        List<Observation> bad = new ArrayList<>(finished.subList(goodCount, finished.size()));
+        bad.addAll(pending);
+
+        Set<Map<String, Object>> tried = new HashSet<>();
+        for (Trial t : trials) {
+            tried.add(normalized(t.parameters()));
+        }
+        Random random = new Random(new SplittableRandom((seed ^ SALT) * 0x9E3779B97F4A7C15L + k).nextLong());
+        List<Map<String, ParameterModel>> models = new ArrayList<>();
+        for (int s = 0; s < space.subspaces().size(); s++) {
+            models.add(fit(s, good, bad));
+        }
+        int subspaces = space.subspaces().size();
+        double[] subspaceGood = frequencies(subspaces, good.stream().mapToInt(Observation::subspace).toArray());
+        double[] subspaceBad = frequencies(subspaces, bad.stream().mapToInt(Observation::subspace).toArray());
+
+        Map<String, Object> bestNew = null;
+        double bestNewScore = Double.NEGATIVE_INFINITY;
+        Map<String, Object> bestAny = null;
+        double bestAnyScore = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < CANDIDATES; c++) {
+            int s = subspaces == 1 ? 0 : draw(subspaceGood, random);
+            Map<String, Object> candidate = new LinkedHashMap<>();
+            for (Map.Entry<String, ParameterModel> e : models.get(s).entrySet()) {
+                candidate.put(e.getKey(), e.getValue().sample(random));
+            }
+            double score = score(s, candidate, models, subspaceGood, subspaceBad);
+            if (score > bestAnyScore) {
+                bestAny = candidate;
+                bestAnyScore = score;
+            }
+            if (score > bestNewScore && !tried.contains(normalized(candidate))) {
+                bestNew = candidate;
+                bestNewScore = score;
+            }
+        }
+        if (bestNew == null) {
+            bestNew = bestUntried(tried, models, subspaceGood, subspaceBad);
+        }
+        return Optional.of(bestNew != null ? bestNew : bestAny);
+    }
+
+    @Override
+    public String name() {
+        return "bayesian";
+    }
+
+    /** One trial as the model sees it: its sub-space, parameters and best value (NaN for the constant liar). */
+    private record Observation(int subspace, Map<String, Object> parameters, double value) {}
+
+    private Map<String, ParameterModel> fit(int s, List<Observation> good, List<Observation> bad) {
+        Map<String, ParameterModel> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Distribution> e : space.subspaces().get(s).entrySet()) {
+            List<Object> goodValues = valuesOf(e.getKey(), s, good);
+            List<Object> badValues = valuesOf(e.getKey(), s, bad);
+            out.put(e.getKey(), new ParameterModel(e.getValue(), goodValues, badValues));
+        }
+        return out;
+    }
+
+    private static List<Object> valuesOf(String name, int subspace, List<Observation> observations) {
+        List<Object> out = new ArrayList<>();
+        for (Observation o : observations) {
+            if (o.subspace() == subspace) {
+                out.add(o.parameters().get(name));
+            }
+        }
+        return out;
+    }
+
+    private static double score(int s, Map<String, Object> candidate, List<Map<String, ParameterModel>> models,
+                                double[] subspaceGood, double[] subspaceBad) {
+        double score = subspaceGood.length == 1 ? 0 : Math.log(subspaceGood[s]) - Math.log(subspaceBad[s]);
+        for (Map.Entry<String, ParameterModel> e : models.get(s).entrySet()) {
+            score += e.getValue().logRatio(candidate.get(e.getKey()));
+        }
+        return score;
+    }
+
+    /** The best-scoring point of a small finite space that no trial has yet; null if none or too large. */
+    private Map<String, Object> bestUntried(Set<Map<String, Object>> tried,
+                                            List<Map<String, ParameterModel>> models, double[] subspaceGood,
+                                            double[] subspaceBad) {
+        long size = 0;
+        for (Map<String, ParameterModel> m : models) {
+            long product = 1;
+            for (ParameterModel p : m.values()) {
+                List<Object> points = p.points();
+                if (points == null) {
+                    return null;
+                }
+                product *= points.size();
+                if (product > ENUMERATION_LIMIT) {
+                    return null;
+                }
+            }
+            size += product;
+            if (size > ENUMERATION_LIMIT) {
+                return null;
+            }
+        }
+        Map<String, Object> best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int s = 0; s < models.size(); s++) {
+            List<String> names = new ArrayList<>(models.get(s).keySet());
+            List<List<Object>> points = new ArrayList<>();
+            for (String n : names) {
+                points.add(models.get(s).get(n).points());
+            }
+            int[] index = new int[names.size()];
+            while (true) {
+                Map<String, Object> point = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    point.put(names.get(i), points.get(i).get(index[i]));
+                }
+                if (!tried.contains(normalized(point))) {
+                    double score = score(s, point, models, subspaceGood, subspaceBad);
+                    if (score > bestScore) {
+                        best = point;
+                        bestScore = score;
+                    }
+                }
+                int i = names.size() - 1;
+                while (i >= 0 && ++index[i] == points.get(i).size()) {
+                    index[i--] = 0;
+                }
+                if (i < 0) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Which sub-space a trial's parameters came from: the first whose names are the trial's and whose expressions
+     * can produce its values; -1 if none.
+     */
+    int subspaceOf(Map<String, Object> parameters) {
+        List<Map<String, Distribution>> subspaces = space.subspaces();
+        for (int s = 0; s < subspaces.size(); s++) {
+            Map<String, Distribution> sub = subspaces.get(s);
+            if (!sub.keySet().equals(parameters.keySet())) {
+                continue;
+            }
+            boolean fits = true;
+            for (Map.Entry<String, Distribution> e : sub.entrySet()) {
+                fits &= canProduce(e.getValue(), parameters.get(e.getKey()));
+            }
+            if (fits) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean canProduce(Distribution d, Object value) {
+        if (d.isChoice()) {
+            return indexOf(d.choices(), value) >= 0;
+        }
+        if (!(value instanceof Number n)) {
+            return false;
+        }
+        double[] a = d.arguments();
+        double slack = d.kind() == Distribution.Kind.QUNIFORM ? a[2] : 1e-9 * Math.max(1, Math.abs(a[1] - a[0]));
+        return n.doubleValue() >= a[0] - slack && n.doubleValue() <= a[1] + slack;
+    }
+
+    /**
+     * The parameters with every number as a Double, so that equal values compare equal whatever their boxed type
+     * (600 read back from a journal as a Long still matches the Integer 600).
+     */
+    private static Map<String, Object> normalized(Map<String, Object> parameters) {
+        Map<String, Object> out = new HashMap<>();
+        for (Map.Entry<String, Object> e : parameters.entrySet()) {
+            out.put(e.getKey(), e.getValue() instanceof Number n ? (Object) n.doubleValue() : e.getValue());
+        }
+        return out;
+    }
+
+    /** Numbers compare by value, so 600 read back from a journal as a Long still matches the Integer 600. */
+    static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return Double.compare(x.doubleValue(), y.doubleValue()) == 0;
+        }
+        return a == null ? b == null : a.equals(b);
+    }
+
+    static int indexOf(List<Object> values, Object value) {
+        for (int i = 0; i < values.size(); i++) {
+            if (sameValue(values.get(i), value)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Smoothed frequencies of {@code 0..m-1}: (count + prior / m) / (n + prior). */
+    static double[] frequencies(int m, int[] observed) {
+        double[] p = new double[m];
+        int n = 0;
+        for (int o : observed) {
+            if (o >= 0 && o < m) {
+                p[o]++;
+                n++;
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            p[i] = (p[i] + CATEGORICAL_PRIOR / m) / (n + CATEGORICAL_PRIOR);
+        }
+        return p;
+    }
+
+    static int draw(double[] probabilities, Random random) {
+        double u = random.nextDouble();
+        double cumulative = 0;
+        for (int i = 0; i < probabilities.length; i++) {
+            cumulative += probabilities[i];
+            if (u < cumulative) {
+                return i;
+            }
+        }
+        return probabilities.length - 1;
+    }
+
+    /** l(x) and g(x) of one parameter of one sub-space. */
+    private static final class ParameterModel {
+        private final Distribution distribution;
+        private double[] good;
+        private double[] bad;
+        private ParzenEstimator goodDensity;
+        private ParzenEstimator badDensity;
+        private double low;
+        private double high;
+        private double q;
+
+        ParameterModel(Distribution distribution, List<Object> goodValues, List<Object> badValues) {
+            this.distribution = distribution;
+            if (distribution.isChoice()) {
+                int m = distribution.choices().size();
+                good = frequencies(m, goodValues.stream().mapToInt(v -> indexOf(distribution.choices(), v)).toArray());
+                bad = frequencies(m, badValues.stream().mapToInt(v -> indexOf(distribution.choices(), v)).toArray());
+                return;
+            }
+            double[] a = distribution.arguments();
+            low = a[0];
+            high = a[1];
+            q = distribution.kind() == Distribution.Kind.QUNIFORM ? a[2] : 0;
+            if (high > low) {
+                goodDensity = new ParzenEstimator(numbers(goodValues), low, high);
+                badDensity = new ParzenEstimator(numbers(badValues), low, high);
+            }
+        }
+
+        private double[] numbers(List<Object> values) {
+            return values.stream().filter(v -> v instanceof Number)
+                    .mapToDouble(v -> Math.min(high, Math.max(low, ((Number) v).doubleValue()))).toArray();
+        }
+
+        Object sample(Random random) {
+            if (distribution.isChoice()) {
+                return distribution.choices().get(draw(good, random));
+            }
+            double x = goodDensity == null ? low : goodDensity.sample(random);
+            return q > 0 ? Math.round(x / q) * q : x;
+        }
+
+        double logRatio(Object value) {
+            if (distribution.isChoice()) {
+                int i = indexOf(distribution.choices(), value);
+                return Math.log(good[i]) - Math.log(bad[i]);
+            }
+            if (goodDensity == null) {
+                return 0;
+            }
+            double x = ((Number) value).doubleValue();
+            return q > 0 ? goodDensity.logMass(x, q) - badDensity.logMass(x, q)
+                    : goodDensity.logDensity(x) - badDensity.logDensity(x);
+        }
+
+        /** Every value the expression can produce, or null if they are not finitely many. */
+        List<Object> points() {
+            if (distribution.isChoice()) {
+                return distribution.choices();
+            }
+            if (goodDensity == null) {
+                return List.of(q > 0 ? Math.round(low / q) * q : low);
+            }
+            if (q <= 0) {
+                return null;
+            }
+            long first = Math.round(low / q);
+            long last = Math.round(high / q);
+            if (last - first + 1 > ENUMERATION_LIMIT) {
+                return null;
+            }
+            List<Object> out = new ArrayList<>();
+            for (long i = first; i <= last; i++) {
+                out.add(i * q);
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package io.automlseg.driver.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.automlseg.executor.io.Json;
+import io.automlseg.executor.trial.TrialFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Sweeps on a real Spark standalone cluster: a Master and two Workers on 127.0.0.1 in their own JVMs, executors
+ * launched by the Workers from the Maven-built Spark home, the sweep submitted with {@code scripts/submit.sh}
+ * through SparkSubmit, real trials (ResNet-18 Mask R-CNN at 64 px) in child JVMs of the executors. Each Worker
+ * offers 3 cores and two fake GPUs ("0" and "1", from a discovery script), so one cluster serves a CPU sweep with
+ * one task slot per executor and a GPU-scheduled sweep whose slots are limited by GPUs, not cores.
+ */
+@Tag("cluster")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterTest {
+    private static final Duration SWEEP_TIMEOUT = Duration.ofMinutes(8);
+
+    private Path tmp;
+    private StandaloneCluster cluster;
+    private Path appJar;
+    private String jars;
+    private Path train;
+    private Path validation;
+    private Path gpuScript;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        long t0 = System.nanoTime();
+        tmp = Files.createTempDirectory("automlseg-cluster-");
+        gpuScript = tmp.resolve("fake-gpus.sh");
+        Files.writeString(gpuScript, "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
+        Files.setPosixFilePermissions(gpuScript, PosixFilePermissions.fromString("rwxr-xr-x"));
+        train = TinyData.mltable("train", 10, tmp.resolve("train"));
+        validation = TinyData.mltable("validation", 2, tmp.resolve("validation"));
+        appJar = Submission.thinAppJar(tmp);
+        jars = Submission.bundledJars();
+        assertEquals(7, jars.split(",").length, "the bundled jars on the test classpath: " + jars);
+        cluster = new StandaloneCluster(Files.createDirectories(tmp.resolve("cluster")), 2, 3, Map.of(
+                "spark.worker.resource.gpu.amount", "2",
+                "spark.worker.resource.gpu.discoveryScript", gpuScript.toString()));
+        System.out.printf("standalone cluster up in %.1f s at %s%n", (System.nanoTime() - t0) / 1e9,
+                cluster.masterUrl());
+    }
+
+    @AfterAll
+    void stopCluster() throws IOException {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (tmp != null) {
+            try (Stream<Path> files = Files.walk(tmp)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void trialsRunOnBothExecutorsAndConcurrencyIsCappedToTheSlots() throws Exception {
+        Path config = tmp.resolve("cpu.yaml");
+        Files.writeString(config, TinyData.config(train.toString(), validation.toString(), 3, 3, 1));
+        Path output = tmp.resolve("run-cpu");
+        Submission.Result r = Submission.run(appJar, tmp.resolve("submit-cpu.log"), SWEEP_TIMEOUT, List.of(
+                config.toString(), "--master", cluster.masterUrl(), "--output", output.toString(),
+                "--run-id", "cluster-cpu", "--jars", jars, "--executor-memory", "768m",
+                "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2", "--trial-memory", "1g"));
+        assertEquals(0, r.exitCode(), "sweep exit code; output:\n" + r.output() + cluster.logs());
+        assertTrue(r.output().contains("org.apache.spark.deploy.SparkSubmit"), "the command is printed");
+        assertTrue(r.output().contains("max_concurrent_trials 3 capped to 2 (Spark has 2 task slots on 2 executors"),
+                r.output());
+
+        List<JsonNode> trials = trials(output);
+        assertEquals(3, trials.size());
+        Map<String, Integer> perExecutor = new TreeMap<>();
+        for (JsonNode t : trials) {
+            assertEquals("completed", t.get("status").asText(), t.toString());
+            assertNotNull(t.get("host"), t.toString());
+            assertFalse(t.has("gpu_address"), "no GPU scheduling in this sweep: " + t);
+            perExecutor.merge(t.get("executor_id").asText(), 1, Integer::sum);
+        }
+        assertEquals(2, perExecutor.size(), "trials ran on both executors: " + perExecutor);
+        assertFalse(perExecutor.containsKey("driver"), "trials ran on executors, not the driver");
+        System.out.printf("standalone CPU sweep: %.1f s wall time, trials per executor %s%n",
+                r.wallTime().toMillis() / 1000.0, perExecutor);
+    }
+
+    @Test
+    @Order(2)
+    void gpuSlotsGiveEachTrialItsOwnAddressAndTheTrialSaysWhyItUsesTheCpu() throws Exception {
+        Path config = tmp.resolve("gpu.yaml");
+        Files.writeString(config, TinyData.config(train.toString(), validation.toString(), 2, 3, 1));
+        Path output = tmp.resolve("run-gpu");
+        // One executor with 3 cores and 2 GPUs at 1 GPU per task: 2 slots, limited by the GPUs.
+        Submission.Result r = Submission.run(appJar, tmp.resolve("submit-gpu.log"), SWEEP_TIMEOUT, List.of(
+                config.toString(), "--master", cluster.masterUrl(), "--output", output.toString(),
+                "--run-id", "cluster-gpu", "--jars", jars, "--executor-memory", "768m",
+                "--conf", "spark.executor.cores=3", "--conf", "spark.cores.max=3",
+                "--conf", "spark.executor.resource.gpu.amount=2", "--conf", "spark.task.resource.gpu.amount=1",
+                "--conf", "spark.executor.resource.gpu.discoveryScript=" + gpuScript, "--trial-memory", "1g"));
+        assertEquals(0, r.exitCode(), "sweep exit code; output:\n" + r.output() + cluster.logs());
+        // 3 cores would give 3 slots: the 2 GPUs are what limit them.
+        assertTrue(r.output().contains("Spark has 2 task slots on 1 executor (spark.task.cpus=1, "
+                + "spark.task.resource.gpu.amount=1)"), r.output());
+        assertTrue(r.output().contains("max_concurrent_trials 3 capped to 2"), r.output());
+
+        List<JsonNode> trials = trials(output);
+        assertEquals(2, trials.size());
+        Set<String> executors = new HashSet<>();
+        for (JsonNode t : trials) {
+            assertEquals("completed", t.get("status").asText(), t.toString());
+            String address = t.path("gpu_address").asText(null);
+            assertTrue("0".equals(address) || "1".equals(address), "one assigned GPU per trial: " + t);
+            assertEquals("cpu", t.get("device").asText(), t.toString());
+            assertTrue(t.get("device_note").asText().contains("Spark assigned GPU " + address)
+                    && t.get("device_note").asText().contains("CPU-only"), t.get("device_note").asText());
+            executors.add(t.get("executor_id").asText());
+        }
+        assertEquals(1, executors.size(), "all trials shared one executor's GPUs: " + executors);
+        int overlapping = 0;
+        for (int i = 0; i < trials.size(); i++) {
+            for (int j = i + 1; j < trials.size(); j++) {
+                if (overlap(trials.get(i), trials.get(j))) {
+                    overlapping++;
+                    assertNotEquals(trials.get(i).get("gpu_address").asText(),
+                            trials.get(j).get("gpu_address").asText(),
+                            "trials running at the same time never share a GPU: " + trials.get(i) + trials.get(j));
+                }
+            }
+        }
+        assertTrue(overlapping >= 1, "two trials ran at once on the two GPU slots");
+        System.out.printf("standalone GPU-scheduled sweep: %.1f s wall time%n", r.wallTime().toMillis() / 1000.0);
+    }
+
+    /**
+     * Needs the runner's retry of a trial whose executor was lost and the trainer's checkpoints (branches
+     * {@code runner} and {@code train}): the executor running a trial is killed with its trial after the trial's
+     * first checkpoint; the sweep must finish, and the trial must complete on the other executor without training
+     * its first epoch again.
+     */
+    @Test
+    @Order(3)
+    @Disabled("needs the runner's retry of a lost executor's trial (branch runner) and the trainer's checkpoints "
+            + "(branch train); enable once both are merged")
+    void aLostExecutorsTrialIsRerunFromItsCheckpoint() throws Exception {
+        Path config = tmp.resolve("kill.yaml");
+        Files.writeString(config, TinyData.config(train.toString(), validation.toString(), 2, 2, 3));
+        Path output = tmp.resolve("run-kill");
+        Path log = tmp.resolve("submit-kill.log");
+        List<String> args = List.of(config.toString(), "--master", cluster.masterUrl(), "--output",
+                output.toString(), "--run-id", "cluster-kill", "--jars", jars, "--executor-memory", "768m",
+                "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2", "--trial-memory", "1g");
+        Submission.Running running = Submission.start(appJar, log, args);
+        try {
+            // The first trial with a checkpoint, and the executor whose child JVM runs it.
+            String lostTrial = null;
+            ProcessHandle victim = null;
+            long end = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (victim == null && System.nanoTime() < end && running.process().isAlive()) {
+                for (ProcessHandle executor : cluster.executors()) {
+                    for (ProcessHandle child : executor.children().toList()) {
+                        String trialDir = trialDirOf(child);
+                        if (trialDir != null && Files.exists(Path.of(trialDir, TrialFiles.CHECKPOINT_DIR))
+                                && Files.exists(Path.of(trialDir, TrialFiles.epochReport(1)))) {
+                            lostTrial = Path.of(trialDir).getFileName().toString();
+                            victim = executor;
+                        }
+                    }
+                }
+                Thread.sleep(300);
+            }
+            assertNotNull(victim, "no trial wrote a checkpoint while running (the trainer's checkpoints are needed)\n"
+                    + Submission.tail(log, 40));
+            String lostExecutor = StandaloneCluster.executorId(victim);
+            Instant killedAt = Instant.now();
+            StandaloneCluster.killTree(victim);
+            System.out.println("killed executor " + lostExecutor + " running trial " + lostTrial);
+
+            Submission.Result r = running.await(SWEEP_TIMEOUT);
+            assertEquals(0, r.exitCode(), "the sweep finishes after losing an executor:\n" + r.output());
+            for (JsonNode t : trials(output)) {
+                assertEquals("completed", t.get("status").asText(), t.toString());
+                if (t.get("trial_id").asText().equals(lostTrial)) {
+                    assertNotEquals(lostExecutor, t.get("executor_id").asText(), "rerun elsewhere: " + t);
+                    assertEquals(3, t.get("epochs_run").asInt(), t.toString());
+                    Path firstEpoch = output.resolve("trials").resolve(lostTrial).resolve(TrialFiles.epochReport(1));
+                    assertTrue(Files.getLastModifiedTime(firstEpoch).toInstant().isBefore(killedAt),
+                            "epoch 1 was not trained again: the rerun started from the checkpoint");
+                }
+            }
+        } finally {
+            running.stop();
+        }
+    }
+
+    /** The trial folder of a trial JVM (its argument is {@code <trial folder>/spec.json}), or null. */
+    private static String trialDirOf(ProcessHandle p) {
+        String[] a = p.info().arguments().orElse(new String[0]);
+        if (a.length == 0 || !a[a.length - 1].endsWith("/spec.json")) {
+            return null;
+        }
+        String spec = a[a.length - 1].replaceFirst("^file:", "");
+        return Path.of(spec).getParent().toString();
+    }
+
+    private static boolean overlap(JsonNode a, JsonNode b) {
+        Instant s1 = Instant.parse(a.get("started_at").asText());
+        Instant e1 = Instant.parse(a.get("finished_at").asText());
+        Instant s2 = Instant.parse(b.get("started_at").asText());
+        Instant e2 = Instant.parse(b.get("finished_at").asText());
+        return s1.isBefore(e2) && s2.isBefore(e1);
+    }
+
+    private static List<JsonNode> trials(Path output) throws IOException {
+        JsonNode doc = Json.MAPPER.readTree(output.resolve("trials.json").toFile());
+        List<JsonNode> list = new ArrayList<>();
+        doc.get("trials").forEach(list::add);
+        return list;
+    }
+}

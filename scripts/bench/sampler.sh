@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sampler benchmark (issue 5): bayesian (TPE) against random sampling at equal budget on a cheap synthetic
+# objective shaped like mAP against model_name, learning_rate, momentum and min_size, with trials simulated in
+# flight concurrently (no Spark, no training). Prints mean, std and median of the best value found over seeds.
+#   scripts/bench/sampler.sh [--trials 30] [--concurrency 4] [--seeds 50]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+stamp="$root/driver/target/.automl-build-stamp"
+if [[ ! -f "$stamp" || ! -d "$root/driver/target/lib" \
+      || -n "$(find "$root/driver/src/main" "$root/executor/src/main" -newer "$stamp" -print -quit)" ]]; then
+    echo "sampler.sh: building (mvn package)..." >&2
+    (cd "$root" && nice -n 15 mvn -q -o -B -DskipTests package >&2)
+    touch "$stamp"
+fi
+exec nice -n 15 "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx512m \
+    -cp "$root/driver/target/classes:$root/executor/target/classes:$root/driver/target/lib/*" \
+    io.automlseg.driver.bench.SamplerBenchmark "$@"
