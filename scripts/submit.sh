@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Submits a sweep to Spark:
-#   scripts/submit.sh CONFIG [--output DIR] [--run-id ID] [--validate-only] [--master URL] [--deploy-mode MODE]
-#                     [other spark-submit options...] [--trial-memory SIZE] [--trial-threads N] [--verbose]
+#   scripts/submit.sh CONFIG [--output DIR] [--run-id ID] [--resume] [--validate-only] [--master URL]
+#                     [--deploy-mode MODE] [other spark-submit options...] [--trial-memory SIZE] [--trial-threads N]
+#                     [--verbose]
 #
 # The application jar is driver/target/automl-seg-app.jar (built by `mvn package` when missing or older than the
 # sources; AUTOML_APP_JAR points elsewhere). With SPARK_HOME set the submission goes through
@@ -19,8 +20,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 usage() {
-    echo "usage: $0 CONFIG [--output DIR] [--run-id ID] [--validate-only] [--master URL] [--deploy-mode MODE]" \
-        "[spark-submit options...] [--trial-memory SIZE] [--trial-threads N] [--verbose]" >&2
+    echo "usage: $0 CONFIG [--output DIR] [--run-id ID] [--resume] [--validate-only] [--master URL]" \
+        "[--deploy-mode MODE] [spark-submit options...] [--trial-memory SIZE] [--trial-threads N] [--verbose]" >&2
     exit 2
 }
 [[ $# -ge 1 && "$1" != -* ]] || usage
@@ -32,6 +33,7 @@ shift
 
 OUTPUT=""
 RUN_ID=""
+RESUME=0
 VALIDATE_ONLY=0
 MASTER=""
 DEPLOY_MODE=""
@@ -42,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --output) [[ $# -ge 2 ]] || usage; OUTPUT="$2"; shift 2 ;;
         --run-id) [[ $# -ge 2 ]] || usage; RUN_ID="$2"; shift 2 ;;
+        --resume) RESUME=1; shift ;;
         --validate-only) VALIDATE_ONLY=1; shift ;;
         --master) [[ $# -ge 2 ]] || usage; MASTER="$2"; shift 2 ;;
         --deploy-mode) [[ $# -ge 2 ]] || usage; DEPLOY_MODE="$2"; shift 2 ;;
@@ -62,6 +65,7 @@ fi
 [[ "$OUTPUT" == *:* || "$OUTPUT" == /* ]] || OUTPUT="$(pwd)/$OUTPUT"
 SWEEP_ARGS=(sweep --config "$CONFIG" --output "$OUTPUT")
 [[ -n "$RUN_ID" ]] && SWEEP_ARGS+=(--run-id "$RUN_ID")
+[[ $RESUME -eq 1 ]] && SWEEP_ARGS+=(--resume)
 [[ $VALIDATE_ONLY -eq 1 ]] && SWEEP_ARGS+=(--validate-only)
 SWEEP_ARGS+=("${SWEEP_EXTRA[@]+"${SWEEP_EXTRA[@]}"}")
 

@@ -1,20 +1,34 @@
 package io.automlseg.driver.cli;
 
+import io.automlseg.driver.persist.SweepSummary;
+
 /**
  * Exit codes of the {@code automl} command, for scripts and schedulers (e.g. an Airflow task deciding whether to
  * retry).
  */
 public final class ExitCodes {
-    /** The command succeeded; for {@code sweep}, at least one trial produced a model. */
+    /**
+     * The command succeeded; for {@code sweep}, at least one trial produced a model (also when
+     * {@code max_failed_trials} stopped the sweep early: summary.json then has a {@code warning}).
+     */
     public static final int OK = 0;
     /** An unexpected error (a bug or an infrastructure failure); the message says which. */
     public static final int INTERNAL_ERROR = 1;
     /** Bad input: command line, configuration file, data or output folder. Retrying will not help. */
     public static final int BAD_INPUT = 2;
-    /** The sweep ran but no trial completed with a model. */
+    /** The sweep ran but no trial completed with a model (e.g. {@code max_failed_trials} reached first). */
     public static final int NO_SUCCESSFUL_TRIAL = 3;
     /** The sweep's {@code timeout_minutes} ran out (the best model so far, if any, is still published). */
     public static final int TIMEOUT = 4;
 
     private ExitCodes() {}
+
+    /** The exit code of a sweep that ran (or had already ended: the same code again). */
+    public static int of(SweepSummary summary) {
+        return switch (summary.status()) {
+            case SweepSummary.COMPLETED -> OK;
+            case SweepSummary.TIMED_OUT -> TIMEOUT;
+            default -> NO_SUCCESSFUL_TRIAL;
+        };
+    }
 }

@@ -23,14 +23,22 @@ final class SweepCommand implements Callable<Integer> {
     String config;
 
     @Option(names = "--output", required = true, paramLabel = "DIR",
-            description = "Run folder (any Hadoop path); must not hold an earlier sweep.")
+            description = "Run folder (any Hadoop path); must not hold an earlier sweep unless it is resumed.")
     String output;
+
+    @Option(names = "--resume",
+            description = "Continue the sweep journaled in --output if there is one (else start it): finished trials "
+                    + "are kept, interrupted ones run again from their checkpoints. A sweep that already ended is "
+                    + "not run again: its summary and exit code are repeated. Safe for scheduler retries.")
+    boolean resume;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark master; default: Spark's configured master, else local[*].")
     String master;
 
-    @Option(names = "--run-id", paramLabel = "ID", description = "Name of the run; default: a time stamp.")
+    @Option(names = "--run-id", paramLabel = "ID",
+            description = "Name of the run; default: a time stamp. Running again with the run id of the sweep in "
+                    + "--output resumes it, as --resume does.")
     String runId;
 
     @Option(names = "--trial-memory", paramLabel = "SIZE", defaultValue = "6g",
@@ -69,12 +77,8 @@ final class SweepCommand implements Callable<Integer> {
         }
         RunnerOptions options = RunnerOptions.defaults().withMaster(master).withRunId(runId)
                 .withTrialMaxHeap(trialMemory).withThreadsPerTrial(trialThreads).withTrialMainClass(trialMainClass)
-                .withExtraTrialJvmOptions(trialJvmOptions);
+                .withExtraTrialJvmOptions(trialJvmOptions).withResume(resume);
         SweepSummary summary = new SparkSweepRunner(sweepConfig, output, recordSource, options, System.out).run();
-        return switch (summary.status()) {
-            case SweepSummary.COMPLETED -> ExitCodes.OK;
-            case SweepSummary.TIMED_OUT -> ExitCodes.TIMEOUT;
-            default -> ExitCodes.NO_SUCCESSFUL_TRIAL;
-        };
+        return ExitCodes.of(summary);
     }
 }

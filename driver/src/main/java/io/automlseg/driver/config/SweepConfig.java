@@ -68,9 +68,19 @@ public record SweepConfig(
      * @param timeoutMinutes whole sweep, null for no limit
      * @param trialTimeoutMinutes one trial (ours; the reference has none for image jobs), null for no limit
      * @param maxFailedTrials stop launching trials after this many failures, null for no limit
+     * @param maxTrialRetries how many times one trial is run again after an infrastructure failure (a lost executor,
+     *     its process killed from outside), resuming from its checkpoint (ours; default 2)
      */
     public record Limits(int maxTrials, int maxConcurrentTrials, Integer timeoutMinutes, Integer trialTimeoutMinutes,
-                         Integer maxFailedTrials) {}
+                         Integer maxFailedTrials, int maxTrialRetries) {
+        public static final int DEFAULT_MAX_TRIAL_RETRIES = 2;
+
+        public Limits(int maxTrials, int maxConcurrentTrials, Integer timeoutMinutes, Integer trialTimeoutMinutes,
+                      Integer maxFailedTrials) {
+            this(maxTrials, maxConcurrentTrials, timeoutMinutes, trialTimeoutMinutes, maxFailedTrials,
+                    DEFAULT_MAX_TRIAL_RETRIES);
+        }
+    }
 
     /**
      * @param samplingAlgorithm {@code random}, {@code grid} or {@code bayesian}

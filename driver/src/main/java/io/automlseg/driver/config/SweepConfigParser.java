@@ -36,7 +36,7 @@ final class SweepConfigParser {
             "search_space", "outputs", "compute", "properties");
     private static final Set<String> DATA_KEYS = Set.of("type", "path", "mode");
     private static final Set<String> LIMIT_KEYS = Set.of("max_trials", "max_concurrent_trials", "timeout_minutes",
-            "trial_timeout_minutes", "max_failed_trials");
+            "trial_timeout_minutes", "max_failed_trials", "max_trial_retries");
     private static final Set<String> SWEEP_KEYS = Set.of("sampling_algorithm", "early_termination", "limits");
     private static final List<String> ALGORITHMS = List.of("random", "grid", "bayesian");
     /** What the reference product's Bayesian sampling takes. */
@@ -255,7 +255,8 @@ final class SweepConfigParser {
         if (n.has("max_failed_trials")) {
             maxFailed = intIn(n, "limits", "max_failed_trials", 0, Integer.MAX_VALUE, 0);
         }
-        return new Limits(maxTrials, concurrent, timeout, trialTimeout, maxFailed);
+        int retries = intIn(n, "limits", "max_trial_retries", 0, 100, Limits.DEFAULT_MAX_TRIAL_RETRIES);
+        return new Limits(maxTrials, concurrent, timeout, trialTimeout, maxFailed, retries);
     }
 
     private int intIn(JsonNode parent, String path, String key, int min, int max, int fallback) {

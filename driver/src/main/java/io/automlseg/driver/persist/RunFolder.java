@@ -10,6 +10,7 @@ import io.automlseg.executor.trial.TrialFiles;
  *   trials.json, trials.parquet                                 every trial's parameters, status and metrics
  *   summary.json                                                the outcome of the sweep
  *   best_model/                                                 copy of the best trial's model/, with a _COMPLETE marker
+ *   journal/000001.json, ...                                    the sweep's events, for resuming it (SweepJournal)
  * </pre>
  */
 public record RunFolder(String uri) {
@@ -57,6 +58,10 @@ public record RunFolder(String uri) {
 
     public String summaryJson() {
         return uri + "/summary.json";
+    }
+
+    public String journalDir() {
+        return uri + "/journal";
     }
 
     public String bestModel() {

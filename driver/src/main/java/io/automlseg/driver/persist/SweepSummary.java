@@ -11,6 +11,10 @@ import java.util.Map;
  *     {@code timed_out} (the sweep's {@code timeout_minutes} ran out)
  * @param bestTrial id of the best trial, null if none succeeded
  * @param bestModelPath URI of {@code best_model/}, null if none
+ * @param canceled trials stopped because the sweep's timeout ran out
+ * @param retries trial launches after infrastructure failures
+ * @param warning why the sweep ended early although it is {@code completed} (e.g. {@code max_failed_trials}), or
+ *     null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SweepSummary(
@@ -26,12 +30,15 @@ public record SweepSummary(
         @JsonProperty("completed") int completed,
         @JsonProperty("early_terminated") int earlyTerminated,
         @JsonProperty("failed") int failed,
+        @JsonProperty("canceled") int canceled,
+        @JsonProperty("retries") int retries,
         @JsonProperty("concurrent_trials") int concurrentTrials,
         @JsonProperty("sampling_algorithm") String samplingAlgorithm,
         @JsonProperty("termination_policy") String terminationPolicy,
         @JsonProperty("started_at") String startedAt,
         @JsonProperty("finished_at") String finishedAt,
-        @JsonProperty("wall_seconds") double wallSeconds) {
+        @JsonProperty("wall_seconds") double wallSeconds,
+        @JsonProperty("warning") String warning) {
 
     public static final String COMPLETED = "completed";
     public static final String NO_SUCCESSFUL_TRIAL = "no_successful_trial";

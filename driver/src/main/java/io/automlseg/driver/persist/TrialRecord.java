@@ -23,6 +23,7 @@ import java.util.Map;
  * @param gpuAddress the GPU address Spark assigned to the trial, or null without GPU scheduling
  * @param device what the trial trained on: {@code cpu} or {@code gpu}
  * @param deviceNote why it trained on the CPU although a GPU was assigned, or null
+ * @param attempts how many times the trial was launched (more than 1 after infrastructure failures or a resume)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrialRecord(
@@ -44,15 +45,23 @@ public record TrialRecord(
         @JsonProperty("host") String host,
         @JsonProperty("gpu_address") String gpuAddress,
         @JsonProperty("device") String device,
-        @JsonProperty("device_note") String deviceNote) {
+        @JsonProperty("device_note") String deviceNote,
+        @JsonProperty("attempts") int attempts) {
 
-    public static TrialRecord of(Trial t, String trialDir, Instant now) {
+    public static TrialRecord of(Trial t, String trialDir, Instant now, int attempts) {
         double best = t.bestValue();
         TrialPlacement p = t.placement() != null ? t.placement() : new TrialPlacement(null, null, null, null, null);
         return new TrialRecord(t.id(), t.number(), t.state().yamlName(), t.parameters(),
                 Double.isNaN(best) ? null : best, t.bestEpoch(), t.epochs().size(), t.epochs(),
                 t.duration(now).toMillis() / 1000.0, iso(t.startedAt()), iso(t.finishedAt()), trialDir, t.error(),
-                t.stopReason(), p.executorId(), p.host(), p.gpuAddress(), p.device(), p.deviceNote());
+                t.stopReason(), p.executorId(), p.host(), p.gpuAddress(), p.device(), p.deviceNote(), attempts);
+    }
+
+    /** The same record without its epoch reports (the journal keeps those in the trial's folder only). */
+    public TrialRecord withoutEpochs() {
+        return new TrialRecord(trialId, number, status, parameters, bestValue, bestEpoch, epochsRun, null,
+                durationSeconds, startedAt, finishedAt, trialDir, error, stopReason, executorId, host, gpuAddress,
+                device, deviceNote, attempts);
     }
 
     private static String iso(Instant i) {

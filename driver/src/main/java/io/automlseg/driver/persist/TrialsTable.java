@@ -36,6 +36,7 @@ public final class TrialsTable {
         DataTypes.createStructField("started_at", DataTypes.TimestampType, true),
         DataTypes.createStructField("finished_at", DataTypes.TimestampType, true),
         DataTypes.createStructField("error", DataTypes.StringType, true),
+        DataTypes.createStructField("attempts", DataTypes.IntegerType, false),
     });
 
     private TrialsTable() {}
@@ -55,7 +56,8 @@ public final class TrialsTable {
             rows.add(RowFactory.create(t.trialId(), t.number(), t.status(),
                     params,
                     t.bestValue(), t.bestEpoch(), t.epochsRun(), metric,
-                    t.durationSeconds(), timestamp(t.startedAt()), timestamp(t.finishedAt()), t.error()));
+                    t.durationSeconds(), timestamp(t.startedAt()), timestamp(t.finishedAt()), t.error(),
+                    t.attempts()));
         }
         spark.createDataFrame(rows, SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite).parquet(uri);
     }

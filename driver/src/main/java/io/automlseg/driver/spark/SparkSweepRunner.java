@@ -2,7 +2,10 @@ package io.automlseg.driver.spark;
 
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.BestModelPublisher;
+import io.automlseg.driver.persist.JournalEvent;
 import io.automlseg.driver.persist.RunFolder;
+import io.automlseg.driver.persist.SweepFingerprint;
+import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.persist.TrialRecord;
 import io.automlseg.driver.persist.TrialsTable;
@@ -21,11 +24,13 @@ import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -34,11 +39,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -48,11 +56,20 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Runs a sweep on Spark. Each trial is one Spark job with one task, in its own job group {@code trial-<id>} so it can
  * be cancelled alone; the task runs the trial in a child JVM ({@link TrialTask}). A pool of driver threads submits
- * the jobs, as many at once as the sweep may run concurrently; the calling thread is the monitor: about every second
- * it reads each running trial's epoch reports, prints progress, applies the termination policy (writing the trial's
- * {@code STOP} file) and the time limits, records finished trials, publishes the best model so far and keeps
- * {@code trials.json} current. A trial that crashes is recorded as failed with the end of its log and the sweep
- * goes on.
+ * the jobs, as many at once as the sweep may run concurrently; the calling thread is the monitor. It wakes as soon as
+ * a trial's job ends (so a freed slot gets its next trial at once) and otherwise every poll interval, reads each
+ * running trial's epoch reports, applies the termination policy (writing the trial's {@code STOP} file, and
+ * cancelling the trial's job if it does not stop within its grace period) and the time limits, records finished
+ * trials, publishes the best model so far and keeps {@code trials.json} current.
+ *
+ * <p>How a trial ended decides what happens next: its {@code result.json} says how the trial itself ended; a trial
+ * whose process exits without one failed (its error and log tail are recorded, the sweep goes on); a trial whose
+ * process was killed by a signal we did not send, or whose Spark task failed (a lost executor), is run again in the
+ * same folder, where it resumes from its checkpoint, up to {@code max_trial_retries} times.
+ *
+ * <p>Every launch and end is journaled in the run folder ({@link SweepJournal}), so a sweep whose driver died is
+ * continued by running it again with {@code --resume} (or the same {@code --run-id}): finished trials are kept,
+ * interrupted ones run again, and the sampler goes on from the same history.
  */
 public final class SparkSweepRunner {
     private final SweepConfig config;
@@ -65,13 +82,39 @@ public final class SparkSweepRunner {
     private RunFolder run;
     private JavaSparkContext jsc;
     private TerminationPolicy policy;
-    private final Map<Trial, Future<TrialExit>> running = new LinkedHashMap<>();
-    private final Map<Trial, String> cancelReasons = new ConcurrentHashMap<>();
+    private SweepJournal journal;
+    private ExecutorService pool;
+    private DatasetPreparer.PreparedData data;
+    private TrialLaunch launch;
+    private String device;
+    private final SchedulerStats stats = new SchedulerStats();
+    private final BlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
+    private final Map<Trial, FutureTask<TrialExit>> running = new LinkedHashMap<>();
+    private final Map<Trial, Cancellation> cancellations = new ConcurrentHashMap<>();
     private final Map<Trial, Set<String>> seenReports = new HashMap<>();
     private final Map<Trial, Integer> plannedEpochs = new HashMap<>();
     private final Map<Trial, Instant> resultSeen = new HashMap<>();
+    private final Map<Trial, Instant> stopDeadlines = new HashMap<>();
+    private final Map<Trial, Integer> attempts = new HashMap<>();
+    private final Map<Trial, Integer> losses = new HashMap<>();
     private final Set<Trial> reaped = new HashSet<>();
+    private final List<Trial> endedToJournal = new ArrayList<>();
+    private int retries;
     private String publishedBest;
+    private boolean trialsDirty;
+    private long[] cpuStart;
+    private long trialsWrittenAt;
+
+    /**
+     * trials.json is rewritten whole (every trial with its epochs), so at most this often: rewriting it on every
+     * change would cost the driver O(trials²). The journal, not this file, is what a resume reads.
+     */
+    static final Duration TRIALS_JSON_INTERVAL = Duration.ofSeconds(2);
+
+    /** Why the sweep cancelled a trial's job. */
+    private enum CancelKind { SWEEP_TIMEOUT, TRIAL_TIMEOUT, HARD_STOP, LINGERING }
+
+    private record Cancellation(CancelKind kind, String reason) {}
 
     /**
      * How long a trial's process may linger after writing result.json before it is stopped (a stuck native thread
@@ -80,7 +123,7 @@ public final class SparkSweepRunner {
     static final Duration RESULT_GRACE = Duration.ofSeconds(60);
 
     /**
-     * @param output the run folder (any Hadoop FileSystem URI); must not hold an earlier sweep
+     * @param output the run folder (any Hadoop FileSystem URI); must not hold an earlier sweep unless it is resumed
      * @param records reads the configuration's MLTables
      * @param out where progress is printed
      */
@@ -93,17 +136,37 @@ public final class SparkSweepRunner {
         this.out = out;
     }
 
-    /** Runs the sweep to its end and returns its summary (also written as {@code summary.json}). */
+    /** What the sweep machinery cost (filled while {@link #run()} runs). */
+    public SchedulerStats schedulerStats() {
+        return stats;
+    }
+
+    /**
+     * Runs the sweep to its end (or continues a journaled one) and returns its summary (also written as
+     * {@code summary.json}). A sweep that already ended is not run again: its summary is printed and returned.
+     */
     public SweepSummary run() throws IOException, BadInputException {
         Instant started = Instant.now();
-        String runId = options.runId() != null ? options.runId()
-                : "sweep-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
-        // Checked before Spark starts, so a wrong folder fails in a second, not after the session is up.
-        requireFreeOutput(new RunFolder(Storage.qualify(output)));
+        // Checked before Spark starts, so a wrong folder or a changed configuration fails in a second.
+        RunFolder folder = new RunFolder(Storage.qualify(output));
+        List<JournalEvent> history = SweepJournal.read(folder);
+        String runId;
+        if (history.isEmpty()) {
+            requireFreeOutput(folder);
+            runId = options.runId() != null ? options.runId()
+                    : "sweep-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+                            .format(started);
+        } else {
+            runId = resumableRunId(folder, history);
+            if (history.stream().anyMatch(e -> JournalEvent.SWEEP_ENDED.equals(e.event()))
+                    && Storage.exists(folder.summaryJson())) {
+                return alreadyEnded(folder);
+            }
+        }
         boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = session(runId);
         try {
-            return sweep(spark, runId, started);
+            return sweep(spark, runId, started, history);
         } finally {
             if (ownSession) {
                 spark.stop();
@@ -115,8 +178,44 @@ public final class SparkSweepRunner {
         if (Storage.exists(folder.trialsJson()) || Storage.exists(folder.summaryJson())
                 || Storage.exists(folder.trialsDir())) {
             throw new BadInputException("the output folder " + folder.uri()
-                    + " already holds a sweep (trials.json); choose another --output");
+                    + " already holds a sweep (trials.json) without a journal to resume it from; choose another "
+                    + "--output");
         }
+    }
+
+    /** The run id of the journaled sweep, if this run may continue it: same configuration, and asked to. */
+    private String resumableRunId(RunFolder folder, List<JournalEvent> history) throws BadInputException {
+        JournalEvent first = history.stream().filter(e -> JournalEvent.SWEEP_STARTED.equals(e.event())).findFirst()
+                .orElseThrow(() -> new BadInputException("the journal in " + folder.journalDir()
+                        + " does not start with " + JournalEvent.SWEEP_STARTED + "; choose another --output"));
+        String journaled = first.runId();
+        if (options.runId() != null && !options.runId().equals(journaled)) {
+            throw new BadInputException("the output folder " + folder.uri() + " holds sweep " + journaled
+                    + ", not --run-id " + options.runId() + "; resume it with --run-id " + journaled
+                    + " (or --resume), or choose another --output");
+        }
+        if (options.runId() == null && !options.resume()) {
+            throw new BadInputException("the output folder " + folder.uri() + " already holds sweep " + journaled
+                    + "; continue it with --resume (or --run-id " + journaled + "), or choose another --output");
+        }
+        List<String> diffs = SweepFingerprint.differences(first.fingerprint(), SweepFingerprint.of(config));
+        if (!diffs.isEmpty()) {
+            throw new BadInputException(config.source() + ": the configuration differs from the one sweep "
+                    + journaled + " in " + folder.uri() + " was started with, in a way that changes its trials:\n  "
+                    + String.join("\n  ", diffs)
+                    + "\nRestore those settings to resume it (limits may change), or start a new sweep in another "
+                    + "--output.");
+        }
+        return journaled;
+    }
+
+    /** A finished sweep run again (e.g. an Airflow retry): nothing to do but tell its outcome again. */
+    private SweepSummary alreadyEnded(RunFolder folder) throws IOException {
+        SweepSummary summary = Json.read(folder.summaryJson(), SweepSummary.class);
+        out.println("Sweep " + summary.runId() + " in " + folder.uri() + " already ended (" + summary.status()
+                + ", " + summary.finishedAt() + "); nothing to run.");
+        printOutcome(summary);
+        return summary;
     }
 
     private SparkSession session(String runId) {
@@ -128,23 +227,30 @@ public final class SparkSweepRunner {
         }
         conf.setIfMissing("spark.app.name", "automl-seg " + runId);
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        // A failed trial is recorded by the driver; Spark must not run the same trial again on its own.
+        // The driver decides whether a trial runs again (its own retry budget, in the same folder); Spark must not.
         conf.setIfMissing("spark.task.maxFailures", "1");
         conf.setIfMissing("spark.speculation", "false");
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
-    private SweepSummary sweep(SparkSession spark, String runId, Instant started)
+    private SweepSummary sweep(SparkSession spark, String runId, Instant started, List<JournalEvent> history)
             throws IOException, BadInputException {
         SparkContext sc = spark.sparkContext();
         jsc = JavaSparkContext.fromSparkContext(sc);
         Storage.configure(sc.hadoopConfiguration());
         run = new RunFolder(Storage.qualify(output));
-        requireFreeOutput(run);
+        boolean resuming = !history.isEmpty();
+        if (!resuming) {
+            requireFreeOutput(run);
+        }
         Storage.mkdirs(run.uri());
-        out.println("Sweep " + runId + ": " + config.experimentName() + " -> " + run.uri() + " (Spark "
-                + sc.master() + ")");
-        DatasetPreparer.PreparedData data = DatasetPreparer.prepare(spark, config, records, run, out);
+        out.println((resuming ? "Resuming sweep " : "Sweep ") + runId + ": " + config.experimentName() + " -> "
+                + run.uri() + " (Spark " + sc.master() + ")");
+        data = resuming && Storage.exists(run.trainManifest()) && Storage.exists(run.validationManifest())
+                && Storage.exists(run.labels())
+                ? new DatasetPreparer.PreparedData(run.trainManifest(), run.validationManifest(),
+                        List.of(Json.read(run.labels(), String[].class)), 0, 0)
+                : DatasetPreparer.prepare(spark, config, records, run, out);
 
         int maxTrials = config.limits().maxTrials();
         if (config.searchSpace().isEmpty() && maxTrials > 1) {
@@ -167,71 +273,75 @@ public final class SparkSweepRunner {
         }
         int threads = options.threadsPerTrial() > 0 ? options.threadsPerTrial()
                 : sc.isLocal() ? Math.max(1, sc.defaultParallelism() / concurrency) : taskCpus;
-        String device = sc.getConf().contains("spark.task.resource.gpu.amount") ? "gpu" : "cpu";
-        TrialLaunch launch = new TrialLaunch(options.trialMainClass(), options.trialMaxHeap(), threads,
-                options.extraTrialJvmOptions());
+        device = sc.getConf().contains("spark.task.resource.gpu.amount") ? "gpu" : "cpu";
+        launch = new TrialLaunch(options.trialMainClass(), options.trialMaxHeap(), threads,
+                options.extraTrialJvmOptions(), options.inTaskTrials());
         policy = config.terminationPolicy();
         state = new SweepState(config.primaryMetric());
+        journal = SweepJournal.open(run);
+        List<Trial> interrupted = resuming ? replay(history) : List.of();
+        journal.sweepStarted(runId, SweepFingerprint.of(config), sampler.name(), config.seed());
         out.printf("Plan: %d trial%s, %d at once, %d thread%s each, %s sampling, early termination: %s%n",
                 maxTrials, maxTrials == 1 ? "" : "s", concurrency, threads, threads == 1 ? "" : "s",
                 sampler.name(), policy.name());
 
         AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+        pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "trial-submitter-" + threadNumber.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         Instant deadline = config.limits().timeoutMinutes() == null ? null
-                : started.plus(Duration.ofMinutes(config.limits().timeoutMinutes()));
+                : started.plus(options.limitMinute().multipliedBy(config.limits().timeoutMinutes()));
         Duration trialTimeout = config.limits().trialTimeoutMinutes() == null ? null
-                : Duration.ofMinutes(config.limits().trialTimeoutMinutes());
+                : options.limitMinute().multipliedBy(config.limits().trialTimeoutMinutes());
+        Integer maxFailed = config.limits().maxFailedTrials();
         boolean exhausted = false;
-        boolean stopLaunching = false;
         boolean timedOut = false;
+        String stopLaunchingWhy = null;
         String lastStatus = "";
         try {
+            for (Trial t : interrupted) {
+                resumeInterrupted(t);
+            }
+            journalEnded();
+            publishBest();
+            writeTrials();
+            long monitorCpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long processCpuStart = processCpuNanos();
+            cpuStart = new long[] {monitorCpuStart, processCpuStart};
             while (true) {
                 Instant now = Instant.now();
                 if (deadline != null && !timedOut && now.isAfter(deadline)) {
                     timedOut = true;
-                    stopLaunching = true;
+                    stopLaunchingWhy = "timeout_minutes";
                     out.println("The sweep's timeout_minutes (" + config.limits().timeoutMinutes()
                             + ") ran out: cancelling " + running.size() + " running trial(s).");
-                    for (Trial t : running.keySet()) {
-                        cancelReasons.putIfAbsent(t, "cancelled: the sweep's timeout_minutes ("
-                                + config.limits().timeoutMinutes() + ") ran out");
-                    }
                 }
-                for (Trial t : running.keySet()) {
-                    if (trialTimeout != null && t.duration(now).compareTo(trialTimeout) > 0) {
-                        cancelReasons.putIfAbsent(t, "timed out after " + config.limits().trialTimeoutMinutes()
-                                + " minutes (trial_timeout_minutes)");
-                    }
-                    reapIfLingering(t, now);
-                    if (cancelReasons.containsKey(t)) {
-                        // Repeated on every round: a job that had not registered yet escapes one cancel call.
-                        jsc.cancelJobGroup(jobGroup(t));
-                    }
-                    readReports(t);
-                }
+                // Ended trials first, so their slots get the next trials before the reports are read.
                 boolean changed = false;
-                for (Iterator<Map.Entry<Trial, Future<TrialExit>>> it = running.entrySet().iterator();
+                List<Trial> again = new ArrayList<>();
+                for (Iterator<Map.Entry<Trial, FutureTask<TrialExit>>> it = running.entrySet().iterator();
                         it.hasNext(); ) {
-                    Map.Entry<Trial, Future<TrialExit>> e = it.next();
+                    Map.Entry<Trial, FutureTask<TrialExit>> e = it.next();
                     if (e.getValue().isDone()) {
                         it.remove();
-                        finish(e.getKey(), e.getValue());
+                        if (ended(e.getKey(), e.getValue())) {
+                            again.add(e.getKey());
+                        }
                         changed = true;
                     }
                 }
-                Integer maxFailed = config.limits().maxFailedTrials();
-                if (maxFailed != null && !stopLaunching && state.count(TrialState.FAILED) >= maxFailed) {
-                    stopLaunching = true;
-                    out.println(state.count(TrialState.FAILED) + " trials failed (max_failed_trials " + maxFailed
-                            + "): no new trials are started.");
+                for (Trial t : again) {
+                    relaunch(t);
                 }
-                while (!stopLaunching && !exhausted && running.size() < concurrency
+                if (maxFailed != null && stopLaunchingWhy == null
+                        && state.count(TrialState.FAILED) >= Math.max(1, maxFailed)) {
+                    stopLaunchingWhy = "max_failed_trials";
+                    out.println(state.count(TrialState.FAILED) + " trials failed, reaching max_failed_trials ("
+                            + maxFailed + "): no new trials are started; the running ones finish.");
+                }
+                while (stopLaunchingWhy == null && !exhausted && running.size() < concurrency
                         && state.trials().size() < maxTrials) {
                     Optional<Map<String, Object>> proposal = sampler.propose(state);
                     if (proposal.isEmpty()) {
@@ -239,13 +349,46 @@ public final class SparkSweepRunner {
                         break;
                     }
                     Trial t = state.addTrial(proposal.get());
-                    running.put(t, launch(pool, t, data, launch, device));
+                    launch(t, 1);
                     changed = true;
                 }
-                if (running.isEmpty() && (stopLaunching || exhausted || state.trials().size() >= maxTrials)) {
+                // After the launches: journaling ends and copying a model must not keep a freed slot waiting. (A crash
+                // in between is harmless: a resume records an unjournaled end from the trial's result.json.)
+                journalEnded();
+                if (changed) {
+                    publishBest();
+                }
+                for (Trial t : running.keySet()) {
+                    if (timedOut) {
+                        // Every round, so a trial run again after a lost executor is cancelled too.
+                        cancellations.putIfAbsent(t, new Cancellation(CancelKind.SWEEP_TIMEOUT,
+                                "cancelled: the sweep's timeout_minutes (" + config.limits().timeoutMinutes()
+                                        + ") ran out"));
+                    }
+                    if (trialTimeout != null && t.duration(now).compareTo(trialTimeout) > 0) {
+                        cancellations.putIfAbsent(t, new Cancellation(CancelKind.TRIAL_TIMEOUT, "timed out after "
+                                + config.limits().trialTimeoutMinutes() + " minutes (trial_timeout_minutes)"));
+                    }
+                    Instant stopBy = stopDeadlines.get(t);
+                    if (stopBy != null && now.isAfter(stopBy) && !cancellations.containsKey(t)) {
+                        cancellations.put(t, new Cancellation(CancelKind.HARD_STOP, "it had not stopped "
+                                + Duration.between(stopBy, now).plus(graceOf(t)).toSeconds()
+                                + " s after being asked to, so its Spark job was cancelled"));
+                        out.println("  trial " + t.id() + " did not stop when asked: cancelling its Spark job");
+                    }
+                    reapIfLingering(t, now);
+                    if (cancellations.containsKey(t)) {
+                        // Repeated on every round: a job that had not registered yet escapes one cancel call.
+                        jsc.cancelJobGroup(jobGroup(t));
+                    }
+                    readReports(t, true);
+                }
+                if (running.isEmpty() && (stopLaunchingWhy != null || exhausted
+                        || state.trials().size() >= maxTrials)) {
                     break;
                 }
-                if (changed) {
+                trialsDirty |= changed;
+                if (trialsDirty && System.nanoTime() - trialsWrittenAt >= TRIALS_JSON_INTERVAL.toNanos()) {
                     writeTrials();
                 }
                 String status = status(maxTrials);
@@ -253,7 +396,10 @@ public final class SparkSweepRunner {
                     out.println(status);
                     lastStatus = status;
                 }
-                Thread.sleep(options.pollInterval().toMillis());
+                // A trial's job ending wakes the monitor at once, so its slot does not wait for the next round.
+                if (wake.poll(options.pollInterval().toMillis(), TimeUnit.MILLISECONDS) != null) {
+                    wake.clear();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -263,33 +409,177 @@ public final class SparkSweepRunner {
                 jsc.cancelJobGroup(jobGroup(t));
             }
             pool.shutdownNow();
+            if (cpuStart != null) {
+                stats.cpu(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart[0],
+                        processCpuNanos() - cpuStart[1]);
+            }
         }
-        return conclude(spark, runId, started, timedOut, concurrency);
+        String warning = "max_failed_trials".equals(stopLaunchingWhy)
+                ? "the sweep stopped early: " + state.count(TrialState.FAILED) + " trials failed, reaching "
+                        + "max_failed_trials (" + maxFailed + ")"
+                : null;
+        return conclude(spark, runId, started, timedOut, concurrency, warning);
     }
 
-    private Future<TrialExit> launch(ExecutorService pool, Trial t, DatasetPreparer.PreparedData data,
-                                     TrialLaunch launch, String device) throws IOException {
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /**
+     * Rebuilds the sweep from its journal: every trial in its order with its parameters (so the sampler sees the same
+     * history), the ended ones with how they ended (their epoch reports are read back from their folders).
+     *
+     * @return the trials that were running when the sweep stopped
+     */
+    private List<Trial> replay(List<JournalEvent> history) throws IOException {
+        Map<Integer, Trial> byNumber = new HashMap<>();
+        Set<Trial> lostLast = new HashSet<>();
+        for (JournalEvent e : history) {
+            switch (e.event()) {
+                case JournalEvent.TRIAL_STARTED -> {
+                    Trial t = byNumber.get(e.trial());
+                    if (t == null) {
+                        t = state.addTrial(e.parameters() == null ? Map.of() : e.parameters());
+                        byNumber.put(e.trial(), t);
+                    }
+                    attempts.put(t, e.attempt() == null ? 1 : e.attempt());
+                    if (lostLast.remove(t)) {
+                        retries++;
+                    }
+                }
+                case JournalEvent.TRIAL_LOST -> {
+                    Trial t = byNumber.get(e.trial());
+                    if (t != null) {
+                        losses.merge(t, 1, Integer::sum);
+                        lostLast.add(t);
+                    }
+                }
+                case JournalEvent.TRIAL_ENDED -> {
+                    Trial t = byNumber.get(e.trial());
+                    if (t != null && e.record() != null) {
+                        restore(t, e.record());
+                    }
+                }
+                default -> {
+                    // sweep_started / sweep_ended carry nothing to rebuild.
+                }
+            }
+        }
+        List<Trial> interrupted = new ArrayList<>();
+        for (Trial t : state.trials()) {
+            if (!t.state().isFinal()) {
+                interrupted.add(t);
+            }
+        }
+        out.println("Journal: " + (state.trials().size() - interrupted.size()) + " trial(s) ended, "
+                + interrupted.size() + " interrupted (run again in their folders, from their checkpoints).");
+        return interrupted;
+    }
+
+    private void restore(Trial t, TrialRecord r) {
+        plannedEpochs.put(t, 0);
+        readReports(t, false);
+        if (r.startedAt() != null) {
+            t.setStartedAt(Instant.parse(r.startedAt()));
+        }
+        if (r.bestValue() != null) {
+            t.setResultBest(r.bestEpoch(), r.bestValue());
+        }
+        if (r.host() != null) {
+            t.setPlacement(new TrialPlacement(r.executorId(), r.host(), r.gpuAddress(), r.device(), r.deviceNote()));
+        }
+        if (r.stopReason() != null) {
+            t.requestStop(r.stopReason());
+        }
+        t.finish(TrialState.of(r.status()), r.finishedAt() == null ? Instant.now() : Instant.parse(r.finishedAt()),
+                r.error());
+        if (r.status().equals(TrialState.COMPLETED.yamlName())
+                || r.status().equals(TrialState.EARLY_TERMINATED.yamlName())) {
+            try {
+                if (t.id().equals(BestModelPublisher.publishedTrial(run.bestModel()))) {
+                    publishedBest = t.id();
+                }
+            } catch (IOException e) {
+                // Published again below if it is the best.
+            }
+        }
+    }
+
+    /** A trial the dead driver left running: recorded from its result if it finished, else run again. */
+    private void resumeInterrupted(Trial t) throws IOException {
+        if (TrialTask.endLeftoverProcess(run.trialDir(t.id()))) {
+            out.println("  ended the process trial " + t.id() + " had left running");
+        }
+        if (readResult(t) != null) {
+            t.markRunning(Instant.now());
+            ended(t, null, null);
+            return;
+        }
+        String stop = readStopRequest(t);
+        if (stop != null) {
+            t.requestStop(stop);
+        }
+        int attempt = attempts.getOrDefault(t, 0) + 1;
+        out.println("Trial " + t.id() + " was interrupted: running it again (attempt " + attempt + ")");
+        launch(t, attempt);
+    }
+
+    private String readStopRequest(Trial t) {
+        try {
+            String uri = run.trialFile(t.id(), TrialFiles.STOP_REQUEST);
+            return Storage.exists(uri) ? Storage.readString(uri).trim() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void launch(Trial t, int attempt) throws IOException {
+        stats.launched(t, System.currentTimeMillis());
         Map<String, Object> parameters = config.resolve(t.parameters());
         plannedEpochs.put(t, parameters.get("number_of_epochs") instanceof Number n ? n.intValue() : 0);
         TrialSpec spec = new TrialSpec(t.id(), run.trialDir(t.id()), data.trainManifest(),
                 data.validationManifest(), data.labels(), parameters, launch.numThreads(), device);
         String specUri = run.trialFile(t.id(), TrialFiles.SPEC);
         Json.writeAtomically(specUri, spec);
+        attempts.put(t, attempt);
         t.markRunning(Instant.now());
-        out.println("Trial " + t.id() + " started: " + (t.parameters().isEmpty() ? "fixed parameters"
-                : t.parameters()));
-        return pool.submit(() -> {
+        if (attempt == 1) {
+            out.println("Trial " + t.id() + " started: " + (t.parameters().isEmpty() ? "fixed parameters"
+                    : t.parameters()));
+        }
+        FutureTask<TrialExit> task = new FutureTask<>(() -> {
             jsc.setJobGroup(jobGroup(t), "automl-seg trial " + t.id() + " " + t.parameters(), true);
             try {
-                String reason = cancelReasons.get(t);
-                if (reason != null) {
-                    throw new IllegalStateException(reason);
+                Cancellation c = cancellations.get(t);
+                if (c != null) {
+                    throw new IllegalStateException(c.reason());
                 }
                 return jsc.parallelize(List.of(specUri), 1).mapPartitions(new TrialTask(launch)).collect().get(0);
             } finally {
                 jsc.clearJobGroup();
             }
-        });
+        }) {
+            @Override
+            protected void done() {
+                wake.offer(Boolean.TRUE);
+            }
+        };
+        running.put(t, task);
+        pool.execute(task);
+        // Journaled once submitted, so the write does not delay the task; a crash before it is harmless, as the
+        // deterministic sampler proposes the same trial again on resume and its folder is reused.
+        journal.trialStarted(t.number(), t.parameters(), attempt);
+    }
+
+    /** Runs a trial again in its own folder after an infrastructure failure; it resumes from its checkpoint. */
+    private void relaunch(Trial t) throws IOException {
+        resultSeen.remove(t);
+        reaped.remove(t);
+        if (stopDeadlines.containsKey(t)) {
+            stopDeadlines.put(t, Instant.now().plus(graceOf(t)));
+        }
+        launch(t, attempts.getOrDefault(t, 1) + 1);
     }
 
     /** Stops a trial whose process is still alive well after it wrote its result. */
@@ -304,8 +594,8 @@ public final class SparkSweepRunner {
             }
         } else if (!reaped.contains(t) && Duration.between(resultSeen.get(t), now).compareTo(RESULT_GRACE) > 0) {
             reaped.add(t);
-            cancelReasons.putIfAbsent(t, "the trial's process did not exit within "
-                    + RESULT_GRACE.toSeconds() + " s of writing " + TrialFiles.RESULT);
+            cancellations.putIfAbsent(t, new Cancellation(CancelKind.LINGERING, "the trial's process did not exit "
+                    + "within " + RESULT_GRACE.toSeconds() + " s of writing " + TrialFiles.RESULT));
             out.println("  trial " + t.id() + " wrote its result but its process is still running: stopping it");
         }
     }
@@ -314,8 +604,11 @@ public final class SparkSweepRunner {
         return "trial-" + t.id();
     }
 
-    /** Reads the trial's new epoch reports, prints them and lets the policy judge each new evaluation. */
-    private void readReports(Trial t) {
+    /**
+     * Reads the trial's new epoch reports, prints them and (when {@code judge}) lets the policy judge each new
+     * evaluation.
+     */
+    private void readReports(Trial t, boolean judge) {
         List<String> files;
         try {
             files = Storage.list(run.trialFile(t.id(), TrialFiles.METRICS_DIR));
@@ -323,6 +616,7 @@ public final class SparkSweepRunner {
             return; // Not there yet, or a passing storage hiccup: next round.
         }
         Set<String> seen = seenReports.computeIfAbsent(t, k -> new HashSet<>());
+        files.sort(null);
         for (String file : files) {
             String name = file.substring(file.lastIndexOf('/') + 1);
             if (seen.contains(name) || !name.matches("epoch-\\d+\\.json")) {
@@ -336,6 +630,9 @@ public final class SparkSweepRunner {
             }
             seen.add(name);
             boolean evaluation = t.addEpoch(report, state.primaryMetric());
+            if (!judge) {
+                continue;
+            }
             int planned = plannedEpochs.getOrDefault(t, 0);
             StringBuilder line = new StringBuilder("  trial " + t.id() + " epoch " + report.epoch()
                     + (planned > 0 ? "/" + planned : "") + String.format(": loss %.4f", report.trainLoss()));
@@ -345,8 +642,19 @@ public final class SparkSweepRunner {
             }
             out.println(line);
             if (evaluation && t.state() == TrialState.RUNNING && !t.stopRequested()) {
-                policy.evaluate(t, state).ifPresent(reason -> requestStop(t, reason));
+                Optional<String> stop = policy.evaluate(t, state);
+                stats.decision(modificationMillis(file), System.currentTimeMillis(), stop.isPresent());
+                stop.ifPresent(reason -> requestStop(t, reason));
             }
+        }
+    }
+
+    private static long modificationMillis(String uri) {
+        try {
+            org.apache.hadoop.fs.Path p = Storage.path(uri);
+            return Storage.fileSystem(p).getFileStatus(p).getModificationTime();
+        } catch (IOException e) {
+            return System.currentTimeMillis();
         }
     }
 
@@ -354,14 +662,34 @@ public final class SparkSweepRunner {
         try {
             Storage.writeString(run.trialFile(t.id(), TrialFiles.STOP_REQUEST), reason + "\n");
             t.requestStop(reason);
+            stopDeadlines.put(t, Instant.now().plus(graceOf(t)));
             out.println("  trial " + t.id() + " asked to stop: " + reason);
         } catch (IOException e) {
             out.println("  could not write the stop request of trial " + t.id() + ": " + e.getMessage());
         }
     }
 
-    /** Records how a trial ended from its task's report and its result.json, and publishes it if it is the best. */
-    private void finish(Trial t, Future<TrialExit> future) throws IOException {
+    /**
+     * How long a trial asked to stop may take to stop by itself: two of its evaluation intervals (it stops at its next
+     * evaluation), measured by the epochs' own durations (so its process start does not count), and never less than
+     * the configured grace.
+     */
+    private Duration graceOf(Trial t) {
+        int evaluations = Math.max(1, t.evaluations().size());
+        double epochSeconds = t.epochs().stream().mapToDouble(EpochReport::seconds).sum();
+        Duration perEvaluation = epochSeconds > 0 ? Duration.ofMillis((long) (epochSeconds * 1000 / evaluations))
+                : t.duration(Instant.now()).dividedBy(evaluations);
+        Duration twice = perEvaluation.multipliedBy(2);
+        return twice.compareTo(options.stopGrace()) > 0 ? twice : options.stopGrace();
+    }
+
+    /**
+     * Records how a trial ended from its task's report, its cancellation and its result.json, and publishes it if it
+     * is the best.
+     *
+     * @return true when the trial lost its process to an infrastructure failure and must run again
+     */
+    private boolean ended(Trial t, FutureTask<TrialExit> future) throws IOException {
         TrialExit exit = null;
         String taskFailure = null;
         try {
@@ -372,18 +700,25 @@ public final class SparkSweepRunner {
             Thread.currentThread().interrupt();
             taskFailure = "interrupted";
         }
-        readReports(t);
+        long seen = System.currentTimeMillis();
+        stats.slotFreed(exit != null ? exit.finishedAtMillis() : seen, seen);
+        return ended(t, exit, taskFailure);
+    }
+
+    private boolean ended(Trial t, TrialExit exit, String taskFailure) throws IOException {
+        readReports(t, true);
         if (exit != null) {
             t.setStartedAt(Instant.ofEpochMilli(exit.startedAtMillis()));
+            stats.taskRan(t, exit.startedAtMillis(), exit.finishedAtMillis());
             t.setPlacement(new TrialPlacement(exit.executorId(), exit.host(), exit.gpuAddress(), exit.device(),
                     exit.deviceNote()));
         }
         Instant end = exit != null ? Instant.ofEpochMilli(exit.finishedAtMillis()) : Instant.now();
-        String cancelled = cancelReasons.get(t);
+        Cancellation cancelled = cancellations.remove(t);
         TrialResult result = readResult(t);
-        if (cancelled != null && !(reaped.contains(t) && result != null)) {
-            t.finish(TrialState.FAILED, end, cancelled);
-        } else if (result != null) {
+        String lost = null;
+        if (result != null) {
+            // The trial's own account wins, even if a cancellation raced with its end.
             t.setResultBest(result.bestEpoch(), result.bestValue());
             TrialState s = switch (result.status()) {
                 case TrialResult.COMPLETED -> TrialState.COMPLETED;
@@ -393,24 +728,75 @@ public final class SparkSweepRunner {
             String error = s == TrialState.FAILED
                     ? (result.error() != null ? result.error() : "the trial reported status " + result.status())
                     : null;
-            if (s != TrialState.FAILED && !Storage.exists(run.trialFile(t.id(), TrialFiles.MODEL_DIR))) {
+            if (s != TrialState.FAILED && !hasModel(t)) {
                 s = TrialState.FAILED;
                 error = "the trial reported " + result.status() + " but wrote no " + TrialFiles.MODEL_DIR + "/";
             }
             t.finish(s, end, error);
+        } else if (cancelled != null) {
+            switch (cancelled.kind()) {
+                case SWEEP_TIMEOUT -> t.finish(TrialState.CANCELED, end, cancelled.reason());
+                case HARD_STOP -> {
+                    t.requestStop(t.stopReason() + "; " + cancelled.reason());
+                    if (hasModel(t)) {
+                        // It keeps the model of its best epoch, saved before it was asked to stop.
+                        t.finish(TrialState.EARLY_TERMINATED, end, null);
+                    } else {
+                        t.finish(TrialState.FAILED, end, "asked to stop, " + cancelled.reason()
+                                + ", and it had saved no model");
+                    }
+                }
+                default -> t.finish(TrialState.FAILED, end, cancelled.reason());
+            }
+        } else if (exit != null && killedBySignal(exit.exitCode())) {
+            lost = "its process was killed by signal " + (exit.exitCode() - 128) + " (not sent by the sweep)";
         } else if (exit != null) {
             t.finish(TrialState.FAILED, end, "the trial process exited with code " + exit.exitCode()
                     + " without writing " + TrialFiles.RESULT + "; the end of its log (" + TrialFiles.LOG + "):\n"
                     + lastLines(exit.logTail(), 15));
         } else {
-            t.finish(TrialState.FAILED, end, "the trial's Spark task failed: " + taskFailure);
+            lost = "its Spark task failed: " + taskFailure;
         }
+        if (lost != null) {
+            int attempt = attempts.getOrDefault(t, 1);
+            journal.trialLost(t.number(), attempt, lost);
+            int count = losses.merge(t, 1, Integer::sum);
+            int budget = config.limits().maxTrialRetries();
+            if (count <= budget) {
+                retries++;
+                out.println("Trial " + t.id() + " lost: " + lost + "; running it again in its folder (retry "
+                        + count + " of " + budget + ")");
+                return true;
+            }
+            t.finish(TrialState.FAILED, end, "lost " + count + " times to infrastructure failures (max_trial_retries "
+                    + budget + "); the last: " + lost);
+        }
+        endedToJournal.add(t);
         switch (t.state()) {
-            case FAILED -> out.println("Trial " + t.id() + " failed: " + t.error());
+            case FAILED, CANCELED -> out.println("Trial " + t.id() + " " + t.state().yamlName() + ": " + t.error());
             default -> out.printf("Trial %s %s: best %s %.4f at epoch %d (%.1f s)%n", t.id(), t.state().yamlName(),
                     state.primaryMetric(), t.bestValue(), t.bestEpoch(), t.duration(end).toMillis() / 1000.0);
         }
-        publishBest();
+        return false;
+    }
+
+    private void journalEnded() throws IOException {
+        for (Trial t : endedToJournal) {
+            journal.trialEnded(t.number(), record(t, Instant.now()));
+        }
+        endedToJournal.clear();
+    }
+
+    /**
+     * A JVM killed by a signal exits with 128 + the signal's number; the sweep's own kills come as a cancelled task,
+     * so such an exit means someone else (the OS, an operator, a dying node) ended the process.
+     */
+    static boolean killedBySignal(int exitCode) {
+        return exitCode > 128 && exitCode <= 128 + 64;
+    }
+
+    private boolean hasModel(Trial t) throws IOException {
+        return Storage.exists(run.trialFile(t.id(), TrialFiles.MODEL_DIR));
     }
 
     private TrialResult readResult(Trial t) {
@@ -442,21 +828,29 @@ public final class SparkSweepRunner {
 
     private String status(int maxTrials) {
         Optional<Trial> best = state.best();
-        return String.format("Sweep: %d running, %d completed, %d early-terminated, %d failed of %d%s",
+        long canceled = state.count(TrialState.CANCELED);
+        return String.format("Sweep: %d running, %d completed, %d early-terminated, %d failed%s of %d%s",
                 state.count(TrialState.RUNNING), state.count(TrialState.COMPLETED),
-                state.count(TrialState.EARLY_TERMINATED), state.count(TrialState.FAILED), maxTrials,
+                state.count(TrialState.EARLY_TERMINATED), state.count(TrialState.FAILED),
+                canceled > 0 ? ", " + canceled + " canceled" : "", maxTrials,
                 best.map(b -> String.format("; best %.4f (trial %s)", b.bestValue(), b.id())).orElse(""));
+    }
+
+    private TrialRecord record(Trial t, Instant now) {
+        return TrialRecord.of(t, run.trialDir(t.id()), now, attempts.getOrDefault(t, 0));
     }
 
     private List<TrialRecord> trialRecords(Instant now) {
         List<TrialRecord> list = new ArrayList<>();
         for (Trial t : state.trials()) {
-            list.add(TrialRecord.of(t, run.trialDir(t.id()), now));
+            list.add(record(t, now));
         }
         return list;
     }
 
     private void writeTrials() throws IOException {
+        trialsDirty = false;
+        trialsWrittenAt = System.nanoTime();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("primary_metric", state.primaryMetric());
         doc.put("trials", trialRecords(Instant.now()));
@@ -464,7 +858,7 @@ public final class SparkSweepRunner {
     }
 
     private SweepSummary conclude(SparkSession spark, String runId, Instant started, boolean timedOut,
-                                  int concurrency) throws IOException {
+                                  int concurrency, String warning) throws IOException {
         Instant end = Instant.now();
         writeTrials();
         try {
@@ -481,14 +875,25 @@ public final class SparkSweepRunner {
                 best.map(b -> config.resolve(b.parameters())).orElse(null),
                 best.isPresent() ? run.bestModel() : null, state.trials().size(),
                 (int) state.count(TrialState.COMPLETED), (int) state.count(TrialState.EARLY_TERMINATED),
-                (int) state.count(TrialState.FAILED), concurrency, config.sweep().samplingAlgorithm(), policy.name(),
-                started.toString(), end.toString(), Duration.between(started, end).toMillis() / 1000.0);
+                (int) state.count(TrialState.FAILED), (int) state.count(TrialState.CANCELED), retries, concurrency,
+                config.sweep().samplingAlgorithm(), policy.name(), started.toString(), end.toString(),
+                Duration.between(started, end).toMillis() / 1000.0, warning);
         Json.writeAtomically(run.summaryJson(), summary);
+        journal.sweepEnded(status);
         printTrialTable(end);
         out.println(status(state.trials().size()));
-        out.println(best.map(b -> String.format("Best trial %s: %s %.4f, model in %s", b.id(), state.primaryMetric(),
-                b.bestValue(), run.bestModel())).orElse("No trial produced a model."));
+        printOutcome(summary);
         return summary;
+    }
+
+    private void printOutcome(SweepSummary summary) {
+        if (summary.warning() != null) {
+            out.println("Warning: " + summary.warning() + ".");
+        }
+        out.println(summary.bestTrial() != null
+                ? String.format("Best trial %s: %s %.4f, model in %s", summary.bestTrial(), summary.primaryMetric(),
+                        summary.bestValue(), summary.bestModelPath())
+                : "No trial produced a model.");
     }
 
     /** One row per trial: id, status, best metric and epoch, epochs run, duration and the sampled parameters. */
@@ -515,7 +920,6 @@ public final class SparkSweepRunner {
 
     private static String lastLines(String text, int n) {
         String[] lines = text.split("\n");
-        return lines.length <= n ? text
-                : String.join("\n", java.util.Arrays.copyOfRange(lines, lines.length - n, lines.length));
+        return lines.length <= n ? text : String.join("\n", Arrays.copyOfRange(lines, lines.length - n, lines.length));
     }
 }

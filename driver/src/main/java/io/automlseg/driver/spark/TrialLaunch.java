@@ -10,9 +10,15 @@ import java.util.List;
  * @param maxHeap {@code -Xmx} value, e.g. {@code 6g}; null for the JVM default
  * @param numThreads CPU threads of the trial (PyTorch and OpenMP)
  * @param extraJvmOptions further options, e.g. {@code -Dkey=value}
+ * @param inTask run {@code mainClass.runTrial(specUri)} in the Spark task's own thread instead of a child JVM
+ *     (scheduler benchmark only: it measures Spark and the driver without the JVM start)
  */
-public record TrialLaunch(String mainClass, String maxHeap, int numThreads, List<String> extraJvmOptions)
-        implements Serializable {
+public record TrialLaunch(String mainClass, String maxHeap, int numThreads, List<String> extraJvmOptions,
+                          boolean inTask) implements Serializable {
+
+    public TrialLaunch(String mainClass, String maxHeap, int numThreads, List<String> extraJvmOptions) {
+        this(mainClass, maxHeap, numThreads, extraJvmOptions, false);
+    }
 
     public static final String DEFAULT_MAIN_CLASS = "io.automlseg.executor.train.TrialMain";
 

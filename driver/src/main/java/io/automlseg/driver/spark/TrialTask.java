@@ -44,6 +44,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
     private static final long serialVersionUID = 1L;
     private static final int TAIL_LINES = 40;
     private static final long LOG_SYNC_NANOS = 30_000_000_000L;
+    /** Host and pid of the trial's child process, in the trial folder. */
+    public static final String PROCESS_FILE = "process.json";
 
     private final TrialLaunch launch;
 
@@ -62,6 +64,9 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
 
     private TrialExit run(String specUri) throws Exception {
         TrialSpec spec = Json.read(specUri, TrialSpec.class);
+        if (launch.inTask()) {
+            return runInTask(specUri);
+        }
         List<String> command = command(specUri);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
@@ -80,6 +85,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         Deque<String> tail = new ArrayDeque<>();
         long started = System.currentTimeMillis();
         Process process = builder.start();
+        recordProcess(spec.trialDir(), process);
         Thread killer = new Thread(() -> destroyTree(process), "trial-" + spec.trialId() + "-reaper");
         // If the executor JVM goes down, its trials must not live on as orphans.
         Runtime.getRuntime().addShutdownHook(killer);
@@ -140,6 +146,70 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
     private static String executorId() {
         SparkEnv env = SparkEnv.get();
         return env != null ? env.executorId() : null;
+    }
+
+    /** The scheduler benchmark's body: {@code mainClass.runTrial(specUri)} in this thread, no child JVM. */
+    private TrialExit runInTask(String specUri) throws Exception {
+        long started = System.currentTimeMillis();
+        int code;
+        try {
+            code = (Integer) Class.forName(launch.mainClass()).getMethod("runTrial", String.class)
+                    .invoke(null, specUri);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw e;
+        }
+        return new TrialExit(code, "", started, System.currentTimeMillis(), host(), executorId(), null, "cpu", null);
+    }
+
+    /**
+     * Writes {@value #PROCESS_FILE} in the trial folder: where the trial's process runs, so a resumed sweep can end a
+     * process its crashed driver left behind, and an operator (or a test) can find it.
+     */
+    private static void recordProcess(String trialDir, Process process) {
+        try {
+            Json.writeAtomically(TrialFiles.resolve(trialDir, PROCESS_FILE), Map.of(
+                    "host", InetAddress.getLocalHost().getHostName(), "pid", process.pid()));
+        } catch (IOException e) {
+            System.err.println("could not write " + PROCESS_FILE + " of " + trialDir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Ends the process that {@value #PROCESS_FILE} names if it still runs on this host and is this trial's (its
+     * command line names the trial folder): a trial left running by a driver that died must not write into the folder
+     * while the trial runs again.
+     *
+     * @return whether a process was ended
+     */
+    static boolean endLeftoverProcess(String trialDir) {
+        try {
+            String file = TrialFiles.resolve(trialDir, PROCESS_FILE);
+            if (!Storage.exists(file)) {
+                return false;
+            }
+            Map<?, ?> info = Json.read(file, Map.class);
+            if (!InetAddress.getLocalHost().getHostName().equals(info.get("host"))
+                    || !(info.get("pid") instanceof Number pid)) {
+                return false;
+            }
+            String spec = TrialFiles.resolve(trialDir, TrialFiles.SPEC);
+            java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid.longValue())
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(spec)).orElse(false));
+            if (handle.isEmpty()) {
+                return false;
+            }
+            List<ProcessHandle> all = new ArrayList<>();
+            handle.get().descendants().forEach(all::add);
+            all.add(handle.get());
+            all.forEach(ProcessHandle::destroyForcibly);
+            handle.get().onExit().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     List<String> command(String specUri) {

@@ -3,14 +3,16 @@ package io.automlseg.driver.sweep;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Life cycle of a trial: queued, then running, then one of the three final states. */
+/** Life cycle of a trial: queued, then running, then one of the four final states. */
 public enum TrialState {
     QUEUED,
     RUNNING,
     COMPLETED,
     FAILED,
     /** Stopped by the sweep's termination policy; its best epoch still counts. */
-    EARLY_TERMINATED;
+    EARLY_TERMINATED,
+    /** Stopped by the sweep itself (its timeout_minutes ran out), not through any fault of the trial. */
+    CANCELED;
 
     @JsonValue
     public String yamlName() {
@@ -18,7 +20,7 @@ public enum TrialState {
     }
 
     public boolean isFinal() {
-        return this == COMPLETED || this == FAILED || this == EARLY_TERMINATED;
+        return this == COMPLETED || this == FAILED || this == EARLY_TERMINATED || this == CANCELED;
     }
 
     public static TrialState of(String name) {

@@ -11,8 +11,10 @@ import java.util.Map;
 /**
  * Test stand-in for the trial main class, following the trial protocol without training: each "epoch" sleeps
  * ({@code -Dfake.epochSeconds}, default 2), reports {@code mean_average_precision = learning_rate * 100 * epoch /
- * epochs}, saves a tiny model for an improved epoch and checks the STOP request after each evaluation. A trial with
- * {@code learning_rate} 0.003 crashes after its first epoch without writing result.json.
+ * epochs}, saves a tiny model for an improved epoch, a checkpoint after every epoch (and resumes from it when it
+ * runs again in the same folder) and checks the STOP request after each evaluation unless
+ * {@code -Dfake.ignoreStop=true}. A trial with {@code learning_rate} 0.003 crashes after its first epoch without
+ * writing result.json; one with 0.005 hangs after its first epoch.
  */
 public final class FakeTrialMain {
     private FakeTrialMain() {}
@@ -22,6 +24,7 @@ public final class FakeTrialMain {
         double lr = ((Number) spec.parameters().get("learning_rate")).doubleValue();
         int epochs = ((Number) spec.parameters().get("number_of_epochs")).intValue();
         long sleepMillis = (long) (Double.parseDouble(System.getProperty("fake.epochSeconds", "2")) * 1000);
+        boolean ignoreStop = Boolean.getBoolean("fake.ignoreStop");
         String dir = spec.trialDir();
         System.out.println("fake trial " + spec.trialId() + " lr " + lr + " threads "
                 + System.getProperty("ai.djl.pytorch.num_threads") + " OMP " + System.getenv("OMP_NUM_THREADS"));
@@ -29,6 +32,15 @@ public final class FakeTrialMain {
         double best = Double.NaN;
         int bestEpoch = 0;
         int epoch = 0;
+        String checkpoint = TrialFiles.resolve(dir, TrialFiles.CHECKPOINT_DIR + "/state.json");
+        if (Storage.exists(checkpoint)) {
+            Map<?, ?> saved = Json.read(checkpoint, Map.class);
+            epoch = ((Number) saved.get("epoch")).intValue();
+            best = ((Number) saved.get("best")).doubleValue();
+            bestEpoch = ((Number) saved.get("best_epoch")).intValue();
+            System.out.println("resumed from checkpoint at epoch " + epoch);
+        }
+        System.out.flush();
         String status = TrialResult.COMPLETED;
         while (epoch < epochs) {
             epoch++;
@@ -49,7 +61,13 @@ public final class FakeTrialMain {
                 Storage.writeString(TrialFiles.resolve(dir, TrialFiles.MODEL_DIR + "/weights.txt"),
                         "trial " + spec.trialId() + " epoch " + epoch + "\n");
             }
-            if (Storage.exists(TrialFiles.resolve(dir, TrialFiles.STOP_REQUEST))) {
+            Json.writeAtomically(checkpoint, Map.of("epoch", epoch, "best", best, "best_epoch", bestEpoch));
+            if (lr == 0.005) {
+                System.out.println("fake trial hanging on purpose");
+                System.out.flush();
+                Thread.sleep(600_000);
+            }
+            if (!ignoreStop && Storage.exists(TrialFiles.resolve(dir, TrialFiles.STOP_REQUEST))) {
                 status = TrialResult.EARLY_TERMINATED;
                 break;
             }

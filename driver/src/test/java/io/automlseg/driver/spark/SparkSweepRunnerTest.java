@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs real sweeps on Spark local[2] with {@link FakeTrialMain} as the trial. */
 class SparkSweepRunnerTest {
 
-    private static List<ImageRecord> images(Path dir, int n) throws Exception {
+    static List<ImageRecord> images(Path dir, int n) throws Exception {
         Files.createDirectories(dir);
         List<ImageRecord> records = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -47,18 +47,18 @@ class SparkSweepRunnerTest {
         return records;
     }
 
-    private static SweepConfig config(Path dir, String body) throws Exception {
+    static SweepConfig config(Path dir, String body) throws Exception {
         String yaml = "task: image_instance_segmentation\ntarget_column_name: label\ntraining_data: ./train\n" + body;
         return SweepConfig.parse(yaml.getBytes(StandardCharsets.UTF_8), "job.yaml", dir.toUri().toString());
     }
 
-    private static RunnerOptions options(double epochSeconds) {
+    static RunnerOptions options(double epochSeconds) {
         return RunnerOptions.defaults().withMaster("local[2]").withRunId("test")
                 .withTrialMainClass(FakeTrialMain.class.getName()).withTrialMaxHeap("128m")
                 .withExtraTrialJvmOptions(List.of("-Dfake.epochSeconds=" + epochSeconds, "-XX:TieredStopAtLevel=1"));
     }
 
-    private static Map<String, JsonNode> trialsById(Path out) throws Exception {
+    static Map<String, JsonNode> trialsById(Path out) throws Exception {
         Map<String, JsonNode> byId = new HashMap<>();
         for (JsonNode t : Json.MAPPER.readTree(out.resolve("trials.json").toFile()).get("trials")) {
             byId.put(t.get("trial_id").asText(), t);

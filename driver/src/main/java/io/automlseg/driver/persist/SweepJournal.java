@@ -1,0 +1,100 @@
+package io.automlseg.driver.persist;
+
+import io.automlseg.executor.io.Json;
+import io.automlseg.executor.io.Storage;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sweep's journal: one small JSON file per event in {@code journal/}, numbered in order ({@code 000001.json},
+ * ...). Each file is written whole and renamed into place, so a crash leaves either the event or nothing; nothing is
+ * ever rewritten, so the cost of an event does not grow with the sweep (unlike rewriting one state file) and every
+ * Hadoop file system supports it (no appends needed). Replaying the events rebuilds the sweep for a resume.
+ */
+public final class SweepJournal {
+    private final String dir;
+    private int next;
+
+    private SweepJournal(String dir, int next) {
+        this.dir = dir;
+        this.next = next;
+    }
+
+    /** Opens the journal of a run folder for appending after its last event (creating it when new). */
+    public static SweepJournal open(RunFolder run) throws IOException {
+        List<String> files = files(run);
+        int last = files.isEmpty() ? 0 : number(files.get(files.size() - 1));
+        Storage.mkdirs(run.journalDir());
+        return new SweepJournal(run.journalDir(), last + 1);
+    }
+
+    public static boolean exists(RunFolder run) throws IOException {
+        return !files(run).isEmpty();
+    }
+
+    /** Every event in the order written. */
+    public static List<JournalEvent> read(RunFolder run) throws IOException {
+        List<JournalEvent> events = new ArrayList<>();
+        for (String f : files(run)) {
+            events.add(Json.read(f, JournalEvent.class));
+        }
+        return events;
+    }
+
+    public synchronized void append(JournalEvent event) throws IOException {
+        Json.writeAtomically(dir + "/" + String.format("%06d", next) + ".json", event);
+        next++;
+    }
+
+    public void sweepStarted(String runId, Map<String, String> fingerprint, String sampler, long seed)
+            throws IOException {
+        append(new JournalEvent(JournalEvent.SWEEP_STARTED, now(), runId, fingerprint, sampler, seed, null, null,
+                null, null, null, null));
+    }
+
+    public void trialStarted(int trial, Map<String, Object> parameters, int attempt) throws IOException {
+        append(new JournalEvent(JournalEvent.TRIAL_STARTED, now(), null, null, null, null, trial, parameters, attempt,
+                null, null, null));
+    }
+
+    public void trialLost(int trial, int attempt, String reason) throws IOException {
+        append(new JournalEvent(JournalEvent.TRIAL_LOST, now(), null, null, null, null, trial, null, attempt, reason,
+                null, null));
+    }
+
+    public void trialEnded(int trial, TrialRecord record) throws IOException {
+        append(new JournalEvent(JournalEvent.TRIAL_ENDED, now(), null, null, null, null, trial, null, null, null,
+                record.withoutEpochs(), null));
+    }
+
+    public void sweepEnded(String status) throws IOException {
+        append(new JournalEvent(JournalEvent.SWEEP_ENDED, now(), null, null, null, null, null, null, null, null, null,
+                status));
+    }
+
+    private static String now() {
+        return Instant.now().toString();
+    }
+
+    private static List<String> files(RunFolder run) throws IOException {
+        if (!Storage.exists(run.journalDir())) {
+            return List.of();
+        }
+        List<String> files = new ArrayList<>();
+        for (String f : Storage.list(run.journalDir())) {
+            if (f.substring(f.lastIndexOf('/') + 1).matches("\\d{6,}\\.json")) {
+                files.add(f);
+            }
+        }
+        files.sort((a, b) -> Integer.compare(number(a), number(b)));
+        return files;
+    }
+
+    private static int number(String file) {
+        String name = file.substring(file.lastIndexOf('/') + 1);
+        return Integer.parseInt(name.substring(0, name.indexOf('.')));
+    }
+}
