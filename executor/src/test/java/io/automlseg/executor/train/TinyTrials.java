@@ -32,6 +32,9 @@ final class TinyTrials {
                 LoadOptions.validation()).records().subList(0, 1);
         Manifest.write(dir.resolve("train.jsonl").toString(), train);
         Manifest.write(dir.resolve("validation.jsonl").toString(), validation);
+        List<ImageRecord> all = new java.util.ArrayList<>(train);
+        all.addAll(validation);
+        List<String> labels = LabelSet.labels(all);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model_name", "maskrcnn_resnet18_fpn");
         params.put("number_of_epochs", 1);
@@ -48,7 +51,7 @@ final class TinyTrials {
         params.put("validation_metric_type", "none");
         params.putAll(overrides);
         return new TrialSpec(trialId, dir.resolve(trialId).toString(), dir.resolve("train.jsonl").toString(),
-                dir.resolve("validation.jsonl").toString(), LabelSet.labels(train), params, 2, "cpu");
+                dir.resolve("validation.jsonl").toString(), labels, params, 2, "cpu");
     }
 
     record Run(TrialResult result, String log) {}
