@@ -54,7 +54,7 @@ import org.apache.spark.sql.SparkSession;
  * goes on.
  */
 public final class SparkSweepRunner {
-    private final SweepConfig config;
+    private SweepConfig config;
     private final String output;
     private final RecordSource records;
     private final RunnerOptions options;
@@ -99,6 +99,7 @@ public final class SparkSweepRunner {
                 : "sweep-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
         // Checked before Spark starts, so a wrong folder fails in a second, not after the session is up.
         requireFreeOutput(new RunFolder(Storage.qualify(output)));
+        config = io.automlseg.driver.persist.CheckpointRuns.resolveIn(config, output);
         boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = session(runId);
         try {
