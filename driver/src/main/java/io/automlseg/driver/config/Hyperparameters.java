@@ -72,7 +72,9 @@ public final class Hyperparameters {
 
     /** The hyperparameters this project's trial must act on. */
     public static final Set<String> HONOURED = Set.of(MODEL_NAME, NUMBER_OF_EPOCHS, TRAINING_BATCH_SIZE,
-            VALIDATION_BATCH_SIZE, LEARNING_RATE, MIN_SIZE, MAX_SIZE);
+            VALIDATION_BATCH_SIZE, LEARNING_RATE, MIN_SIZE, MAX_SIZE, RANDOM_SEED, "layers_to_freeze",
+            "checkpoint_frequency", CHECKPOINT_MODEL, CHECKPOINT_PATH, CHECKPOINT_RUN_ID, WEIGHTS_PATH,
+            "apply_automl_train_augmentations");
 
     public static final List<String> MODEL_NAMES = List.of("maskrcnn_resnet18_fpn", "maskrcnn_resnet34_fpn",
             "maskrcnn_resnet50_fpn", "maskrcnn_resnet101_fpn", "maskrcnn_resnet152_fpn");
@@ -105,6 +107,7 @@ public final class Hyperparameters {
         nonNegativeInt("early_stopping_patience", 5);
         nonNegativeInt("early_stopping_delay", 5);
         positiveInt("evaluation_frequency", 1);
+        // Unset: a checkpoint after every epoch (the reference keeps only the best epoch's), so a lost trial resumes.
         positiveInt("checkpoint_frequency", null);
         // "<run_id>" (that run's best model) or "<run_id>/<trial_id>"; runs are the folders beside this run's output.
         text(CHECKPOINT_RUN_ID);

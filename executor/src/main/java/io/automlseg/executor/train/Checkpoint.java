@@ -7,12 +7,14 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ParameterStore;
 import io.automlseg.executor.trial.TrialFiles;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Random;
@@ -68,14 +70,14 @@ final class Checkpoint {
         String target = dir(trialDir);
         String tmp = target + ".tmp-" + System.nanoTime();
         Storage.mkdirs(tmp);
-        ByteArrayOutputStream weights = new ByteArrayOutputStream();
-        model.save(weights);
-        Storage.writeBytes(TrialFiles.resolve(tmp, WEIGHTS), weights.toByteArray());
-        ByteArrayOutputStream moments = new ByteArrayOutputStream();
-        try (NDManager scratch = manager.newSubManager()) {
-            ParameterStore.write(moments, optimizer.state(scratch));
+        // Streamed tensor by tensor: a ResNet-50 model and its momentum are hundreds of megabytes.
+        try (OutputStream out = new BufferedOutputStream(Storage.create(TrialFiles.resolve(tmp, WEIGHTS)))) {
+            model.save(out);
         }
-        Storage.writeBytes(TrialFiles.resolve(tmp, OPTIMIZER), moments.toByteArray());
+        try (NDManager scratch = manager.newSubManager();
+                OutputStream out = new BufferedOutputStream(Storage.create(TrialFiles.resolve(tmp, OPTIMIZER)))) {
+            ParameterStore.write(out, optimizer.state(scratch));
+        }
         Json.write(TrialFiles.resolve(tmp, STATE_JSON), state);
         Storage.writeString(TrialFiles.resolve(tmp, COMPLETE_MARKER), "");
         if (Storage.exists(target)) {
@@ -84,9 +86,21 @@ final class Checkpoint {
         Storage.rename(tmp, target);
     }
 
-    /** The state of the trial folder's complete checkpoint, if it has one. */
+    /**
+     * The state of the trial folder's complete checkpoint, if it has one. Leftovers of an interrupted write are
+     * removed, except a complete one whose predecessor was already deleted: that one is the checkpoint.
+     */
     static Optional<State> find(String trialDir) throws IOException {
         String d = dir(trialDir);
+        for (String entry : Storage.list(trialDir)) {
+            if (entry.substring(entry.lastIndexOf('/') + 1).startsWith(TrialFiles.CHECKPOINT_DIR + ".tmp-")) {
+                if (!Storage.exists(d) && Storage.exists(TrialFiles.resolve(entry, COMPLETE_MARKER))) {
+                    Storage.rename(entry, d);
+                } else {
+                    Storage.delete(entry);
+                }
+            }
+        }
         if (!Storage.exists(TrialFiles.resolve(d, COMPLETE_MARKER))) {
             return Optional.empty();
         }
