@@ -58,6 +58,13 @@ public final class Hyperparameters {
     public static final String MAX_SIZE = "max_size";
     public static final String RANDOM_SEED = "random_seed";
     public static final String IGNORE_DATA_ERRORS = "ignore_data_errors";
+    public static final String CHECKPOINT_RUN_ID = "checkpoint_run_id";
+    public static final String CHECKPOINT_MODEL = "checkpoint_model";
+    public static final String CHECKPOINT_PATH = "checkpoint_path";
+    public static final String WEIGHTS_PATH = "weights_path";
+    /** The starting-weight settings: at most one may be given, in training_parameters (not searched). */
+    public static final List<String> WEIGHT_SOURCES = List.of(WEIGHTS_PATH, CHECKPOINT_MODEL, CHECKPOINT_PATH,
+            CHECKPOINT_RUN_ID);
     /** A JSON object in a string, as in the reference: {@code '{"apply_automl_train_augmentations": false}'}. */
     public static final String ADVANCED_SETTINGS = "advanced_settings";
     /** The keys {@code advanced_settings} may hold (all booleans). */
@@ -65,7 +72,9 @@ public final class Hyperparameters {
 
     /** The hyperparameters this project's trial must act on. */
     public static final Set<String> HONOURED = Set.of(MODEL_NAME, NUMBER_OF_EPOCHS, TRAINING_BATCH_SIZE,
-            VALIDATION_BATCH_SIZE, LEARNING_RATE, MIN_SIZE, MAX_SIZE);
+            VALIDATION_BATCH_SIZE, LEARNING_RATE, MIN_SIZE, MAX_SIZE, RANDOM_SEED, "layers_to_freeze",
+            "checkpoint_frequency", CHECKPOINT_MODEL, CHECKPOINT_PATH, CHECKPOINT_RUN_ID, WEIGHTS_PATH,
+            "apply_automl_train_augmentations");
 
     public static final List<String> MODEL_NAMES = List.of("maskrcnn_resnet18_fpn", "maskrcnn_resnet34_fpn",
             "maskrcnn_resnet50_fpn", "maskrcnn_resnet101_fpn", "maskrcnn_resnet152_fpn");
@@ -98,10 +107,15 @@ public final class Hyperparameters {
         nonNegativeInt("early_stopping_patience", 5);
         nonNegativeInt("early_stopping_delay", 5);
         positiveInt("evaluation_frequency", 1);
+        // Unset: a checkpoint after every epoch (the reference keeps only the best epoch's), so a lost trial resumes.
         positiveInt("checkpoint_frequency", null);
-        text("checkpoint_run_id");
-        text("checkpoint_model");
-        nonNegativeInt("layers_to_freeze", null);
+        // "<run_id>" (that run's best model) or "<run_id>/<trial_id>"; runs are the folders beside this run's output.
+        text(CHECKPOINT_RUN_ID);
+        // A saved model folder (a trial's model/, a run's best_model/) or a weight file; checkpoint_path is our alias.
+        text(CHECKPOINT_MODEL);
+        // The first N of backbone.body.conv1, layer1, layer2, layer3, layer4. Default: 0 from scratch, 2 (conv1 and
+        // layer1, as the reference) when starting from weights_path or a checkpoint.
+        add(new Spec("layers_to_freeze", Type.INT, 0.0, false, 5.0, List.of(), null));
         nonNegativeInt("number_of_workers", 4);
         bool("distributed", true);
         add(new Spec(RANDOM_SEED, Type.INT, 0.0, false, null, List.of(), 47));
@@ -129,7 +143,12 @@ public final class Hyperparameters {
         bool("apply_automl_train_augmentations", true);
         // Backbone and FPN normalisation: group norm trains from scratch with 1-2 images per step; batch and
         // frozen_batch suit pretrained weights.
-        choice("norm", List.of("group", "batch", "frozen_batch"), "group");
+        // Default: group from scratch, frozen_batch with weights_path, the source model's with a checkpoint.
+        choice("norm", List.of("group", "batch", "frozen_batch"), null);
+        // Alias of checkpoint_model.
+        text(CHECKPOINT_PATH);
+        // A weight file with torchvision names (.npz) for the whole model or its ResNet backbone.
+        text(WEIGHTS_PATH);
         add(new Spec("gradient_clip_value", Type.FLOAT, 0.0, false, null, List.of(), 5.0));
         add(new Spec("gradient_clip_norm", Type.FLOAT, 0.0, false, null, List.of(), 10.0));
         bool("log_every_iteration", false);

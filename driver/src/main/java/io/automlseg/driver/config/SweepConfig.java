@@ -141,6 +141,13 @@ public record SweepConfig(
         return new SweepConfigParser(source, baseDir).parse(yaml);
     }
 
+    /** The same sweep with other fixed hyperparameters (for values the driver resolves, such as checkpoint_run_id). */
+    public SweepConfig withTrainingParameters(Map<String, Object> parameters) {
+        return new SweepConfig(source, type, task, experimentName, logVerbosity, primaryMetric, targetColumnName,
+                trainingData, validationData, validationDataSize, limits, new LinkedHashMap<>(parameters), sweep, searchSpace,
+                outputs, compute, properties);
+    }
+
     /** Seed of the sampler and of the validation split: {@code random_seed} when fixed, else its default. */
     public long seed() {
         Object seed = trainingParameters.get(Hyperparameters.RANDOM_SEED);

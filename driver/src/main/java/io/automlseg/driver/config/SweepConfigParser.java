@@ -117,6 +117,8 @@ final class SweepConfigParser {
         }
         Limits limits = limits(root.get("limits"));
         Map<String, Object> trainingParams = trainingParameters(root.get("training_parameters"));
+        checkWeightSources(trainingParams);
+        checkSizes(trainingParams);
         SweepSettings sweep = sweep(root.get("sweep"));
         SearchSpace space = searchSpace(root.get("search_space"));
         JsonNode algorithmNode = root.path("sweep").path("sampling_algorithm");
@@ -300,6 +302,56 @@ final class SweepConfigParser {
         return out;
     }
 
+    /**
+     * At most one starting point for the weights; files and model folders must exist (relative paths are resolved
+     * against the configuration's folder and handed to trials resolved). checkpoint_run_id is resolved when the
+     * sweep knows its output folder.
+     */
+    private void checkWeightSources(Map<String, Object> params) {
+        List<String> given = Hyperparameters.WEIGHT_SOURCES.stream().filter(params::containsKey).toList();
+        if (given.size() > 1) {
+            problems.add("training_parameters." + given.get(1), "give only one of " + String.join(", ", given)
+                    + " (the weights a trial starts from)");
+            return;
+        }
+        for (String key : List.of(Hyperparameters.WEIGHTS_PATH, Hyperparameters.CHECKPOINT_MODEL,
+                Hyperparameters.CHECKPOINT_PATH)) {
+            if (!(params.get(key) instanceof String value)) {
+                continue;
+            }
+            String uri = Storage.resolve(baseDir, value);
+            String path = "training_parameters." + key;
+            try {
+                if (!Storage.exists(uri)) {
+                    problems.add(path, "no such file or folder: " + uri);
+                } else if (Storage.isDirectory(uri)) {
+                    if (key.equals(Hyperparameters.WEIGHTS_PATH)) {
+                        problems.add(path, uri + " is a folder; expected a weight file (.npz or weights.params)");
+                    } else if (!io.automlseg.executor.predict.SavedModel.isComplete(uri)) {
+                        problems.add(path, uri + " is not a complete saved model (no _COMPLETE marker); expected a "
+                                + "trial's model/ or a run's best_model/ folder, or a weight file");
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                problems.add(path, "cannot read " + uri + ": " + e.getMessage());
+            }
+            params.put(key, uri);
+        }
+        if (params.get(Hyperparameters.CHECKPOINT_RUN_ID) instanceof String id && !id.matches("[^/\\s]+(/[^/\\s]+)?")) {
+            problems.add("training_parameters." + Hyperparameters.CHECKPOINT_RUN_ID,
+                    "must be <run_id> (its best model) or <run_id>/<trial_id>, got \"" + id + "\"");
+        }
+    }
+
+    /** torchvision's transform needs min_size <= max_size. */
+    private void checkSizes(Map<String, Object> params) {
+        if (params.get(Hyperparameters.MIN_SIZE) instanceof Integer min
+                && params.get(Hyperparameters.MAX_SIZE) instanceof Integer max && min > max) {
+            problems.add("training_parameters." + Hyperparameters.MIN_SIZE, "must not exceed max_size (" + max
+                    + "), got " + min);
+        }
+    }
+
     private SweepSettings sweep(JsonNode n) {
         if (n == null || n.isNull()) {
             return new SweepSettings("random", null);
@@ -416,6 +468,10 @@ final class SweepConfigParser {
     private Distribution distribution(String path, String name, JsonNode node) {
         if (Hyperparameters.spec(name).isEmpty()) {
             problems.add(path, Hyperparameters.unknownMessage(name));
+            return null;
+        }
+        if (Hyperparameters.WEIGHT_SOURCES.contains(name)) {
+            problems.add(path, "cannot be searched; set it in training_parameters");
             return null;
         }
         Hyperparameters.Spec spec = Hyperparameters.spec(name).get();

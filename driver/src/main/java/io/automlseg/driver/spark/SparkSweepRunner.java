@@ -72,7 +72,7 @@ import org.apache.spark.sql.SparkSession;
  * interrupted ones run again, and the sampler goes on from the same history.
  */
 public final class SparkSweepRunner {
-    private final SweepConfig config;
+    private SweepConfig config;
     private final String output;
     private final RecordSource records;
     private final RunnerOptions options;
@@ -163,6 +163,8 @@ public final class SparkSweepRunner {
                 return alreadyEnded(folder);
             }
         }
+        // checkpoint_run_id names an earlier run beside this one; the trials get its model folder.
+        config = io.automlseg.driver.persist.CheckpointRuns.resolveIn(config, output);
         boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = session(runId);
         try {

@@ -47,8 +47,11 @@ final class Norms {
         long channels = x.getShape().get(1);
         switch (config.norm()) {
             case BATCH:
+                // A frozen layer (layers_to_freeze) keeps its running statistics too: it normalises with them and
+                // does not update them, so its output is the same function throughout training.
                 return BatchNorm.batchNorm(x, store.get(prefix + ".running_mean"), store.get(prefix + ".running_var"),
-                        weight, bias, 1, DJL_MOMENTUM, EPS, training).singletonOrThrow();
+                        weight, bias, 1, DJL_MOMENTUM, EPS, training && store.isTrainable(prefix + ".weight"))
+                        .singletonOrThrow();
             case FROZEN_BATCH: {
                 NDArray scale = weight.div(store.get(prefix + ".running_var").add(EPS).sqrt());
                 NDArray shift = bias.sub(store.get(prefix + ".running_mean").mul(scale));

@@ -129,18 +129,22 @@ public final class ParameterStore implements AutoCloseable {
         return count;
     }
 
+    /** A named tensor as read from a weight file. */
+    public record Tensor(Shape shape, float[] values) {}
+
     /** Writes parameters and buffers with their names, shapes and float values. */
     public void save(OutputStream out) throws IOException {
+        Map<String, NDArray> all = new LinkedHashMap<>(parameters);
+        all.putAll(buffers);
+        write(out, all);
+    }
+
+    /** Writes named arrays in this class's weight format (also used for optimizer state in checkpoints). */
+    public static void write(OutputStream out, Map<String, NDArray> arrays) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.writeInt(MAGIC);
         data.writeInt(FORMAT_VERSION);
-        data.writeInt(parameters.size() + buffers.size());
-        writeAll(data, parameters);
-        writeAll(data, buffers);
-        data.flush();
-    }
-
-    private static void writeAll(DataOutputStream data, Map<String, NDArray> arrays) throws IOException {
+        data.writeInt(arrays.size());
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
             data.writeUTF(e.getKey());
             long[] shape = e.getValue().getShape().getShape();
@@ -153,13 +157,11 @@ public final class ParameterStore implements AutoCloseable {
             java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().put(values);
             data.write(bytes);
         }
+        data.flush();
     }
 
-    /**
-     * Reads weights written by {@link #save}; every stored name must exist here with the same shape and every
-     * weight here must be present, otherwise the message names the offending weight.
-     */
-    public void load(InputStream in) throws IOException {
+    /** Reads a file written by {@link #write}, in file order. */
+    public static Map<String, Tensor> read(InputStream in) throws IOException {
         DataInputStream data = new DataInputStream(in);
         if (data.readInt() != MAGIC) {
             throw new IOException("not a Mask R-CNN weight file (bad magic number)");
@@ -169,10 +171,7 @@ public final class ParameterStore implements AutoCloseable {
             throw new IOException("unsupported weight file version " + version);
         }
         int count = data.readInt();
-        int expected = parameters.size() + buffers.size();
-        if (count != expected) {
-            throw new IOException("weight file holds " + count + " tensors, this model has " + expected);
-        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             String name = data.readUTF();
             int rank = data.readInt();
@@ -180,20 +179,41 @@ public final class ParameterStore implements AutoCloseable {
             for (int d = 0; d < rank; d++) {
                 shape[d] = data.readLong();
             }
-            if (!contains(name)) {
-                throw new IOException("weight file has '" + name + "', which this model does not have");
-            }
-            NDArray target = get(name);
-            if (!target.getShape().equals(new Shape(shape))) {
-                throw new IOException("weight '" + name + "' has shape " + new Shape(shape) + " in the file but "
-                        + target.getShape() + " in the model");
-            }
             byte[] bytes = new byte[Math.toIntExact(new Shape(shape).size() * 4)];
             data.readFully(bytes);
             float[] values = new float[bytes.length / 4];
             java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(values);
-            target.set(java.nio.FloatBuffer.wrap(values));
+            out.put(name, new Tensor(new Shape(shape), values));
         }
+        return out;
+    }
+
+    /**
+     * Reads weights written by {@link #save}; every stored name must exist here with the same shape and every
+     * weight here must be present, otherwise the message names the offending weight.
+     */
+    public void load(InputStream in) throws IOException {
+        Map<String, Tensor> stored = read(in);
+        int expected = parameters.size() + buffers.size();
+        if (stored.size() != expected) {
+            throw new IOException("weight file holds " + stored.size() + " tensors, this model has " + expected);
+        }
+        for (Map.Entry<String, Tensor> e : stored.entrySet()) {
+            if (!contains(e.getKey())) {
+                throw new IOException("weight file has '" + e.getKey() + "', which this model does not have");
+            }
+            assign(e.getKey(), e.getValue());
+        }
+    }
+
+    /** Overwrites a weight's values in place (gradient attachment is kept); the shapes must agree. */
+    public void assign(String name, Tensor tensor) throws IOException {
+        NDArray target = get(name);
+        if (!target.getShape().equals(tensor.shape())) {
+            throw new IOException("weight '" + name + "' has shape " + tensor.shape() + " in the file but "
+                    + target.getShape() + " in the model");
+        }
+        target.set(java.nio.FloatBuffer.wrap(tensor.values()));
     }
 
     // ---- initialisers (torch.nn.init equivalents, seeded) ----

@@ -1,7 +1,10 @@
 package io.automlseg.executor.train;
 
 import ai.djl.ndarray.NDArray;
-import java.util.HashMap;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.automlseg.executor.model.ParameterStore;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,8 +19,8 @@ public final class AdamOptimizer extends ParameterwiseOptimizer {
     private final double weightDecay;
     private final boolean decoupled;
     private final boolean amsGrad;
-    private final Map<String, NDArray[]> moments = new HashMap<>();
-    private final Map<String, Integer> steps = new HashMap<>();
+    private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+    private final Map<String, Integer> steps = new LinkedHashMap<>();
 
     public AdamOptimizer(double beta1, double beta2, double weightDecay, boolean decoupled, boolean amsGrad, double clipValue) {
         super(clipValue);
@@ -52,5 +55,48 @@ public final class AdamOptimizer extends ParameterwiseOptimizer {
         }
         NDArray denom = second.sqrt().divi(Math.sqrt(correction2)).addi(EPS);
         param.subi(m.div(denom).muli(learningRate / correction1));
+    }
+
+    /** State names as in torch.optim.Adam's state_dict, prefixed to the parameter name. */
+    private static final String[] MOMENT_NAMES = {"exp_avg/", "exp_avg_sq/", "max_exp_avg_sq/"};
+    private static final String STEP = "step/";
+
+    @Override
+    public Map<String, NDArray> state(NDManager scratch) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        moments.forEach((name, s) -> {
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] != null) {
+                    out.put(MOMENT_NAMES[i] + name, s[i]);
+                }
+            }
+        });
+        // Step counts are per parameter (as in torch); they go out as one-element arrays.
+        steps.forEach((name, t) -> out.put(STEP + name, scratch.create(new float[] {t}, new Shape(1))));
+        return out;
+    }
+
+    @Override
+    public void restore(Map<String, ParameterStore.Tensor> state, NDManager manager) {
+        moments.values().forEach(s -> {
+            for (NDArray a : s) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+        });
+        moments.clear();
+        steps.clear();
+        state.forEach((key, t) -> {
+            for (int i = 0; i < MOMENT_NAMES.length; i++) {
+                if (key.startsWith(MOMENT_NAMES[i])) {
+                    String name = key.substring(MOMENT_NAMES[i].length());
+                    moments.computeIfAbsent(name, k -> new NDArray[3])[i] = manager.create(t.values(), t.shape());
+                }
+            }
+            if (key.startsWith(STEP)) {
+                steps.put(key.substring(STEP.length()), Math.round(t.values()[0]));
+            }
+        });
     }
 }

@@ -1,6 +1,8 @@
 package io.automlseg.executor.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.automlseg.executor.model.ParameterStore;
 import java.util.Map;
 
 /**
@@ -17,6 +19,16 @@ public interface Optimizer {
      * @param learningRate learning rate of this step
      */
     void step(Map<String, NDArray> parameters, double learningRate);
+
+    /**
+     * The state that must survive a restart (momentum buffers, moments, step counts) as named arrays, for
+     * checkpoints. Arrays are the optimizer's own or temporaries made in {@code scratch}: write them out, then close
+     * {@code scratch}, never the arrays themselves.
+     */
+    Map<String, NDArray> state(NDManager scratch);
+
+    /** Replaces the state with one read back from {@link #state()}'s names, creating arrays in {@code manager}. */
+    void restore(Map<String, ParameterStore.Tensor> state, NDManager manager);
 
     static Optimizer of(TrainingParameters p) {
         double clip = p.gradientClipValue();

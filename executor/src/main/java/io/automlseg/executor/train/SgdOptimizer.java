@@ -1,7 +1,9 @@
 package io.automlseg.executor.train;
 
 import ai.djl.ndarray.NDArray;
-import java.util.HashMap;
+import ai.djl.ndarray.NDManager;
+import io.automlseg.executor.model.ParameterStore;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,7 +14,7 @@ public final class SgdOptimizer extends ParameterwiseOptimizer {
     private final double momentum;
     private final boolean nesterov;
     private final double weightDecay;
-    private final Map<String, NDArray> momentumBuffers = new HashMap<>();
+    private final Map<String, NDArray> momentumBuffers = new LinkedHashMap<>();
 
     public SgdOptimizer(double momentum, boolean nesterov, double weightDecay, double clipValue) {
         super(clipValue);
@@ -45,5 +47,25 @@ public final class SgdOptimizer extends ParameterwiseOptimizer {
             d.muli(learningRate);
         }
         param.subi(d);
+    }
+
+    private static final String BUFFER = "momentum_buffer/";
+
+    @Override
+    public Map<String, NDArray> state(NDManager scratch) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        momentumBuffers.forEach((name, buf) -> out.put(BUFFER + name, buf));
+        return out;
+    }
+
+    @Override
+    public void restore(Map<String, ParameterStore.Tensor> state, NDManager manager) {
+        momentumBuffers.values().forEach(NDArray::close);
+        momentumBuffers.clear();
+        state.forEach((key, t) -> {
+            if (key.startsWith(BUFFER)) {
+                momentumBuffers.put(key.substring(BUFFER.length()), manager.create(t.values(), t.shape()));
+            }
+        });
     }
 }

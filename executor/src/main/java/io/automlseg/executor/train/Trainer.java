@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -39,18 +40,54 @@ public final class Trainer {
     private static final int MAX_NON_FINITE_STEPS = 5;
 
     private final TrialSpec spec;
+    /** The trial's hyperparameters with the defaults that depend on the starting weights made explicit. */
+    private final Map<String, Object> effective;
     private final TrainingParameters params;
     private final TrialData data;
     private final PrintStream log;
     /** Logs every iteration's losses (parameter {@code log_every_iteration}), for diagnosing a trial. */
     private final boolean verbose;
 
-    public Trainer(TrialSpec spec, TrialData data, PrintStream log) {
+    public Trainer(TrialSpec spec, TrialData data, PrintStream log) throws IOException {
         this.spec = spec;
-        this.params = new TrainingParameters(spec.parameters());
+        this.effective = InitialWeights.effectiveParameters(spec.parameters());
+        this.params = new TrainingParameters(effective);
         this.data = data;
         this.log = log;
         this.verbose = params.bool("log_every_iteration", false);
+    }
+
+    /** The loop's counters, saved in checkpoints. */
+    private static final class Progress {
+        int epoch;
+        long optimizerStep;
+        int bestEpoch;
+        double bestValue = Double.NaN;
+        int evaluations;
+        int evaluationsWithoutImprovement;
+        int skippedSteps;
+        int nonFiniteSteps;
+        String status = TrialResult.COMPLETED;
+        boolean finished;
+
+        Checkpoint.State toState(Random rng) {
+            return new Checkpoint.State(epoch, optimizerStep, bestEpoch, Double.isNaN(bestValue) ? null : bestValue,
+                    evaluations, evaluationsWithoutImprovement, skippedSteps, finished, status, Checkpoint.encode(rng));
+        }
+
+        static Progress of(Checkpoint.State s) {
+            Progress p = new Progress();
+            p.epoch = s.epoch();
+            p.optimizerStep = s.optimizerStep();
+            p.bestEpoch = s.bestEpoch();
+            p.bestValue = s.bestValue() == null ? Double.NaN : s.bestValue();
+            p.evaluations = s.evaluations();
+            p.evaluationsWithoutImprovement = s.evaluationsWithoutImprovement();
+            p.skippedSteps = s.skippedSteps();
+            p.finished = s.finished();
+            p.status = s.status() == null ? TrialResult.COMPLETED : s.status();
+            return p;
+        }
     }
 
     public TrialResult run() throws IOException {
@@ -67,16 +104,10 @@ public final class Trainer {
         LearningRateSchedule schedule = LearningRateSchedule.of(params, stepsPerEpoch);
         Optimizer optimizer = Optimizer.of(params);
         boolean evaluate = !"none".equals(params.validationMetricType());
-
-        int bestEpoch = 0;
-        double bestValue = Double.NaN;
-        int epochsRun = 0;
-        int evaluations = 0;
-        int evaluationsWithoutImprovement = 0;
-        String status = TrialResult.COMPLETED;
-        long optimizerStep = 0;
-        int skippedSteps = 0;
-        int nonFiniteSteps = 0;
+        // Without checkpoint_frequency a checkpoint follows every epoch: at these model sizes it costs far less than
+        // an epoch, and it lets a lost trial resume where it stopped.
+        int checkpointEvery = params.checkpointFrequency() != null ? params.checkpointFrequency() : 1;
+        Progress progress = new Progress();
 
         try (NDManager manager = NDManager.newBaseManager(engine.defaultDevice());
                 MaskRCNN model = MaskRCNN.create(config, manager, seed)) {
@@ -85,147 +116,177 @@ public final class Trainer {
                     spec.trialId(), config.modelName(), config.numClasses() - 1, model.parameterCount(),
                     trainable.values().stream().mapToLong(a -> a.getShape().size()).sum(), data.trainSize(),
                     data.validationSize());
-            for (int epoch = 1; epoch <= params.numberOfEpochs(); epoch++) {
-                long epochStart = System.nanoTime();
-                model.setTraining(true);
-                List<Integer> order = data.shuffledTrainOrder(rng);
-                double[] lossSums = new double[LOSS_NAMES.length];
-                double totalSum = 0;
-                int iterations = 0;
-                int inWindow = 0;
-                double lr = schedule.at(optimizerStep);
-                for (int b = 0; b < order.size(); b += batchSize) {
-                    TrialData.Batch batch = data.trainingBatch(order.subList(b, Math.min(order.size(), b + batchSize)), rng);
-                    double total;
-                    try (NDManager scope = manager.newSubManager();
-                            GradientCollector collector = engine.newGradientCollector()) {
-                        Map<String, NDArray> losses = model.losses(scope, batch.images(), batch.targets(), rng);
-                        NDArray sum = null;
-                        double[] values = new double[LOSS_NAMES.length];
-                        for (int i = 0; i < LOSS_NAMES.length; i++) {
-                            NDArray l = losses.get(LOSS_NAMES[i]);
-                            values[i] = l.getFloat();
-                            if (Double.isFinite(values[i])) {
-                                lossSums[i] += values[i];
-                            }
-                            sum = sum == null ? l : sum.add(l);
-                        }
-                        total = sum.getFloat();
-                        // A non-finite loss leaves non-finite gradients, and that step is skipped below.
-                        if (Double.isFinite(total) && total > LOSS_EXPLOSION) {
-                            throw new TrialFailure(String.format(
-                                    "loss explosion: training loss is %.4g at epoch %d, iteration %d (%s); try a lower"
-                                            + " learning_rate", total, epoch, iterations + 1, describe(values)));
-                        }
-                        if (verbose) {
-                            log.printf("  iteration %d: loss %.4f (%s), lr %.5f%n", iterations + 1, total, describe(values), lr);
-                        }
-                        collector.backward(accumulation > 1 ? sum.div(accumulation) : sum);
-                    }
-                    if (Double.isFinite(total)) {
-                        totalSum += total;
-                    }
-                    iterations++;
-                    inWindow++;
-                    boolean lastBatch = b + batchSize >= order.size();
-                    if (inWindow == accumulation || lastBatch) {
-                        lr = schedule.at(optimizerStep);
-                        JniUtils.setGradMode(false);
-                        double norm = Gradients.clipTotalNorm(trainable, params.gradientClipNorm());
-                        if (verbose) {
-                            log.printf("  step %d: gradient norm %.3f%n", optimizerStep + 1, norm);
-                        }
-                        if (Double.isFinite(norm)) {
-                            optimizer.step(trainable, lr);
-                            nonFiniteSteps = 0;
-                        } else {
-                            // One overflowing batch must not poison the weights: drop its gradient, as mixed-precision
-                            // loss scalers do, and give up only if it keeps happening.
-                            trainable.values().forEach(Gradients::zero);
-                            skippedSteps++;
-                            log.printf("  step %d skipped: non-finite gradient (%d skipped so far)%n",
-                                    optimizerStep + 1, skippedSteps);
-                            if (++nonFiniteSteps > MAX_NON_FINITE_STEPS) {
-                                throw new TrialFailure("training diverged: " + nonFiniteSteps
-                                        + " optimizer steps in a row had non-finite gradients at epoch " + epoch
-                                        + "; try a lower learning_rate");
-                            }
-                        }
-                        optimizerStep++;
-                        inWindow = 0;
-                    }
-                }
-                double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                epochsRun = epoch;
-                Map<String, Double> lossMeans = new LinkedHashMap<>();
-                for (int i = 0; i < LOSS_NAMES.length; i++) {
-                    lossMeans.put(LOSS_NAMES[i], lossSums[i] / Math.max(1, iterations));
-                }
-
-                boolean evaluateNow = evaluate && (epoch % params.evaluationFrequency() == 0 || epoch == params.numberOfEpochs());
-                Map<String, Double> metrics = new LinkedHashMap<>();
-                Map<String, Map<String, Double>> perLabel = null;
-                if (evaluateNow) {
-                    model.setTraining(false);
-                    ValidationResult result = Validator.evaluate(model, manager, data.validationRecords(), params, spec.labels());
-                    metrics.putAll(result.metrics());
-                    perLabel = result.perLabelMetrics();
-                    result.logLines().forEach(line -> log.println("  " + line));
-                    evaluations++;
-                }
-                double seconds = (System.nanoTime() - epochStart) / 1e9;
-                double imagesPerSecond = order.size() / Math.max(1e-9, trainSeconds);
-                Double residentMib = ResidentMemory.mebibytes();
-                EpochReport report = new EpochReport(epoch, totalSum / Math.max(1, iterations), lossMeans, metrics,
-                        perLabel, lr, seconds, imagesPerSecond, residentMib);
-                Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.epochReport(epoch)), report);
-                log.printf("epoch %d/%d: loss %.4f, %s, lr %.5f, %.1f s, %.2f images/s, resident memory %s%n", epoch,
-                        params.numberOfEpochs(), report.trainLoss(), metrics.isEmpty() ? "not evaluated" : metrics,
-                        lr, seconds, imagesPerSecond,
-                        residentMib == null ? "unknown" : String.format("%.0f MiB", residentMib));
-
-                Double value = metrics.get("mean_average_precision");
-                boolean improved = false;
-                if (evaluateNow && value != null && !value.isNaN()) {
-                    // Ties go to the later epoch, as in the reference product.
-                    improved = Double.isNaN(bestValue) || value >= bestValue;
-                    boolean strictlyBetter = Double.isNaN(bestValue) || value > bestValue;
-                    if (improved) {
-                        bestValue = value;
-                        bestEpoch = epoch;
-                        saveModel(model, config, metrics, epoch);
-                    }
-                    if (evaluations > params.earlyStoppingDelay()) {
-                        evaluationsWithoutImprovement = strictlyBetter ? 0 : evaluationsWithoutImprovement + 1;
-                    }
-                } else if (!evaluate) {
-                    bestEpoch = epoch;
-                    saveModel(model, config, metrics, epoch);
-                }
-                if (evaluateNow && Storage.exists(TrialFiles.resolve(spec.trialDir(), TrialFiles.STOP_REQUEST))) {
-                    log.printf("stop requested by the sweep's early termination policy after epoch %d%n", epoch);
-                    status = TrialResult.EARLY_TERMINATED;
-                    break;
-                }
-                if (params.earlyStopping() && evaluationsWithoutImprovement > params.earlyStoppingPatience()) {
-                    log.printf("early stopping: no improvement in %d evaluations%n", evaluationsWithoutImprovement);
-                    break;
+            log.printf("norm %s, layers_to_freeze %d%n", config.norm().name().toLowerCase(java.util.Locale.ROOT),
+                    5 - config.trainableBackboneLayers());
+            Optional<Checkpoint.State> checkpoint = Checkpoint.find(spec.trialDir());
+            if (checkpoint.isPresent()) {
+                Checkpoint.restore(spec.trialDir(), model, optimizer, manager);
+                progress = Progress.of(checkpoint.get());
+                rng = Checkpoint.decode(checkpoint.get().random());
+                log.printf("resuming from the checkpoint after epoch %d (optimizer step %d, best epoch %d)%n",
+                        progress.epoch, progress.optimizerStep, progress.bestEpoch);
+            } else {
+                InitialWeights.load(model, params, spec.labels(), log);
+            }
+            for (int epoch = progress.epoch + 1; epoch <= params.numberOfEpochs() && !progress.finished; epoch++) {
+                runEpoch(epoch, model, config, manager, trainable, optimizer, schedule, rng, progress, evaluate);
+                boolean last = progress.finished || epoch == params.numberOfEpochs();
+                if (epoch % checkpointEvery == 0 || last) {
+                    Checkpoint.write(spec.trialDir(), model, optimizer, progress.toState(rng), manager);
                 }
             }
-            if (bestEpoch == 0 && epochsRun > 0) {
+            if (progress.bestEpoch == 0 && progress.epoch > 0) {
                 // Every evaluation was undefined (for example no predictions at all): keep the last epoch.
-                bestEpoch = epochsRun;
-                saveModel(model, config, Map.of(), epochsRun);
+                progress.bestEpoch = progress.epoch;
+                saveModel(model, config, Map.of(), progress.epoch);
             }
         }
-        return new TrialResult(status, bestEpoch, Double.isNaN(bestValue) ? null : bestValue, epochsRun,
+        return new TrialResult(progress.status, progress.bestEpoch,
+                Double.isNaN(progress.bestValue) ? null : progress.bestValue, progress.epoch,
                 (System.nanoTime() - started) / 1e9, null);
+    }
+
+    /** One epoch: training, evaluation when due, its report, the best model, early stopping and stop requests. */
+    private void runEpoch(int epoch, MaskRCNN model, ModelConfig config, NDManager manager,
+                          Map<String, NDArray> trainable, Optimizer optimizer, LearningRateSchedule schedule,
+                          Random rng, Progress progress, boolean evaluate) throws IOException {
+        Engine engine = Engine.getInstance();
+        int batchSize = params.trainingBatchSize();
+        int accumulation = params.gradientAccumulationSteps();
+        long epochStart = System.nanoTime();
+        model.setTraining(true);
+        List<Integer> order = data.shuffledTrainOrder(rng);
+        double[] lossSums = new double[LOSS_NAMES.length];
+        double totalSum = 0;
+        int iterations = 0;
+        int inWindow = 0;
+        double lr = schedule.at(progress.optimizerStep);
+        for (int b = 0; b < order.size(); b += batchSize) {
+            TrialData.Batch batch = data.trainingBatch(order.subList(b, Math.min(order.size(), b + batchSize)), rng);
+            double total;
+            try (NDManager scope = manager.newSubManager();
+                    GradientCollector collector = engine.newGradientCollector()) {
+                Map<String, NDArray> losses = model.losses(scope, batch.images(), batch.targets(), rng);
+                NDArray sum = null;
+                double[] values = new double[LOSS_NAMES.length];
+                for (int i = 0; i < LOSS_NAMES.length; i++) {
+                    NDArray l = losses.get(LOSS_NAMES[i]);
+                    values[i] = l.getFloat();
+                    if (Double.isFinite(values[i])) {
+                        lossSums[i] += values[i];
+                    }
+                    sum = sum == null ? l : sum.add(l);
+                }
+                total = sum.getFloat();
+                // A non-finite loss leaves non-finite gradients, and that step is skipped below.
+                if (Double.isFinite(total) && total > LOSS_EXPLOSION) {
+                    throw new TrialFailure(String.format(
+                            "loss explosion: training loss is %.4g at epoch %d, iteration %d (%s); try a lower"
+                                    + " learning_rate", total, epoch, iterations + 1, describe(values)));
+                }
+                if (verbose) {
+                    log.printf("  iteration %d: loss %.4f (%s), lr %.5f%n", iterations + 1, total, describe(values), lr);
+                }
+                collector.backward(accumulation > 1 ? sum.div(accumulation) : sum);
+            }
+            if (Double.isFinite(total)) {
+                totalSum += total;
+            }
+            iterations++;
+            inWindow++;
+            boolean lastBatch = b + batchSize >= order.size();
+            if (inWindow == accumulation || lastBatch) {
+                lr = schedule.at(progress.optimizerStep);
+                step(trainable, optimizer, lr, epoch, progress);
+                inWindow = 0;
+            }
+        }
+        double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+        progress.epoch = epoch;
+        Map<String, Double> lossMeans = new LinkedHashMap<>();
+        for (int i = 0; i < LOSS_NAMES.length; i++) {
+            lossMeans.put(LOSS_NAMES[i], lossSums[i] / Math.max(1, iterations));
+        }
+
+        boolean evaluateNow = evaluate && (epoch % params.evaluationFrequency() == 0 || epoch == params.numberOfEpochs());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> perLabel = null;
+        if (evaluateNow) {
+            model.setTraining(false);
+            ValidationResult result = Validator.evaluate(model, manager, data.validationRecords(), params, spec.labels());
+            metrics.putAll(result.metrics());
+            perLabel = result.perLabelMetrics();
+            result.logLines().forEach(line -> log.println("  " + line));
+            progress.evaluations++;
+        }
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        double imagesPerSecond = order.size() / Math.max(1e-9, trainSeconds);
+        Double residentMib = ResidentMemory.mebibytes();
+        EpochReport report = new EpochReport(epoch, totalSum / Math.max(1, iterations), lossMeans, metrics,
+                perLabel, lr, seconds, imagesPerSecond, residentMib);
+        Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.epochReport(epoch)), report);
+        log.printf("epoch %d/%d: loss %.4f, %s, lr %.5f, %.1f s, %.2f images/s, resident memory %s%n", epoch,
+                params.numberOfEpochs(), report.trainLoss(), metrics.isEmpty() ? "not evaluated" : metrics,
+                lr, seconds, imagesPerSecond,
+                residentMib == null ? "unknown" : String.format("%.0f MiB", residentMib));
+
+        Double value = metrics.get("mean_average_precision");
+        if (evaluateNow && value != null && !value.isNaN()) {
+            // Ties go to the later epoch, as in the reference product.
+            boolean improved = Double.isNaN(progress.bestValue) || value >= progress.bestValue;
+            boolean strictlyBetter = Double.isNaN(progress.bestValue) || value > progress.bestValue;
+            if (improved) {
+                progress.bestValue = value;
+                progress.bestEpoch = epoch;
+                saveModel(model, config, metrics, epoch);
+            }
+            if (progress.evaluations > params.earlyStoppingDelay()) {
+                progress.evaluationsWithoutImprovement = strictlyBetter ? 0 : progress.evaluationsWithoutImprovement + 1;
+            }
+        } else if (!evaluate) {
+            progress.bestEpoch = epoch;
+            saveModel(model, config, metrics, epoch);
+        }
+        if (evaluateNow && Storage.exists(TrialFiles.resolve(spec.trialDir(), TrialFiles.STOP_REQUEST))) {
+            log.printf("stop requested by the sweep's early termination policy after epoch %d%n", epoch);
+            progress.status = TrialResult.EARLY_TERMINATED;
+            progress.finished = true;
+        } else if (params.earlyStopping() && progress.evaluationsWithoutImprovement > params.earlyStoppingPatience()) {
+            log.printf("early stopping: no improvement in %d evaluations%n", progress.evaluationsWithoutImprovement);
+            progress.finished = true;
+        }
+    }
+
+    /** One optimizer step over the accumulated gradients, or a skipped one if they are not finite. */
+    private void step(Map<String, NDArray> trainable, Optimizer optimizer, double lr, int epoch, Progress progress) {
+        JniUtils.setGradMode(false);
+        double norm = Gradients.clipTotalNorm(trainable, params.gradientClipNorm());
+        if (verbose) {
+            log.printf("  step %d: gradient norm %.3f%n", progress.optimizerStep + 1, norm);
+        }
+        if (Double.isFinite(norm)) {
+            optimizer.step(trainable, lr);
+            progress.nonFiniteSteps = 0;
+        } else {
+            // One overflowing batch must not poison the weights: drop its gradient, as mixed-precision
+            // loss scalers do, and give up only if it keeps happening.
+            trainable.values().forEach(Gradients::zero);
+            progress.skippedSteps++;
+            log.printf("  step %d skipped: non-finite gradient (%d skipped so far)%n",
+                    progress.optimizerStep + 1, progress.skippedSteps);
+            if (++progress.nonFiniteSteps > MAX_NON_FINITE_STEPS) {
+                throw new TrialFailure("training diverged: " + progress.nonFiniteSteps
+                        + " optimizer steps in a row had non-finite gradients at epoch " + epoch
+                        + "; try a lower learning_rate");
+            }
+        }
+        progress.optimizerStep++;
     }
 
     private void saveModel(MaskRCNN model, ModelConfig config, Map<String, Double> metrics, int epoch) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(metrics);
         m.put("epoch", epoch);
-        new SavedModel(config.modelName(), spec.labels(), spec.parameters(), SavedModel.inferenceSettings(config), m)
+        new SavedModel(config.modelName(), spec.labels(), effective, SavedModel.inferenceSettings(config), m)
                 .write(TrialFiles.resolve(spec.trialDir(), TrialFiles.MODEL_DIR), model);
     }
 
@@ -251,6 +312,8 @@ public final class Trainer {
         if (norm != null) {
             b.norm(ModelConfig.NormKind.valueOf(norm.toUpperCase(java.util.Locale.ROOT)));
         }
+        Integer freeze = p.layersToFreeze();
+        b.trainableBackboneLayers(5 - (freeze == null ? 0 : freeze));
         return b.build();
     }
 

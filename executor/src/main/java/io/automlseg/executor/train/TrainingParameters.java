@@ -156,6 +156,30 @@ public final class TrainingParameters {
         return number("gradient_clip_norm", 10.0);
     }
 
+    /** How many of conv1, layer1..layer4 of the backbone are frozen, or null when not given. */
+    public Integer layersToFreeze() {
+        return values.get("layers_to_freeze") == null ? null : integer("layers_to_freeze", 0);
+    }
+
+    /** Epochs between checkpoints, or null when not given. */
+    public Integer checkpointFrequency() {
+        return values.get("checkpoint_frequency") == null ? null : integer("checkpoint_frequency", 1);
+    }
+
+    /**
+     * The saved model (or weight file) incremental training starts from: {@code checkpoint_model} (the reference's
+     * name; the driver also resolves {@code checkpoint_run_id} into it) or its alias {@code checkpoint_path}.
+     */
+    public String checkpointModel() {
+        String model = string("checkpoint_model", null);
+        return model != null ? model : string("checkpoint_path", null);
+    }
+
+    /** A user-supplied weight file (.npz with torchvision names, or this project's weights.params). */
+    public String weightsPath() {
+        return string("weights_path", null);
+    }
+
     public String string(String name, String fallback) {
         Object v = values.get(name);
         return v == null ? fallback : v.toString();

@@ -62,14 +62,14 @@ public final class TrialData {
         return order;
     }
 
-    /** Images and targets of the given training records, randomly flipped when augmentation is on. */
+    /** Images and targets of the given training records, augmented as the reference product does when that is on. */
     public Batch trainingBatch(List<Integer> indices, Random rng) {
         List<InputImage> images = new ArrayList<>(indices.size());
         List<TrainingTarget> targets = new ArrayList<>(indices.size());
         for (int i : indices) {
             TrainingSample sample = sample(i);
             if (augment) {
-                sample = TrainingSamples.randomFlip(sample, rng, 0.5);
+                sample = TrainingSamples.augment(sample, rng);
             }
             images.add(sample.image());
             targets.add(sample.target());

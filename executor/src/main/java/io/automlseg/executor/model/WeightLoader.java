@@ -1,0 +1,209 @@
+package io.automlseg.executor.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.automlseg.executor.io.Json;
+import io.automlseg.executor.io.Storage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a model from existing weights: a saved model folder (a trial's {@code model/}, a run's {@code best_model/},
+ * incremental training), this project's {@code weights.params} file, or a NumPy {@code .npz} whose keys are
+ * torchvision state-dict names, either of a whole Mask R-CNN or of a plain torchvision ResNet classifier (mapped
+ * under {@code backbone.body.}, its {@code fc.*} dropped).
+ *
+ * <p>The class-specific predictor layers are loaded only when they fit the new task (same labels for a saved model,
+ * same shapes for a file); otherwise they keep their fresh initialisation. Any other shape difference is an error
+ * naming the weight. Weights the source lacks keep their initialisation and are listed in the report.
+ */
+public final class WeightLoader {
+    /** Prefixes of the layers whose shapes depend on the number of classes. */
+    static final List<String> CLASS_SPECIFIC = List.of("roi_heads.box_predictor.",
+            "roi_heads.mask_predictor.mask_fcn_logits.");
+    private static final String SAVED_MODEL_WEIGHTS = "weights.params";
+    private static final String SAVED_MODEL_LABELS = "labels.json";
+    private static final String COMPLETE_MARKER = "_COMPLETE";
+
+    private WeightLoader() {}
+
+    /**
+     * What a load did.
+     *
+     * @param loaded number of weights copied from the source
+     * @param skipped class-specific weights left at their initialisation because the task differs
+     * @param kept weights of the model that the source does not have (left at their initialisation)
+     * @param ignored source entries without a counterpart by design (BatchNorm step counters, a classifier's fc,
+     *     running statistics when the model uses group norm)
+     */
+    public record Report(String source, int loaded, List<String> skipped, List<String> kept, List<String> ignored) {
+        /** One line for the trial log. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder("weights from ").append(source).append(": ").append(loaded)
+                    .append(" loaded");
+            if (!skipped.isEmpty()) {
+                sb.append("; ").append(skipped.size()).append(" class-specific skipped (labels differ, fresh init): ")
+                        .append(skipped);
+            }
+            if (!kept.isEmpty()) {
+                sb.append("; ").append(kept.size()).append(" not in the source (fresh init), e.g. ")
+                        .append(kept.subList(0, Math.min(3, kept.size())));
+            }
+            if (!ignored.isEmpty()) {
+                sb.append("; ").append(ignored.size()).append(" source entries ignored");
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Loads {@code uri} into {@code model}.
+     *
+     * @param labels the new task's class names, compared with a saved model's to decide on the predictor layers
+     * @throws IOException if the source cannot be read or a weight has the wrong shape (the message names it)
+     */
+    public static Report load(MaskRCNN model, String uri, List<String> labels) throws IOException {
+        ParameterStore store = model.parameters();
+        if (Storage.exists(uri) && Storage.isDirectory(uri)) {
+            if (!Storage.exists(Storage.resolve(uri, COMPLETE_MARKER))) {
+                throw new IOException(uri + " is not a complete saved model (no " + COMPLETE_MARKER
+                        + " marker); expected a trial's model/ or a run's best_model/ folder");
+            }
+            List<String> sourceLabels = Json.MAPPER.readValue(Storage.readBytes(Storage.resolve(uri, SAVED_MODEL_LABELS)),
+                    new TypeReference<List<String>>() {});
+            Map<String, ParameterStore.Tensor> tensors;
+            try (InputStream in = Storage.open(Storage.resolve(uri, SAVED_MODEL_WEIGHTS))) {
+                tensors = ParameterStore.read(in);
+            }
+            return assign(store, model.config(), tensors, sourceLabels.equals(labels), uri);
+        }
+        return assign(store, model.config(), readFile(uri, store.manager()), null, uri);
+    }
+
+    /** Reads a weight file: .npz (detected by its zip signature) or this project's format, names as stored. */
+    public static Map<String, ParameterStore.Tensor> readFile(String uri, NDManager manager) throws IOException {
+        try (PushbackInputStream in = new PushbackInputStream(Storage.open(uri), 2)) {
+            byte[] head = in.readNBytes(2);
+            in.unread(head);
+            if (head.length == 2 && head[0] == 'P' && head[1] == 'K') {
+                return readNpz(in, manager);
+            }
+            try {
+                return ParameterStore.read(in);
+            } catch (IOException e) {
+                throw new IOException(uri + ": " + e.getMessage() + "; expected an .npz of torchvision state-dict"
+                        + " tensors or a weights.params file", e);
+            }
+        } catch (java.io.FileNotFoundException e) {
+            throw new IOException("weight file " + uri + " does not exist", e);
+        }
+    }
+
+    private static Map<String, ParameterStore.Tensor> readNpz(InputStream in, NDManager manager) throws IOException {
+        Map<String, ParameterStore.Tensor> out = new LinkedHashMap<>();
+        try (NDManager scratch = manager.newSubManager()) {
+            NDList arrays;
+            try {
+                arrays = NDList.decode(scratch, in);
+            } catch (RuntimeException e) {
+                throw new IOException("unreadable .npz: " + e.getMessage(), e);
+            }
+            for (NDArray a : arrays) {
+                String name = a.getName();
+                if (name != null && name.endsWith(".npy")) {
+                    name = name.substring(0, name.length() - 4);
+                }
+                NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+                out.put(name, new ParameterStore.Tensor(a.getShape(), f.toFloatArray()));
+            }
+        }
+        return out;
+    }
+
+    /** A torchvision ResNet classifier's names moved under the detection backbone's; anything else unchanged. */
+    static Map<String, ParameterStore.Tensor> toDetectionNames(Map<String, ParameterStore.Tensor> tensors,
+                                                              List<String> ignored) {
+        boolean classifier = tensors.containsKey("conv1.weight") && !tensors.containsKey("backbone.body.conv1.weight");
+        if (!classifier) {
+            return tensors;
+        }
+        Map<String, ParameterStore.Tensor> out = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> {
+            if (name.startsWith("fc.")) {
+                ignored.add(name);
+            } else {
+                out.put(ResNetBackbone.PREFIX + name, t);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * @param sameLabels whether the source was trained on the same labels; null to decide by the predictor's shapes
+     */
+    private static Report assign(ParameterStore store, ModelConfig config, Map<String, ParameterStore.Tensor> raw,
+                                 Boolean sameLabels, String source) throws IOException {
+        List<String> ignored = new ArrayList<>();
+        Map<String, ParameterStore.Tensor> tensors = toDetectionNames(raw, ignored);
+        boolean predictorsFit = sameLabels != null ? sameLabels : tensors.entrySet().stream()
+                .filter(e -> isClassSpecific(e.getKey()) && store.contains(e.getKey()))
+                .allMatch(e -> store.get(e.getKey()).getShape().equals(e.getValue().shape()));
+        List<String> skipped = new ArrayList<>();
+        int loaded = 0;
+        for (Map.Entry<String, ParameterStore.Tensor> e : tensors.entrySet()) {
+            String name = e.getKey();
+            if (name.endsWith(".num_batches_tracked")) {
+                ignored.add(name);
+                continue;
+            }
+            if (!store.contains(name)) {
+                if (config.norm() == ModelConfig.NormKind.GROUP
+                        && (name.endsWith(".running_mean") || name.endsWith(".running_var"))) {
+                    ignored.add(name); // batch-norm statistics mean nothing to group norm
+                    continue;
+                }
+                throw new IOException(source + ": weight '" + name + "' does not exist in " + config.modelName()
+                        + " (is the file for another model_name?)");
+            }
+            if (isClassSpecific(name) && !predictorsFit) {
+                skipped.add(name);
+                continue;
+            }
+            try {
+                store.assign(name, e.getValue());
+            } catch (IOException shape) {
+                throw new IOException(source + ": " + shape.getMessage(), shape);
+            }
+            loaded++;
+        }
+        if (loaded == 0) {
+            throw new IOException(source + ": no weight of the file matches " + config.modelName()
+                    + " (expected torchvision state-dict names such as backbone.body.conv1.weight or conv1.weight)");
+        }
+        List<String> kept = new ArrayList<>();
+        for (String name : allNames(store)) {
+            if (!tensors.containsKey(name) && !skipped.contains(name)) {
+                kept.add(name);
+            }
+        }
+        return new Report(source, loaded, skipped, kept, ignored);
+    }
+
+    private static List<String> allNames(ParameterStore store) {
+        List<String> names = new ArrayList<>(store.parameters().keySet());
+        names.addAll(store.buffers().keySet());
+        return names;
+    }
+
+    static boolean isClassSpecific(String name) {
+        return CLASS_SPECIFIC.stream().anyMatch(name::startsWith);
+    }
+}
