@@ -74,14 +74,14 @@ final class StandaloneCluster implements AutoCloseable {
     List<ProcessHandle> executors() {
         List<ProcessHandle> list = new ArrayList<>();
         for (Process p : processes) {
-            p.children().filter(c -> commandLine(c).contains("CoarseGrainedExecutorBackend")).forEach(list::add);
+            p.descendants().filter(c -> commandLine(c).contains("CoarseGrainedExecutorBackend")).forEach(list::add);
         }
         return list;
     }
 
     /** The executor id on an executor JVM's command line ({@code --executor-id N}). */
     static String executorId(ProcessHandle executor) {
-        String[] args = executor.info().arguments().orElse(new String[0]);
+        String[] args = arguments(executor).toArray(new String[0]);
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals("--executor-id")) {
                 return args[i + 1];
@@ -91,7 +91,28 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     static String commandLine(ProcessHandle p) {
-        return p.info().commandLine().orElse("");
+        return String.join(" ", arguments(p));
+    }
+
+    /**
+     * A process's whole command line from {@code /proc/PID/cmdline}. {@code ProcessHandle.Info} is not used: on
+     * Linux it can drop the arguments of a long command line, and a trial JVM's class path is long.
+     */
+    static List<String> arguments(ProcessHandle p) {
+        try {
+            byte[] raw = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+            List<String> args = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    args.add(new String(raw, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            return args;
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
     }
 
     /** Kills a process and its descendants at once, as a lost machine would. */

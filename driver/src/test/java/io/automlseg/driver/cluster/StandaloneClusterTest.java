@@ -25,7 +25,6 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -163,15 +162,11 @@ class StandaloneClusterTest {
     }
 
     /**
-     * Needs the runner's retry of a trial whose executor was lost and the trainer's checkpoints (branches
-     * {@code runner} and {@code train}): the executor running a trial is killed with its trial after the trial's
-     * first checkpoint; the sweep must finish, and the trial must complete on the other executor without training
-     * its first epoch again.
+     * The executor running a trial is killed with its trial after the trial's first checkpoint; the sweep must
+     * finish, and the trial must complete on another executor without training its first epoch again.
      */
     @Test
     @Order(3)
-    @Disabled("needs the runner's retry of a lost executor's trial (branch runner) and the trainer's checkpoints "
-            + "(branch train); enable once both are merged")
     void aLostExecutorsTrialIsRerunFromItsCheckpoint() throws Exception {
         Path config = tmp.resolve("kill.yaml");
         Files.writeString(config, TinyData.config(train.toString(), validation.toString(), 2, 2, 3));
@@ -188,7 +183,7 @@ class StandaloneClusterTest {
             long end = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             while (victim == null && System.nanoTime() < end && running.process().isAlive()) {
                 for (ProcessHandle executor : cluster.executors()) {
-                    for (ProcessHandle child : executor.children().toList()) {
+                    for (ProcessHandle child : executor.descendants().toList()) {
                         String trialDir = trialDirOf(child);
                         if (trialDir != null && Files.exists(Path.of(trialDir, TrialFiles.CHECKPOINT_DIR))
                                 && Files.exists(Path.of(trialDir, TrialFiles.epochReport(1)))) {
@@ -225,7 +220,7 @@ class StandaloneClusterTest {
 
     /** The trial folder of a trial JVM (its argument is {@code <trial folder>/spec.json}), or null. */
     private static String trialDirOf(ProcessHandle p) {
-        String[] a = p.info().arguments().orElse(new String[0]);
+        String[] a = StandaloneCluster.arguments(p).toArray(new String[0]);
         if (a.length == 0 || !a[a.length - 1].endsWith("/spec.json")) {
             return null;
         }
