@@ -63,8 +63,6 @@ public final class DatasetPreparer {
         DataTypes.createStructField("error", DataTypes.StringType, true),
     });
 
-    private static final int SHOWN_PROBLEMS = 20;
-
     /**
      * @param trainManifest URI of {@code data/train.jsonl}
      * @param validationManifest URI of {@code data/validation.jsonl}
@@ -106,13 +104,7 @@ public final class DatasetPreparer {
         }
         if (!problems.isEmpty()) {
             problems.sort(String::compareTo);
-            StringBuilder msg = new StringBuilder(problems.size() + " image" + (problems.size() == 1 ? "" : "s")
-                    + " cannot be used:");
-            problems.stream().limit(SHOWN_PROBLEMS).forEach(p -> msg.append("\n  ").append(p));
-            if (problems.size() > SHOWN_PROBLEMS) {
-                msg.append("\n  ... and ").append(problems.size() - SHOWN_PROBLEMS).append(" more");
-            }
-            throw new BadInputException(msg.toString());
+            throw BadInputException.unusableImages(problems);
         }
         train = withCheckedSizes(train, bySource);
         if (validation != null) {

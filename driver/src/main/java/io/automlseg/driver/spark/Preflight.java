@@ -25,7 +25,6 @@ import javax.imageio.stream.ImageInputStream;
  * may start.
  */
 public final class Preflight {
-    private static final int SHOWN_PROBLEMS = 20;
 
     private Preflight() {}
 
@@ -52,13 +51,7 @@ public final class Preflight {
         checkImages(train, problems);
         checkImages(validation, problems);
         if (!problems.isEmpty()) {
-            StringBuilder msg = new StringBuilder(problems.size() + " image" + (problems.size() == 1 ? "" : "s")
-                    + " cannot be used:");
-            problems.stream().limit(SHOWN_PROBLEMS).forEach(p -> msg.append("\n  ").append(p));
-            if (problems.size() > SHOWN_PROBLEMS) {
-                msg.append("\n  ... and ").append(problems.size() - SHOWN_PROBLEMS).append(" more");
-            }
-            throw new BadInputException(msg.toString());
+            throw BadInputException.unusableImages(problems);
         }
         String outputNote;
         try {
