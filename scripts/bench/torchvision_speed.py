@@ -141,6 +141,11 @@ def main():
                 print("  losses: " + " ".join("%s %.4g" % (k, v.item()) for k, v in losses.items()))
             sgd.zero_grad()
             total.backward()
+            if a.print_losses:
+                norms = {n: q.grad.norm().item() for n, q in model.named_parameters() if q.grad is not None}
+                top = sorted(norms.items(), key=lambda kv: -kv[1])[:3]
+                print("  gradient norm %.4g; largest: %s" % (sum(v * v for v in norms.values()) ** 0.5,
+                                                           " ".join("%s %.4g" % kv for kv in top)))
             sgd.step()
             return value
 

@@ -3,6 +3,7 @@ package io.automlseg.executor.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.automlseg.executor.model.InputImage;
@@ -141,9 +142,29 @@ public final class TrainingSpeedBenchmark {
         }
         StageTimes.mark("collector + step scope close");
         JniUtils.setGradMode(false);
+        if (PRINT_LOSSES) {
+            printGradientNorms(trainable);
+        }
         sgd.step(trainable, LEARNING_RATE);
         StageTimes.mark("optimizer");
         return total;
+    }
+
+    /** The global gradient L2 norm and the three largest per-parameter norms, to see where a divergence starts. */
+    private static void printGradientNorms(Map<String, NDArray> trainable) {
+        Map<String, Double> norms = new HashMap<>();
+        for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+            if (e.getValue().hasGradient()) {
+                try (NDScope ignored = new NDScope()) {
+                    norms.put(e.getKey(), Math.sqrt(e.getValue().getGradient().square().sum().getFloat()));
+                }
+            }
+        }
+        double total = Math.sqrt(norms.values().stream().mapToDouble(v -> v * v).sum());
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  gradient norm %.4g; largest:", total));
+        norms.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(3)
+                .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.4g", e.getKey(), e.getValue())));
+        System.out.println(line);
     }
 
     private static double rss() {

@@ -15,7 +15,7 @@ final class Losses {
     /** Sum of smooth-L1: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta. */
     static NDArray smoothL1Sum(NDArray prediction, NDArray target, float beta) {
         NDArray diff = prediction.sub(target).abs();
-        NDArray quadratic = diff.square().mul(0.5f / beta);
+        NDArray quadratic = Ops.scale(diff.square(), 0.5f / beta);
         NDArray linear = diff.sub(0.5f * beta);
         return NDArrays.where(diff.lt(beta), quadratic, linear).sum();
     }
@@ -34,6 +34,6 @@ final class Losses {
             oneHot[i * k + labels[i]] = 1f;
         }
         NDArray picked = logits.logSoftmax(1).mul(Ops.upload(manager, oneHot, new Shape(labels.length, k))).sum();
-        return picked.neg().div(labels.length);
+        return Ops.scale(picked, -1f / labels.length);
     }
 }

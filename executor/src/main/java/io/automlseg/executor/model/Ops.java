@@ -43,6 +43,18 @@ final class Ops {
         return array;
     }
 
+    /**
+     * {@code x * factor} with a scalar that PyTorch allocates. DJL's {@code mul(Number)} and {@code div(Number)} wrap
+     * the scalar around a Java direct buffer and close it right after the op, yet autograd keeps that scalar for
+     * backward: once the garbage collector frees the buffer, the gradient reads whatever memory took its place (seen as
+     * sudden gradients of 1e17 with finite losses). Use this for every scaling that backward passes through.
+     */
+    static NDArray scale(NDArray x, float factor) {
+        try (NDArray scalar = x.getManager().full(new Shape(), factor, x.getDataType())) {
+            return x.mul(scalar);
+        }
+    }
+
     static NDArray relu(NDArray x) {
         return x.getNDArrayInternal().relu();
     }

@@ -191,15 +191,15 @@ final class RegionProposalNetwork {
         NDArray objectnessLoss = Losses.bceWithLogitsMean(logits, Ops.upload(manager, toFloats(sampledLabels)));
         NDArray boxLoss;
         if (positives.isEmpty()) {
-            boxLoss = head.deltas().sum().mul(0f);
+            boxLoss = Ops.scale(head.deltas().sum(), 0f);
         } else {
             float[] t = new float[positives.size() * 4];
             for (int i = 0; i < positiveTargets.size(); i++) {
                 System.arraycopy(positiveTargets.get(i), 0, t, 4 * i, 4);
             }
             NDArray predicted = head.deltas().reshape(-1, 4).get(Ops.upload(manager, toLongs(positives)));
-            boxLoss = Losses.smoothL1Sum(predicted, Ops.upload(manager, t, new Shape(positives.size(), 4)), Losses.BOX_BETA)
-                    .div(sampled.size());
+            NDArray target = Ops.upload(manager, t, new Shape(positives.size(), 4));
+            boxLoss = Ops.scale(Losses.smoothL1Sum(predicted, target, Losses.BOX_BETA), 1f / sampled.size());
         }
         return new NDArray[] {objectnessLoss, boxLoss};
     }

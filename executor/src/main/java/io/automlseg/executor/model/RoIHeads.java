@@ -119,15 +119,15 @@ final class RoIHeads {
         }
         NDArray boxLoss;
         if (rows.isEmpty()) {
-            boxLoss = boxDeltas.sum().mul(0f);
+            boxLoss = Ops.scale(boxDeltas.sum(), 0f);
         } else {
             float[] t = new float[4 * rows.size()];
             for (int i = 0; i < targets.size(); i++) {
                 System.arraycopy(targets.get(i), 0, t, 4 * i, 4);
             }
             NDArray predicted = boxDeltas.reshape(-1, 4).get(Ops.upload(manager, RegionProposalNetwork.toLongs(rows)));
-            boxLoss = Losses.smoothL1Sum(predicted, Ops.upload(manager, t, new Shape(rows.size(), 4)), Losses.BOX_BETA)
-                    .div(samples.count());
+            NDArray target = Ops.upload(manager, t, new Shape(rows.size(), 4));
+            boxLoss = Ops.scale(Losses.smoothL1Sum(predicted, target, Losses.BOX_BETA), 1f / samples.count());
         }
         return new NDArray[] {classifier, boxLoss};
     }

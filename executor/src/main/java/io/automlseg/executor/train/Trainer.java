@@ -3,6 +3,7 @@ package io.automlseg.executor.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.automlseg.executor.eval.ValidationResult;
@@ -187,7 +188,14 @@ public final class Trainer {
                 if (verbose) {
                     log.printf("  iteration %d: loss %.4f (%s), lr %.5f%n", iterations + 1, total, describe(values), lr);
                 }
-                collector.backward(accumulation > 1 ? sum.div(accumulation) : sum);
+                // Scaled by a PyTorch-allocated scalar: DJL's div(Number) scalar is freed before backward reads it.
+                if (accumulation > 1) {
+                    try (NDArray share = sum.getManager().full(new Shape(), 1f / accumulation, sum.getDataType())) {
+                        collector.backward(sum.mul(share));
+                    }
+                } else {
+                    collector.backward(sum);
+                }
             }
             if (Double.isFinite(total)) {
                 totalSum += total;
