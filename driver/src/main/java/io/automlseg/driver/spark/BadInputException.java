@@ -1,5 +1,7 @@
 package io.automlseg.driver.spark;
 
+import java.util.List;
+
 /** Input the user must fix (data, output folder); the CLI prints the message alone and exits with code 2. */
 public class BadInputException extends Exception {
     /** Problems listed in one message; the rest are counted. */
@@ -14,7 +16,7 @@ public class BadInputException extends Exception {
     }
 
     /** One message for images that cannot be used: the first problems, one a line, and how many more there are. */
-    public static BadInputException unusableImages(java.util.List<String> problems) {
+    public static BadInputException unusableImages(List<String> problems) {
         StringBuilder msg = new StringBuilder(problems.size() + " image" + (problems.size() == 1 ? "" : "s")
                 + " cannot be used:");
         problems.stream().limit(SHOWN_PROBLEMS).forEach(p -> msg.append("\n  ").append(p));

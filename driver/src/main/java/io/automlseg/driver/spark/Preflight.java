@@ -25,7 +25,6 @@ import javax.imageio.stream.ImageInputStream;
  * may start.
  */
 public final class Preflight {
-
     private Preflight() {}
 
     /**

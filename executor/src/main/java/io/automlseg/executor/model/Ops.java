@@ -8,7 +8,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 
 /** Small functional layers over named weights: convolution and linear, optionally followed by ReLU. */
-final class Ops {
+public final class Ops {
     private Ops() {}
 
     static NDArray conv(ParameterStore store, String name, NDArray x, int stride, int padding) {
@@ -49,7 +49,7 @@ final class Ops {
      * backward: once the garbage collector frees the buffer, the gradient reads whatever memory took its place (seen as
      * sudden gradients of 1e17 with finite losses). Use this for every scaling that backward passes through.
      */
-    static NDArray scale(NDArray x, float factor) {
+    public static NDArray scale(NDArray x, float factor) {
         try (NDArray scalar = x.getManager().full(new Shape(), factor, x.getDataType())) {
             return x.mul(scalar);
         }

@@ -3,7 +3,6 @@ package io.automlseg.executor.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.automlseg.executor.eval.ValidationResult;
@@ -12,6 +11,7 @@ import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
+import io.automlseg.executor.model.Ops;
 import io.automlseg.executor.predict.SavedModel;
 import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.TrialFiles;
@@ -188,14 +188,7 @@ public final class Trainer {
                 if (verbose) {
                     log.printf("  iteration %d: loss %.4f (%s), lr %.5f%n", iterations + 1, total, describe(values), lr);
                 }
-                // Scaled by a PyTorch-allocated scalar: DJL's div(Number) scalar is freed before backward reads it.
-                if (accumulation > 1) {
-                    try (NDArray share = sum.getManager().full(new Shape(), 1f / accumulation, sum.getDataType())) {
-                        collector.backward(sum.mul(share));
-                    }
-                } else {
-                    collector.backward(sum);
-                }
+                collector.backward(accumulation > 1 ? Ops.scale(sum, 1f / accumulation) : sum);
             }
             if (Double.isFinite(total)) {
                 totalSum += total;
