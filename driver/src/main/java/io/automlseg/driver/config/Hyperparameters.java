@@ -62,6 +62,8 @@ public final class Hyperparameters {
     public static final String CHECKPOINT_MODEL = "checkpoint_model";
     public static final String CHECKPOINT_PATH = "checkpoint_path";
     public static final String WEIGHTS_PATH = "weights_path";
+    /** Ours: the pretrained weights trials start from when no other starting point is given (not searched). */
+    public static final String PRETRAINED_WEIGHTS = io.automlseg.driver.weights.PretrainedSetting.NAME;
     /** The starting-weight settings: at most one may be given, in training_parameters (not searched). */
     public static final List<String> WEIGHT_SOURCES = List.of(WEIGHTS_PATH, CHECKPOINT_MODEL, CHECKPOINT_PATH,
             CHECKPOINT_RUN_ID);
@@ -74,7 +76,7 @@ public final class Hyperparameters {
     public static final Set<String> HONOURED = Set.of(MODEL_NAME, NUMBER_OF_EPOCHS, TRAINING_BATCH_SIZE,
             VALIDATION_BATCH_SIZE, LEARNING_RATE, MIN_SIZE, MAX_SIZE, RANDOM_SEED, "layers_to_freeze",
             "checkpoint_frequency", CHECKPOINT_MODEL, CHECKPOINT_PATH, CHECKPOINT_RUN_ID, WEIGHTS_PATH,
-            "apply_automl_train_augmentations");
+            PRETRAINED_WEIGHTS, "apply_automl_train_augmentations");
 
     public static final List<String> MODEL_NAMES = List.of("maskrcnn_resnet18_fpn", "maskrcnn_resnet34_fpn",
             "maskrcnn_resnet50_fpn", "maskrcnn_resnet101_fpn", "maskrcnn_resnet152_fpn");
@@ -147,8 +149,10 @@ public final class Hyperparameters {
         choice("norm", List.of("group", "batch", "frozen_batch"), null);
         // Alias of checkpoint_model.
         text(CHECKPOINT_PATH);
-        // A weight file with torchvision names (.npz) for the whole model or its ResNet backbone.
+        // A weight file with torchvision names (.pth, .npz) for the whole model or its ResNet backbone.
         text(WEIGHTS_PATH);
+        // auto, coco, imagenet, none or a URI; the driver fetches the files before any trial starts.
+        add(new Spec(PRETRAINED_WEIGHTS, Type.STRING, null, false, null, List.of(), "auto"));
         add(new Spec("gradient_clip_value", Type.FLOAT, 0.0, false, null, List.of(), 5.0));
         add(new Spec("gradient_clip_norm", Type.FLOAT, 0.0, false, null, List.of(), 10.0));
         bool("log_every_iteration", false);
@@ -254,6 +258,9 @@ public final class Hyperparameters {
         };
         if (name.equals(ADVANCED_SETTINGS)) {
             advancedSettings((String) converted);
+        }
+        if (name.equals(PRETRAINED_WEIGHTS)) {
+            converted = io.automlseg.driver.weights.PretrainedSetting.parse((String) converted).toString();
         }
         if (converted instanceof Number n && !inRange(spec, n.doubleValue())) {
             throw new IllegalArgumentException("must be " + spec.range() + ", got " + describe(value));

@@ -10,6 +10,7 @@ import io.automlseg.driver.sweep.Sampler;
 import io.automlseg.driver.sweep.SearchSpace;
 import io.automlseg.driver.sweep.TerminationPolicy;
 import io.automlseg.driver.sweep.TruncationSelectionPolicy;
+import io.automlseg.driver.weights.PretrainedSetting;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -31,6 +32,8 @@ import java.util.Map;
  * @param outputs {@code outputs} as given (tolerated, not used)
  * @param compute {@code compute} as given (tolerated, not used: Spark decides where trials run)
  * @param properties {@code properties} as given (tolerated, not used)
+ * @param weightsCache {@code weights_cache} (ours): the folder pretrained weights are fetched into, or null for the
+ *     default (see {@link io.automlseg.driver.weights.WeightsCache#forSweep})
  */
 public record SweepConfig(
         String source,
@@ -49,7 +52,8 @@ public record SweepConfig(
         SearchSpace searchSpace,
         Map<String, Object> outputs,
         Object compute,
-        Map<String, Object> properties) {
+        Map<String, Object> properties,
+        String weightsCache) {
 
     public static final String TASK = "image_instance_segmentation";
     public static final String PRIMARY_METRIC = "mean_average_precision";
@@ -145,7 +149,18 @@ public record SweepConfig(
     public SweepConfig withTrainingParameters(Map<String, Object> parameters) {
         return new SweepConfig(source, type, task, experimentName, logVerbosity, primaryMetric, targetColumnName,
                 trainingData, validationData, validationDataSize, limits, new LinkedHashMap<>(parameters), sweep, searchSpace,
-                outputs, compute, properties);
+                outputs, compute, properties, weightsCache);
+    }
+
+    /** {@code pretrained_weights}, {@code auto} unless given. */
+    public PretrainedSetting pretrainedSetting() {
+        return trainingParameters.get(Hyperparameters.PRETRAINED_WEIGHTS) instanceof String s
+                ? PretrainedSetting.parse(s) : PretrainedSetting.AUTO;
+    }
+
+    /** Every {@code model_name} a trial of this sweep can have. */
+    public java.util.Set<String> modelNames() {
+        return PretrainedChecks.modelNames(trainingParameters, searchSpace);
     }
 
     /** Seed of the sampler and of the validation split: {@code random_seed} when fixed, else its default. */

@@ -33,7 +33,7 @@ final class SweepConfigParser {
     private static final Set<String> TOP_KEYS = Set.of("$schema", "type", "task", "name", "display_name",
             "description", "tags", "experiment_name", "log_verbosity", "primary_metric", "target_column_name",
             "training_data", "validation_data", "validation_data_size", "limits", "training_parameters", "sweep",
-            "search_space", "outputs", "compute", "properties");
+            "search_space", "outputs", "compute", "properties", "weights_cache");
     private static final Set<String> DATA_KEYS = Set.of("type", "path", "mode");
     private static final Set<String> LIMIT_KEYS = Set.of("max_trials", "max_concurrent_trials", "timeout_minutes",
             "trial_timeout_minutes", "max_failed_trials", "max_trial_retries");
@@ -149,12 +149,15 @@ final class SweepConfigParser {
         if (!space.isEmpty() && !space.isAutomatic() && !algorithmGiven) {
             problems.add("sweep.sampling_algorithm", "required when search_space is given (random, grid or bayesian)");
         }
+        PretrainedChecks.check(trainingParams, space, baseDir, problems);
+        String weightsCache = string(root, "weights_cache", null);
         if (!problems.isEmpty()) {
             throw problems.toException();
         }
         return new SweepConfig(source, type, task, experiment, verbosity, metric, target, training, validation,
                 validationSize, limits, trainingParams, sweep, space, mapOf(root.get("outputs")),
-                plain(root.get("compute")), mapOf(root.get("properties")));
+                plain(root.get("compute")), mapOf(root.get("properties")),
+                weightsCache == null ? null : Storage.resolve(baseDir, weightsCache));
     }
 
     /**
@@ -470,7 +473,7 @@ final class SweepConfigParser {
             problems.add(path, Hyperparameters.unknownMessage(name));
             return null;
         }
-        if (Hyperparameters.WEIGHT_SOURCES.contains(name)) {
+        if (Hyperparameters.WEIGHT_SOURCES.contains(name) || name.equals(Hyperparameters.PRETRAINED_WEIGHTS)) {
             problems.add(path, "cannot be searched; set it in training_parameters");
             return null;
         }

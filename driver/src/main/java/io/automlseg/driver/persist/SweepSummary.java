@@ -2,6 +2,7 @@ package io.automlseg.driver.persist;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.automlseg.driver.weights.PretrainedPlan;
 import java.util.Map;
 
 /**
@@ -15,6 +16,8 @@ import java.util.Map;
  * @param retries trial launches after infrastructure failures
  * @param warning why the sweep ended early although it is {@code completed} (e.g. {@code max_failed_trials}), or
  *     null
+ * @param pretrainedWeights what {@code pretrained_weights} resolved to: the file each variant started from, and
+ *     why the others trained from scratch
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SweepSummary(
@@ -38,7 +41,8 @@ public record SweepSummary(
         @JsonProperty("started_at") String startedAt,
         @JsonProperty("finished_at") String finishedAt,
         @JsonProperty("wall_seconds") double wallSeconds,
-        @JsonProperty("warning") String warning) {
+        @JsonProperty("warning") String warning,
+        @JsonProperty("pretrained_weights") PretrainedPlan pretrainedWeights) {
 
     public static final String COMPLETED = "completed";
     public static final String NO_SUCCESSFUL_TRIAL = "no_successful_trial";

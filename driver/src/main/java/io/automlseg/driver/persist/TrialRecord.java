@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.automlseg.driver.sweep.Trial;
 import io.automlseg.driver.sweep.TrialPlacement;
 import io.automlseg.executor.trial.EpochReport;
+import io.automlseg.executor.trial.StartingWeights;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param device what the trial trained on: {@code cpu} or {@code gpu}
  * @param deviceNote why it trained on the CPU although a GPU was assigned, or null
  * @param attempts how many times the trial was launched (more than 1 after infrastructure failures or a resume)
+ * @param startingWeights what the trial's weights started from (source, hash, what was re-initialised), or null if
+ *     the trial did not get that far
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrialRecord(
@@ -46,7 +49,8 @@ public record TrialRecord(
         @JsonProperty("gpu_address") String gpuAddress,
         @JsonProperty("device") String device,
         @JsonProperty("device_note") String deviceNote,
-        @JsonProperty("attempts") int attempts) {
+        @JsonProperty("attempts") int attempts,
+        @JsonProperty("starting_weights") StartingWeights startingWeights) {
 
     public static TrialRecord of(Trial t, String trialDir, Instant now, int attempts) {
         double best = t.bestValue();
@@ -54,14 +58,15 @@ public record TrialRecord(
         return new TrialRecord(t.id(), t.number(), t.state().yamlName(), t.parameters(),
                 Double.isNaN(best) ? null : best, t.bestEpoch(), t.epochs().size(), t.epochs(),
                 t.duration(now).toMillis() / 1000.0, iso(t.startedAt()), iso(t.finishedAt()), trialDir, t.error(),
-                t.stopReason(), p.executorId(), p.host(), p.gpuAddress(), p.device(), p.deviceNote(), attempts);
+                t.stopReason(), p.executorId(), p.host(), p.gpuAddress(), p.device(), p.deviceNote(), attempts,
+                t.startingWeights());
     }
 
     /** The same record without its epoch reports (the journal keeps those in the trial's folder only). */
     public TrialRecord withoutEpochs() {
         return new TrialRecord(trialId, number, status, parameters, bestValue, bestEpoch, epochsRun, null,
                 durationSeconds, startedAt, finishedAt, trialDir, error, stopReason, executorId, host, gpuAddress,
-                device, deviceNote, attempts);
+                device, deviceNote, attempts, startingWeights);
     }
 
     private static String iso(Instant i) {

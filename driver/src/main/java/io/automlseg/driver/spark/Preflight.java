@@ -1,6 +1,10 @@
 package io.automlseg.driver.spark;
 
 import io.automlseg.driver.config.SweepConfig;
+import io.automlseg.driver.weights.PretrainedPlan;
+import io.automlseg.driver.weights.PretrainedResolver;
+import io.automlseg.driver.weights.WeightCatalog;
+import io.automlseg.driver.weights.WeightsCache;
 import io.automlseg.executor.data.DataError;
 import io.automlseg.executor.data.DataProblem;
 import io.automlseg.executor.data.ImageRecord;
@@ -32,6 +36,14 @@ public final class Preflight {
      */
     public static void check(SweepConfig config, RecordSource source, String output, PrintStream out)
             throws IOException, BadInputException {
+        check(config, source, output, true, out);
+    }
+
+    /**
+     * @param localMaster whether the sweep would run with a local master (it decides the default weights cache)
+     */
+    public static void check(SweepConfig config, RecordSource source, String output, boolean localMaster,
+                             PrintStream out) throws IOException, BadInputException {
         List<ImageRecord> train = source.read(config.trainingData(), config, true);
         List<ImageRecord> validation = config.validationData() == null ? List.of()
                 : source.read(config.validationData(), config, false);
@@ -58,6 +70,13 @@ public final class Preflight {
             outputNote = Storage.exists(qualified) ? "exists: " + qualified : "will be created: " + qualified;
         } catch (IOException | RuntimeException e) {
             throw new BadInputException("the output folder " + output + " is not reachable: " + e.getMessage(), e);
+        }
+        WeightsCache cache = WeightsCache.forSweep(config.weightsCache(), localMaster, Storage.qualify(output));
+        PretrainedPlan weights = new PretrainedResolver(WeightCatalog.current(), cache, out).check(config);
+        weights.models().forEach((model, w) -> out.println("Pretrained weights for " + model + ": "
+                + w.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + w.source() + ", cached in " + w.file()));
+        if (weights.warning() != null) {
+            out.println("Warning: " + weights.warning() + ".");
         }
         out.printf("Valid: %s, %d training and %s validation images, %d labels %s; output folder %s. "
                         + "The sweep may start.%n", config.experimentName(), train.size(),

@@ -28,6 +28,12 @@ public record RunnerOptions(String master, String runId, String trialMainClass, 
 
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(60);
 
+    /** Whether trials run on this machine: the given master, else Spark's configured one, else local[*]. */
+    public static boolean isLocalMaster(String master) {
+        String m = master != null ? master : new org.apache.spark.SparkConf().get("spark.master", "local[*]");
+        return m.startsWith("local");
+    }
+
     public static RunnerOptions defaults() {
         return new RunnerOptions(null, null, TrialLaunch.DEFAULT_MAIN_CLASS, "6g", 0, Duration.ofSeconds(1),
                 List.of(), false, DEFAULT_STOP_GRACE, false, Duration.ofMinutes(1));

@@ -18,7 +18,10 @@ import io.automlseg.driver.sweep.TrialPlacement;
 import io.automlseg.driver.sweep.TrialState;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
+import io.automlseg.driver.weights.PretrainedPlan;
+import io.automlseg.driver.weights.SweepStartingWeights;
 import io.automlseg.executor.trial.EpochReport;
+import io.automlseg.executor.trial.StartingWeights;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
@@ -87,6 +90,8 @@ public final class SparkSweepRunner {
     private DatasetPreparer.PreparedData data;
     private TrialLaunch launch;
     private String device;
+    /** What pretrained_weights resolved to, before any trial started. */
+    private PretrainedPlan pretrained;
     private final SchedulerStats stats = new SchedulerStats();
     private final BlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
     private final Map<Trial, FutureTask<TrialExit>> running = new LinkedHashMap<>();
@@ -165,6 +170,9 @@ public final class SparkSweepRunner {
         }
         // checkpoint_run_id names an earlier run beside this one; the trials get its model folder.
         config = io.automlseg.driver.persist.CheckpointRuns.resolveIn(config, output);
+        // Fetched by the driver, before Spark starts: trials read the checked files, executors need no network.
+        pretrained = SweepStartingWeights.prepare(config, folder.uri(),
+                RunnerOptions.isLocalMaster(options.master()), out);
         boolean ownSession = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = session(runId);
         try {
@@ -494,6 +502,7 @@ public final class SparkSweepRunner {
         if (r.stopReason() != null) {
             t.requestStop(r.stopReason());
         }
+        t.setStartingWeights(r.startingWeights());
         t.finish(TrialState.of(r.status()), r.finishedAt() == null ? Instant.now() : Instant.parse(r.finishedAt()),
                 r.error());
         if (r.status().equals(TrialState.COMPLETED.yamlName())
@@ -541,7 +550,8 @@ public final class SparkSweepRunner {
         Map<String, Object> parameters = config.resolve(t.parameters());
         plannedEpochs.put(t, parameters.get("number_of_epochs") instanceof Number n ? n.intValue() : 0);
         TrialSpec spec = new TrialSpec(t.id(), run.trialDir(t.id()), data.trainManifest(),
-                data.validationManifest(), data.labels(), parameters, launch.numThreads(), device);
+                data.validationManifest(), data.labels(), parameters, launch.numThreads(), device,
+                pretrained.forTrial(parameters));
         String specUri = run.trialFile(t.id(), TrialFiles.SPEC);
         Json.writeAtomically(specUri, spec);
         attempts.put(t, attempt);
@@ -717,6 +727,7 @@ public final class SparkSweepRunner {
         }
         Instant end = exit != null ? Instant.ofEpochMilli(exit.finishedAtMillis()) : Instant.now();
         Cancellation cancelled = cancellations.remove(t);
+        t.setStartingWeights(readStartingWeights(t));
         TrialResult result = readResult(t);
         String lost = null;
         if (result != null) {
@@ -810,6 +821,21 @@ public final class SparkSweepRunner {
         }
     }
 
+    /** What the trial says its weights started from, with the sweep's reason when that is from scratch. */
+    private StartingWeights readStartingWeights(Trial t) {
+        String uri = run.trialFile(t.id(), TrialFiles.STARTING_WEIGHTS);
+        try {
+            if (!Storage.exists(uri)) {
+                return null;
+            }
+            StartingWeights w = Json.read(uri, StartingWeights.class);
+            return w.from() == StartingWeights.From.SCRATCH
+                    ? w.withNote(pretrained.scratchReason(config.resolve(t.parameters()))) : w;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Copies the best trial's model into best_model/ when the best changed. */
     private void publishBest() {
         Optional<Trial> best = state.best();
@@ -879,7 +905,7 @@ public final class SparkSweepRunner {
                 (int) state.count(TrialState.COMPLETED), (int) state.count(TrialState.EARLY_TERMINATED),
                 (int) state.count(TrialState.FAILED), (int) state.count(TrialState.CANCELED), retries, concurrency,
                 config.sweep().samplingAlgorithm(), policy.name(), started.toString(), end.toString(),
-                Duration.between(started, end).toMillis() / 1000.0, warning);
+                Duration.between(started, end).toMillis() / 1000.0, warning, pretrained);
         Json.writeAtomically(run.summaryJson(), summary);
         journal.sweepEnded(status);
         printTrialTable(end);

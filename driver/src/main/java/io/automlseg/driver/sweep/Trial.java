@@ -1,6 +1,7 @@
 package io.automlseg.driver.sweep;
 
 import io.automlseg.executor.trial.EpochReport;
+import io.automlseg.executor.trial.StartingWeights;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class Trial {
     private Integer bestEpochOverride;
     private Double bestValueOverride;
     private TrialPlacement placement;
+    private StartingWeights startingWeights;
 
     public Trial(int number, Map<String, Object> parameters) {
         this.number = number;
@@ -180,6 +182,15 @@ public final class Trial {
 
     public synchronized void setPlacement(TrialPlacement value) {
         placement = value;
+    }
+
+    /** What the trial's weights started from, once it said so; null before. */
+    public synchronized StartingWeights startingWeights() {
+        return startingWeights;
+    }
+
+    public synchronized void setStartingWeights(StartingWeights value) {
+        startingWeights = value;
     }
 
     public synchronized Instant startedAt() {

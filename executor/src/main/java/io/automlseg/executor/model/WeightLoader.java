@@ -88,6 +88,15 @@ public final class WeightLoader {
         return assign(store, model.config(), readFile(uri, store.manager()), null, uri);
     }
 
+    /**
+     * Loads pretrained weights of another task (torchvision's COCO model): everything that fits, except the
+     * class-specific predictor layers, which always keep their fresh initialisation.
+     */
+    public static Report loadPretrained(MaskRCNN model, String uri) throws IOException {
+        ParameterStore store = model.parameters();
+        return assign(store, model.config(), readFile(uri, store.manager()), false, uri);
+    }
+
     /** Reads a weight file: .npz (detected by its zip signature) or this project's format, names as stored. */
     public static Map<String, ParameterStore.Tensor> readFile(String uri, NDManager manager) throws IOException {
         try (PushbackInputStream in = new PushbackInputStream(Storage.open(uri), 2)) {

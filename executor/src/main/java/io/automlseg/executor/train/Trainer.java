@@ -51,7 +51,7 @@ public final class Trainer {
 
     public Trainer(TrialSpec spec, TrialData data, PrintStream log) throws IOException {
         this.spec = spec;
-        this.effective = InitialWeights.effectiveParameters(spec.parameters());
+        this.effective = InitialWeights.effectiveParameters(spec.parameters(), spec.pretrained());
         this.params = new TrainingParameters(effective);
         this.data = data;
         this.log = log;
@@ -127,7 +127,7 @@ public final class Trainer {
                 log.printf("resuming from the checkpoint after epoch %d (optimizer step %d, best epoch %d)%n",
                         progress.epoch, progress.optimizerStep, progress.bestEpoch);
             } else {
-                InitialWeights.load(model, params, spec.labels(), log);
+                InitialWeights.load(model, params, spec.pretrained(), spec.labels(), spec.trialDir(), log);
             }
             for (int epoch = progress.epoch + 1; epoch <= params.numberOfEpochs() && !progress.finished; epoch++) {
                 runEpoch(epoch, model, config, manager, trainable, optimizer, schedule, rng, progress, evaluate);

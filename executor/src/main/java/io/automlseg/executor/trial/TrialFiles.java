@@ -15,6 +15,8 @@ public final class TrialFiles {
     public static final String LOG = "trial.log";
     /** Written by the trial before training: the device it trains on and why ({@link DeviceChoice}). */
     public static final String DEVICE = "device.json";
+    /** Written by the trial before its first epoch: what its weights started from ({@link StartingWeights}). */
+    public static final String STARTING_WEIGHTS = "starting_weights.json";
 
     private TrialFiles() {}
 

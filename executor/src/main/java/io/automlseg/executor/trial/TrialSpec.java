@@ -16,6 +16,8 @@ import java.util.Map;
  * @param parameters fully resolved hyperparameters (reference product names, e.g. {@code learning_rate})
  * @param numThreads CPU threads the trial may use for PyTorch
  * @param device {@code "cpu"} or {@code "gpu"}: where to train when the executor has one
+ * @param pretrained the pretrained weights the driver fetched for this trial ({@code pretrained_weights}), or null to
+ *     start from another source or from scratch
  */
 public record TrialSpec(
         @JsonProperty("trial_id") String trialId,
@@ -25,4 +27,12 @@ public record TrialSpec(
         @JsonProperty("labels") List<String> labels,
         @JsonProperty("parameters") Map<String, Object> parameters,
         @JsonProperty("num_threads") int numThreads,
-        @JsonProperty("device") String device) {}
+        @JsonProperty("device") String device,
+        @JsonProperty("pretrained") PretrainedWeights pretrained) {
+
+    /** A spec without pretrained weights. */
+    public TrialSpec(String trialId, String trialDir, String trainManifest, String validationManifest,
+                     List<String> labels, Map<String, Object> parameters, int numThreads, String device) {
+        this(trialId, trialDir, trainManifest, validationManifest, labels, parameters, numThreads, device, null);
+    }
+}
