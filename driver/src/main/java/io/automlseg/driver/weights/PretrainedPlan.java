@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.automlseg.executor.trial.PretrainedWeights;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,8 +28,9 @@ public record PretrainedPlan(
         @JsonProperty("warning") String warning) {
 
     public PretrainedPlan {
-        models = models == null ? Map.of() : Map.copyOf(models);
-        fromScratch = fromScratch == null ? Map.of() : Map.copyOf(fromScratch);
+        // In the order of the sweep's variants, for messages and summary.json.
+        models = models == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        fromScratch = fromScratch == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fromScratch));
     }
 
     /** The weights a trial with these (resolved) hyperparameters starts from, or null. */

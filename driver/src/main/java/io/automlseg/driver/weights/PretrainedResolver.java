@@ -72,7 +72,8 @@ public final class PretrainedResolver {
                 Optional<WeightsCache.Stored> stored = networkDown != null ? cache.verified(entry.fileName(),
                         entry.sha256Prefix()) : Optional.empty();
                 if (networkDown != null && stored.isEmpty()) {
-                    throw networkDown;
+                    throw new WeightsUnavailableException(url, Reason.NETWORK, url + ": not tried, the network "
+                            + "failed for the first file (" + networkDown.getMessage() + ")", networkDown);
                 }
                 if (stored.isEmpty()) {
                     stored = fetch ? Optional.of(cache.ensure(url, entry.fileName(), entry.sha256Prefix(), out))
@@ -86,7 +87,7 @@ public final class PretrainedResolver {
                     out.println("Pretrained weights for " + model + " will be fetched: " + url);
                 }
             } catch (WeightsUnavailableException e) {
-                if (e.reason() == Reason.NETWORK) {
+                if (e.reason() == Reason.NETWORK && networkDown == null) {
                     networkDown = e;
                 }
                 if (setting.explicit()) {
