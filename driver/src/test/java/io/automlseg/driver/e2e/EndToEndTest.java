@@ -57,8 +57,8 @@ class EndToEndTest {
 
     @Test
     void twoTrialsTrainAtOnceInLocal2AndTheBestModelScoresImages() throws Exception {
-        Path train = subset(SAMPLE.resolve("train"), 10, "train");
-        Path validation = subset(SAMPLE.resolve("validation"), 4, "validation");
+        Path train = subset(SAMPLE.resolve("train"), 10, tmp.resolve("train"));
+        Path validation = subset(SAMPLE.resolve("validation"), 4, tmp.resolve("validation"));
         Path config = tmp.resolve("job.yaml");
         Files.writeString(config, """
                 type: automl
@@ -175,8 +175,7 @@ class EndToEndTest {
     }
 
     /** The first {@code n} images of a sample MLTable folder, as a new MLTable folder with absolute image URIs. */
-    Path subset(Path mltable, int n, String name) throws IOException {
-        Path out = tmp.resolve(name);
+    static Path subset(Path mltable, int n, Path out) throws IOException {
         Files.createDirectories(out);
         Files.copy(mltable.resolve("MLTable"), out.resolve("MLTable"));
         StringBuilder jsonl = new StringBuilder();

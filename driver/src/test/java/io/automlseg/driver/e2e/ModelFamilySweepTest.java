@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.automlseg.driver.cli.AutomlCli;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.ModelConfig;
@@ -36,8 +35,8 @@ class ModelFamilySweepTest {
 
     @Test
     void everyVariantTrainsAndItsModelPredicts() throws Exception {
-        Path train = subset(SAMPLE.resolve("train"), 10, "train");
-        Path validation = subset(SAMPLE.resolve("validation"), 1, "validation");
+        Path train = EndToEndTest.subset(SAMPLE.resolve("train"), 10, tmp.resolve("train"));
+        Path validation = EndToEndTest.subset(SAMPLE.resolve("validation"), 1, tmp.resolve("validation"));
         Path config = tmp.resolve("family.yaml");
         Files.writeString(config, """
                 type: automl
@@ -115,19 +114,5 @@ class ModelFamilySweepTest {
     private static String validationImage(Path mltable) throws IOException {
         JsonNode first = Json.MAPPER.readTree(Files.readAllLines(mltable.resolve("annotations.jsonl")).get(0));
         return first.get("image_url").asText();
-    }
-
-    /** The first {@code n} images of a sample MLTable folder, as a new MLTable folder with absolute image URIs. */
-    private Path subset(Path mltable, int n, String name) throws IOException {
-        Path out = Files.createDirectories(tmp.resolve(name));
-        Files.copy(mltable.resolve("MLTable"), out.resolve("MLTable"));
-        StringBuilder jsonl = new StringBuilder();
-        for (String line : Files.readAllLines(mltable.resolve("annotations.jsonl")).subList(0, n)) {
-            ObjectNode record = (ObjectNode) Json.MAPPER.readTree(line);
-            record.put("image_url", mltable.resolve(record.get("image_url").asText()).toUri().toString());
-            jsonl.append(Json.line(record)).append('\n');
-        }
-        Files.writeString(out.resolve("annotations.jsonl"), jsonl);
-        return out;
     }
 }
