@@ -157,7 +157,8 @@ final class SweepConfigParser {
         return new SweepConfig(source, type, task, experiment, verbosity, metric, target, training, validation,
                 validationSize, limits, trainingParams, sweep, space, mapOf(root.get("outputs")),
                 plain(root.get("compute")), mapOf(root.get("properties")),
-                weightsCache == null ? null : Storage.resolve(baseDir, weightsCache));
+                weightsCache == null ? null : Storage.resolve(baseDir, weightsCache.startsWith("~/")
+                        ? System.getProperty("user.home") + weightsCache.substring(1) : weightsCache));
     }
 
     /**
