@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -335,22 +334,16 @@ class CocoConverterTest {
         return null;
     }
 
-    /** {@code <repo root>/../shared/datasets/uj-staple-pantry-valid}, or the same under a further ancestor. */
+    /** The real photos committed under {@code datasets/uj-staple-pantry-valid} (with their SOURCE.md). */
     static Path pantry() {
-        Path root = repoRoot();
-        for (Path d = root == null ? null : root.getParent(); d != null; d = d.getParent()) {
-            Path c = d.resolve("shared/datasets/uj-staple-pantry-valid");
-            if (Files.exists(c.resolve("annotations.json"))) {
-                return c;
-            }
-        }
-        return null;
+        Path c = repoRoot().resolve("datasets/uj-staple-pantry-valid");
+        assertTrue(Files.exists(c.resolve("annotations.json")), "missing " + c);
+        return c;
     }
 
     @Test
     void realPantrySubsetRoundTrips() throws IOException {
         Path pantry = pantry();
-        assumeTrue(pantry != null, "real data set not found beside the repository");
         ObjectNode full = (ObjectNode) Json.MAPPER.readTree(pantry.resolve("annotations.json").toFile());
         ArrayNode images = Json.MAPPER.createArrayNode();
         Set<Long> keep = new HashSet<>();
@@ -433,7 +426,6 @@ class CocoConverterTest {
     @Test
     void wholeRealDataSetConvertsWithAbsoluteImageUris() throws IOException {
         Path pantry = pantry();
-        assumeTrue(pantry != null, "real data set not found beside the repository");
         String out = tmp.resolve("pantry-all").toString();
         CocoConverter.Report report = CocoConverter.cocoToMlTable(
                 pantry.resolve("annotations.json").toString(), null, out, false);
@@ -454,7 +446,6 @@ class CocoConverterTest {
     @Test
     void committedSyntheticSampleRoundTripsThroughCoco() throws IOException {
         Path root = repoRoot();
-        assumeTrue(root != null && Files.exists(root.resolve("datasets/synthetic-shapes/validation/MLTable")));
         String folder = root.resolve("datasets/synthetic-shapes/validation").toString();
         String coco = tmp.resolve("synthetic/coco.json").toString();
         CocoConverter.Report toCoco = CocoConverter.mlTableToCoco(folder, coco, CocoConverter.CategoryOrder.SORTED);

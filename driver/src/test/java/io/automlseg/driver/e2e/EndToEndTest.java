@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -113,7 +112,6 @@ class EndToEndTest {
     @Test
     void realPhotosGoThroughConvertSweepAndPredict() throws Exception {
         Path pantry = pantry();
-        assumeTrue(pantry != null, "the real data set is not beside the repository");
         Path coco = reducedPantry(pantry, 12);
         Path mltable = tmp.resolve("pantry-mltable");
         assertEquals(0, AutomlCli.execute("convert", "--from", "coco", "--input", coco.toString(), "--images",
@@ -214,14 +212,10 @@ class EndToEndTest {
         return coco;
     }
 
-    /** {@code ../shared/datasets/uj-staple-pantry-valid} beside the repository (or a further ancestor). */
+    /** The real photos committed under {@code datasets/uj-staple-pantry-valid} (with their SOURCE.md). */
     static Path pantry() {
-        for (Path d = REPO.getParent(); d != null; d = d.getParent()) {
-            Path c = d.resolve("shared/datasets/uj-staple-pantry-valid");
-            if (Files.exists(c.resolve("annotations.json"))) {
-                return c;
-            }
-        }
-        return null;
+        Path c = REPO.resolve("datasets/uj-staple-pantry-valid");
+        assertTrue(Files.exists(c.resolve("annotations.json")), "missing " + c);
+        return c;
     }
 }
