@@ -62,7 +62,7 @@ final class TensorAssembly {
     @SuppressWarnings("unchecked")
     private static Map<String, PickledTensor> stateDict(Object root, String source) throws TorchFileException {
         if (!(root instanceof Map<?, ?> dict)) {
-            throw notAStateDict(source, "holds " + PickledValues.describe(root));
+            throw notAStateDict(source, "it holds " + PickledValues.describe(root));
         }
         String problem = entryProblem(dict);
         if (problem == null) {
@@ -73,13 +73,13 @@ final class TensorAssembly {
                 return (Map<String, PickledTensor>) inner;
             }
         }
-        throw notAStateDict(source, "holds a dict whose " + problem);
+        throw notAStateDict(source, problem);
     }
 
     private static TorchFileException notAStateDict(String source, String what) {
-        return new TorchFileException(TorchFileException.Kind.NOT_A_STATE_DICT, source, what + ", not a state dict"
-                + " (a dict of tensors by name, or a checkpoint with one under " + String.join(" or ", CHECKPOINT_KEYS)
-                + ")");
+        return new TorchFileException(TorchFileException.Kind.NOT_A_STATE_DICT, source, "is not a state dict: " + what
+                + " (expected a dict of tensors by name, or a checkpoint dict with one under '"
+                + String.join("' or '", CHECKPOINT_KEYS) + "')");
     }
 
     /** The first entry that is not a named tensor, in words; null if there is none. */
