@@ -101,8 +101,12 @@ final class StateDictUnpickler extends Unpickler {
             case Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4 -> {
                 int width = key == Opcodes.EXT1 ? 1 : key == Opcodes.EXT2 ? 2 : 4;
                 byte[] code = PickleUtils.readbytes(input, width);
+                long number = 0;
+                for (int i = width - 1; i >= 0; i--) {
+                    number = (number << 8) | (code[i] & 0xFF);
+                }
                 throw new TorchFileException(TorchFileException.Kind.REFUSED_GLOBAL, source, "refuses the pickle"
-                        + " extension code " + PickleUtils.bytes_to_integer(code, 0, width)
+                        + " extension code " + number
                         + " (a global registered with copyreg); only state dicts of tensors can be read");
             }
             case Opcodes.BUILD -> {
