@@ -147,7 +147,7 @@ public final class Hyperparameters {
         choice("norm", List.of("group", "batch", "frozen_batch"), null);
         // Alias of checkpoint_model.
         text(CHECKPOINT_PATH);
-        // A weight file with torchvision names (.npz) for the whole model or its ResNet backbone.
+        // A weight file with torchvision names (.pth or .npz) for the whole model or its ResNet backbone.
         text(WEIGHTS_PATH);
         add(new Spec("gradient_clip_value", Type.FLOAT, 0.0, false, null, List.of(), 5.0));
         add(new Spec("gradient_clip_norm", Type.FLOAT, 0.0, false, null, List.of(), 10.0));
