@@ -4,6 +4,7 @@ Run once by hand with /usr/bin/python3 (Debian python3-torch 1.13, python3-torch
 
     /usr/bin/python3 make_fixtures.py            # writes the fixtures and expected.json
     /usr/bin/python3 make_fixtures.py --check written_by_java.pth written_by_java_legacy.pth [--model MODEL.pth]
+    /usr/bin/python3 make_fixtures.py --check --model MODEL.pth
 
 Not run by the tests: its outputs are committed. The first mode writes small state dicts in both torch.save formats
 (zip, and legacy with _use_new_zipfile_serialization=False): every dtype, views of one shared storage with offsets,
@@ -13,15 +14,17 @@ nn.Parameters, a training checkpoint, and files that must be refused: pickles na
 dict with a non-tensor entry, a view past the end of its storage and a missing storage record. expected.json holds
 what torch decodes (names, dtypes, shapes, values flattened row-major).
 
-The second mode checks files written by io.automlseg.executor.weights.TorchWriter (WrittenByJavaTest writes them
-from dtypes.pth and module_state_dict.pth): torch.load reads the same tensors, and the module's entries load into
-the module with load_state_dict(strict=True). With --model, a Java-written state dict of the whole Mask R-CNN
-(TorchReadSpeed writes one) loads into torchvision's MaskRCNN on a resnet18 FPN backbone with strict=True.
-Its printed result, run once (see README.md here):
+The second mode checks files written by io.automlseg.executor.weights.TorchWriter (PthWrittenByJavaTest keeps the
+committed written_by_java*.pth, made from dtypes.pth and module_state_dict.pth): torch.load reads back the same
+tensors, and the module's entries load into TinyNet with load_state_dict(strict=True). With --model, a Java-written
+state dict of a whole Mask R-CNN (io.automlseg.executor.bench.TorchReadSpeed --dir DIR writes maskrcnn_r18.pth and
+maskrcnn_r18_legacy.pth, 125 MB each, not committed) loads into torchvision's MaskRCNN on a resnet18 FPN backbone
+with strict=True. Printed when run once (2025-12-01, torch 1.13.0a0, torchvision 0.14.1a0; see README.md here):
 
-    written_by_java.pth: 18 tensors equal to torch's; the module accepts it (strict=True)
-    written_by_java_legacy.pth: 18 tensors equal to torch's; the module accepts it (strict=True)
-    maskrcnn_r18.pth: MaskRCNN(resnet18 FPN, 91 classes) accepts all 287 entries (strict=True)
+    written_by_java.pth: 19 tensors equal to torch's; the module accepts it (strict=True)
+    written_by_java_legacy.pth: 19 tensors equal to torch's; the module accepts it (strict=True)
+    /tmp/pthprobe/model/maskrcnn_r18.pth: MaskRCNN(resnet18 FPN, 91 classes) accepts all 142 entries (strict=True)
+    /tmp/pthprobe/model/maskrcnn_r18_legacy.pth: MaskRCNN(resnet18 FPN, 91 classes) accepts all 142 entries (strict=True)
 """
 import collections
 import io
