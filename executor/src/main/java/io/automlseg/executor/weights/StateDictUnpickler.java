@@ -43,8 +43,6 @@ final class StateDictUnpickler extends Unpickler {
         guarded = new GuardedInput(in);
         try {
             return load(guarded);
-        } catch (TorchFileException.Carrier e) {
-            throw e.unwrap();
         } catch (TorchFileException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -53,7 +51,7 @@ final class StateDictUnpickler extends Unpickler {
                         + " (the file is truncated)", e);
             }
             if (e instanceof IOException io && !(e instanceof java.io.EOFException)) {
-                throw io; // the file system's own error
+                throw new IOException("file " + source + ": " + io.getMessage(), io); // the file system's own error
             }
             throw new TorchFileException(TorchFileException.Kind.MALFORMED, source, pickleName
                     + " is not a readable pickle: " + e.getMessage(), e);

@@ -44,20 +44,4 @@ public class TorchFileException extends IOException {
     public Kind kind() {
         return kind;
     }
-
-    /**
-     * Carries a {@link TorchFileException} out of Pyrolite's callbacks, which cannot throw checked exceptions; the
-     * reader unwraps it.
-     */
-    static final class Carrier extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Carrier(TorchFileException e) {
-            super(e.getMessage(), e, false, false);
-        }
-
-        TorchFileException unwrap() {
-            return (TorchFileException) getCause();
-        }
-    }
 }
