@@ -101,6 +101,11 @@ enum AllowedGlobal implements IObjectConstructor {
         long offset = PickledValues.integer(args[1]);
         long[] size = PickledValues.integers(args[2]);
         long[] stride = PickledValues.integers(args[3]);
+        for (long d : size) {
+            if (d < 0) {
+                throw new PickleException("tensor of size " + java.util.Arrays.toString(size));
+            }
+        }
         if (size.length != stride.length) {
             throw new PickleException("tensor of size " + java.util.Arrays.toString(size) + " with stride "
                     + java.util.Arrays.toString(stride));

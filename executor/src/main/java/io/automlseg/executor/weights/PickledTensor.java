@@ -53,6 +53,9 @@ record PickledTensor(StorageRef storage, long offset, long[] size, long[] stride
         int numel = Math.toIntExact(numel());
         byte[] out = new byte[Math.multiplyExact(numel, es)];
         long start = storage.viewOffset() + offset;
+        if (numel == 0) {
+            return new TorchTensor(dtype, size.clone(), out); // its offset may be anywhere
+        }
         if (contiguous()) {
             System.arraycopy(root, Math.toIntExact(start * es), out, 0, out.length);
             return new TorchTensor(dtype, size.clone(), out);

@@ -3,9 +3,11 @@ package io.automlseg.executor.weights;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.PickleUtils;
@@ -123,12 +125,23 @@ final class StateDictUnpickler extends Unpickler {
             }
             case Opcodes.SETITEMS -> {
                 List<Object> items = stack.pop_all_since_marker();
-                if (!(stack.peek() instanceof Map<?, ?> target)) {
-                    throw new PickleException("SETITEMS on " + PickledValues.describe(stack.peek()));
+                putPairs(targetDict(), items);
+            }
+            case Opcodes.SETITEM -> {
+                Object value = stack.pop();
+                Object dictKey = stack.pop();
+                putPairs(targetDict(), java.util.Arrays.asList(dictKey, value));
+            }
+            case Opcodes.EMPTY_SET -> stack.add(new HashSet<>());
+            case Opcodes.FROZENSET -> stack.add(new HashSet<>(hashable(stack.pop_all_since_marker())));
+            case Opcodes.ADDITEMS -> {
+                List<Object> items = hashable(stack.pop_all_since_marker());
+                if (!(stack.peek() instanceof Set<?> target)) {
+                    throw new PickleException("ADDITEMS on " + PickledValues.describe(stack.peek()));
                 }
                 @SuppressWarnings("unchecked")
-                Map<Object, Object> dict = (Map<Object, Object>) target;
-                putPairs(dict, items);
+                Set<Object> set = (Set<Object>) target;
+                set.addAll(items);
             }
             case Opcodes.BINSTRING, Opcodes.BINBYTES, Opcodes.BINUNICODE, Opcodes.LONG4 -> {
                 checkLength(4);
@@ -169,13 +182,37 @@ final class StateDictUnpickler extends Unpickler {
         return allowed.construct(args);
     }
 
+    @SuppressWarnings("unchecked")
+    private Map<Object, Object> targetDict() {
+        if (!(stack.peek() instanceof Map<?, ?> target)) {
+            throw new PickleException("dict items set on " + PickledValues.describe(stack.peek()));
+        }
+        return (Map<Object, Object>) target;
+    }
+
     private static void putPairs(Map<Object, Object> dict, List<Object> items) {
         if (items.size() % 2 != 0) {
             throw new PickleException("dict items of odd length " + items.size());
         }
         for (int i = 0; i < items.size(); i += 2) {
-            dict.put(items.get(i), items.get(i + 1));
+            dict.put(hashable(items.get(i)), items.get(i + 1));
         }
+    }
+
+    /**
+     * Dict keys and set elements must be hashable as in Python: a dict, list or set there (a damaged or hostile
+     * file can make one contain itself) would send Java's hashCode into endless recursion.
+     */
+    private static List<Object> hashable(List<Object> items) {
+        items.forEach(StateDictUnpickler::hashable);
+        return items;
+    }
+
+    private static Object hashable(Object item) {
+        if (item instanceof Map<?, ?> || item instanceof java.util.Collection<?>) {
+            throw new PickleException("unhashable " + PickledValues.describe(item) + " as a dict key or set element");
+        }
+        return item;
     }
 
     /** Peeks at a little-endian length prefix and refuses it before Pyrolite allocates that many bytes. */

@@ -23,7 +23,8 @@ final class StorageCatalog {
         }
         Object kind = id[0] instanceof byte[] ascii ? new String(ascii, StandardCharsets.US_ASCII) : id[0];
         if (!"storage".equals(kind)) {
-            throw new PickleException("a persistent id of kind " + kind + ", not a storage");
+            throw new PickleException("a persistent id of kind " + (kind instanceof String k ? k
+                    : PickledValues.describe(kind)) + ", not a storage");
         }
         if (!(id[1] instanceof StorageType type)) {
             throw new PickleException("a storage of type " + PickledValues.describe(id[1]));
@@ -45,7 +46,7 @@ final class StorageCatalog {
             }
             long offset = PickledValues.integer(view[1]);
             long viewNumel = PickledValues.integer(view[2]);
-            if (offset < 0 || viewNumel < 0 || offset + viewNumel > numel) {
+            if (offset < 0 || viewNumel < 0 || viewNumel > numel || offset > numel - viewNumel) { // no overflow
                 throw new PickleException("storage view " + text(view[0]) + " (elements " + offset + " to "
                         + (offset + viewNumel) + ") lies outside storage " + key + " of " + numel + " elements");
             }
