@@ -129,6 +129,13 @@ class TorchReaderErrorsTest {
     }
 
     @Test
+    void aDictThatIsItsOwnKeyIsMalformedRatherThanEndlessRecursion() {
+        // EMPTY_DICT, memo 0, then the dict set as a key into itself.
+        byte[] pickle = {(byte) 0x80, 2, '}', 'q', 0, 'h', 0, 'h', 0, 's', '.'};
+        failure(pickle, "loop.pth", TorchFileException.Kind.MALFORMED, "unhashable a dict");
+    }
+
+    @Test
     void aDamagedStorageFailsItsCrc() {
         byte[] zip = PthFixtures.bytes("views.pth").clone();
         zip[indexOf(zip, new byte[] {0, 0, (byte) 0xa0, 0x40})] ^= 1; // in the element 5.0f of the storage
