@@ -17,7 +17,8 @@ import net.razorvine.pickle.Unpickler;
  * Pyrolite's unpickler with every opcode that can reach a Python callable taken over: GLOBAL, STACK_GLOBAL and INST
  * resolve names through {@link AllowedGlobal} only (never Pyrolite's registry of constructors), REDUCE, NEWOBJ and
  * OBJ call only what that allowlist returned, the EXT opcodes (globals by copyreg number) are refused, and BUILD
- * accepts only an OrderedDict's attributes. Dicts keep the file's order (Pyrolite builds HashMaps). Persistent ids
+ * accepts only an OrderedDict's attributes. Dicts keep the file's order (Pyrolite builds HashMaps), and their keys
+ * and set elements must be hashable, as in Python (a self-containing dict must not recurse in hashCode). Persistent ids
  * become {@link StorageRef}s. Strings, bytes and integers longer than {@link #MAX_VALUE_BYTES} are refused before
  * they are allocated.
  */
