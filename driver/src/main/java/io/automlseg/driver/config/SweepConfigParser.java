@@ -330,7 +330,7 @@ final class SweepConfigParser {
                     problems.add(path, "no such file or folder: " + uri);
                 } else if (Storage.isDirectory(uri)) {
                     if (key.equals(Hyperparameters.WEIGHTS_PATH)) {
-                        problems.add(path, uri + " is a folder; expected a weight file (.npz or weights.params)");
+                        problems.add(path, uri + " is a folder; expected a weight file (.pth, .npz or weights.params)");
                     } else if (!io.automlseg.executor.predict.SavedModel.isComplete(uri)) {
                         problems.add(path, uri + " is not a complete saved model (no _COMPLETE marker); expected a "
                                 + "trial's model/ or a run's best_model/ folder, or a weight file");

@@ -4,26 +4,43 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.weights.TorchReader;
+import io.automlseg.executor.weights.TorchTensor;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Starts a model from existing weights: a saved model folder (a trial's {@code model/}, a run's {@code best_model/},
- * incremental training), this project's {@code weights.params} file, or a NumPy {@code .npz} whose keys are
- * torchvision state-dict names, either of a whole Mask R-CNN or of a plain torchvision ResNet classifier (mapped
- * under {@code backbone.body.}, its {@code fc.*} dropped).
+ * incremental training) or a weight file whose names are torchvision state-dict names, either of a whole Mask R-CNN
+ * or of a plain torchvision ResNet classifier (mapped under {@code backbone.body.}, its {@code fc.*} dropped). A
+ * weight file is one of (told apart by its first bytes, see {@link WeightFileFormat}):
+ * <ul>
+ *   <li>a {@code .pth} state dict from {@code torch.save}, in the zip format of PyTorch 1.6 and later or the legacy
+ *       format before it, read by {@link TorchReader}, which refuses anything but tensors (for example torchvision's
+ *       published weight files, or a training checkpoint with the state dict under {@code state_dict} or
+ *       {@code model}); tensors of any floating-point or integer dtype are loaded as float32;
+ *   <li>a NumPy {@code .npz} of one array per name;
+ *   <li>this project's {@code weights.params}.
+ * </ul>
+ * Names torchvision itself still accepts from older files are renamed as its modules do on loading:
+ * {@code rpn.head.conv.*} to {@code rpn.head.conv.0.0.*} and {@code roi_heads.mask_head.mask_fcn<i>.*} to
+ * {@code roi_heads.mask_head.<i-1>.0.*} (the published COCO Mask R-CNN weights use them).
  *
  * <p>The class-specific predictor layers are loaded only when they fit the new task (same labels for a saved model,
  * same shapes for a file); otherwise they keep their fresh initialisation. Any other shape difference is an error
- * naming the weight. Weights the source lacks keep their initialisation and are listed in the report.
+ * naming the weight. Weights the source lacks keep their initialisation and are listed in the report; BatchNorm's
+ * {@code num_batches_tracked} is ignored.
  */
 public final class WeightLoader {
     /** Prefixes of the layers whose shapes depend on the number of classes. */
@@ -97,23 +114,39 @@ public final class WeightLoader {
         return assign(store, model.config(), readFile(uri, store.manager()), false, uri);
     }
 
-    /** Reads a weight file: .npz (detected by its zip signature) or this project's format, names as stored. */
+    /** Reads a weight file (.pth, .npz or this project's format), names as stored. */
     public static Map<String, ParameterStore.Tensor> readFile(String uri, NDManager manager) throws IOException {
-        try (PushbackInputStream in = new PushbackInputStream(Storage.open(uri), 2)) {
-            byte[] head = in.readNBytes(2);
-            in.unread(head);
-            if (head.length == 2 && head[0] == 'P' && head[1] == 'K') {
-                return readNpz(in, manager);
-            }
-            try {
-                return ParameterStore.read(in);
-            } catch (IOException e) {
-                throw new IOException(uri + ": " + e.getMessage() + "; expected an .npz of torchvision state-dict"
-                        + " tensors or a weights.params file", e);
+        try (BufferedInputStream in = new BufferedInputStream(Storage.open(uri), 1 << 16)) {
+            switch (WeightFileFormat.detect(in)) {
+                case TORCH_ZIP, TORCH_LEGACY -> {
+                    return fromTorch(TorchReader.read(in, uri));
+                }
+                case NPZ -> {
+                    return readNpz(in, manager);
+                }
+                default -> {
+                    try {
+                        return ParameterStore.read(in);
+                    } catch (IOException e) {
+                        throw new IOException(uri + ": " + e.getMessage() + "; expected a .pth state dict (torch.save),"
+                                + " an .npz of torchvision state-dict tensors or a weights.params file", e);
+                    }
+                }
             }
         } catch (java.io.FileNotFoundException e) {
             throw new IOException("weight file " + uri + " does not exist", e);
         }
+    }
+
+    /** torch tensors as float32, each dropped from the input once converted so that one copy is alive at a time. */
+    private static Map<String, ParameterStore.Tensor> fromTorch(Map<String, TorchTensor> tensors) {
+        Map<String, ParameterStore.Tensor> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, TorchTensor>> it = tensors.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, TorchTensor> e = it.next();
+            out.put(e.getKey(), new ParameterStore.Tensor(new Shape(e.getValue().shape()), e.getValue().toFloatArray()));
+            it.remove();
+        }
+        return out;
     }
 
     private static Map<String, ParameterStore.Tensor> readNpz(InputStream in, NDManager manager) throws IOException {
@@ -135,6 +168,31 @@ public final class WeightLoader {
             }
         }
         return out;
+    }
+
+    private static final Pattern OLD_RPN_CONV = Pattern.compile("rpn\\.head\\.conv\\.(weight|bias)");
+    private static final Pattern OLD_MASK_FCN = Pattern.compile("roi_heads\\.mask_head\\.mask_fcn(\\d+)\\.(weight|bias)");
+
+    /**
+     * The names torchvision's RPNHead and MaskRCNNHeads rename in {@code _load_from_state_dict} for files older than
+     * their version 2, renamed the same way; anything else unchanged.
+     */
+    static Map<String, ParameterStore.Tensor> torchvisionCurrentNames(Map<String, ParameterStore.Tensor> tensors) {
+        Map<String, ParameterStore.Tensor> out = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> out.put(currentName(name), t));
+        return out;
+    }
+
+    static String currentName(String name) {
+        java.util.regex.Matcher rpn = OLD_RPN_CONV.matcher(name); // (not this package's box Matcher)
+        if (rpn.matches()) {
+            return "rpn.head.conv.0.0." + rpn.group(1);
+        }
+        java.util.regex.Matcher mask = OLD_MASK_FCN.matcher(name);
+        if (mask.matches() && Integer.parseInt(mask.group(1)) >= 1) {
+            return "roi_heads.mask_head." + (Integer.parseInt(mask.group(1)) - 1) + ".0." + mask.group(2);
+        }
+        return name;
     }
 
     /** A torchvision ResNet classifier's names moved under the detection backbone's; anything else unchanged. */
@@ -161,7 +219,7 @@ public final class WeightLoader {
     private static Report assign(ParameterStore store, ModelConfig config, Map<String, ParameterStore.Tensor> raw,
                                  Boolean sameLabels, String source) throws IOException {
         List<String> ignored = new ArrayList<>();
-        Map<String, ParameterStore.Tensor> tensors = toDetectionNames(raw, ignored);
+        Map<String, ParameterStore.Tensor> tensors = toDetectionNames(torchvisionCurrentNames(raw), ignored);
         boolean predictorsFit = sameLabels != null ? sameLabels : tensors.entrySet().stream()
                 .filter(e -> isClassSpecific(e.getKey()) && store.contains(e.getKey()))
                 .allMatch(e -> store.get(e.getKey()).getShape().equals(e.getValue().shape()));

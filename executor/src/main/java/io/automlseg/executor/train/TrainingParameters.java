@@ -175,7 +175,7 @@ public final class TrainingParameters {
         return model != null ? model : string("checkpoint_path", null);
     }
 
-    /** A user-supplied weight file (.npz with torchvision names, or this project's weights.params). */
+    /** A user-supplied weight file with torchvision names (.pth from torch.save, .npz), or this project's weights.params. */
     public String weightsPath() {
         return string("weights_path", null);
     }
