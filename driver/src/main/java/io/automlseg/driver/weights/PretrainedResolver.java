@@ -5,6 +5,7 @@ import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.spark.BadInputException;
 import io.automlseg.driver.weights.PretrainedSetting.Mode;
 import io.automlseg.driver.weights.WeightsUnavailableException.Reason;
+import io.automlseg.executor.model.WeightLoader;
 import io.automlseg.executor.trial.PretrainedWeights;
 import io.automlseg.executor.trial.PretrainedWeights.Kind;
 import java.io.IOException;
@@ -113,6 +114,7 @@ public final class PretrainedResolver {
         String uri = setting.uri();
         try {
             if (!setting.isHttp()) {
+                WeightLoader.check(uri);
                 return new PretrainedWeights(Kind.URI, uri, uri, WeightsCache.sha256(uri));
             }
             String name = uri.substring(uri.lastIndexOf('/') + 1).replaceAll("[?#].*$", "");
@@ -126,6 +128,7 @@ public final class PretrainedResolver {
                         .orElse(null));
             }
             WeightsCache.Stored stored = cache.ensure(uri, name, prefix, out);
+            WeightLoader.check(stored.uri());
             return new PretrainedWeights(Kind.URI, uri, stored.uri(), stored.sha256());
         } catch (IOException e) {
             throw new BadInputException("pretrained_weights: " + uri + " cannot be had: " + e.getMessage()

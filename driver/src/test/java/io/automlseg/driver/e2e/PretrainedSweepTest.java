@@ -15,6 +15,9 @@ import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.ParameterStore;
 import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.weights.TorchReader;
+import io.automlseg.executor.weights.TorchTensor;
+import io.automlseg.executor.weights.TorchWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
@@ -29,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sweep with the default {@code pretrained_weights: auto} whose trial starts from ImageNet-style ResNet-18 weights
- * served on 127.0.0.1: the driver fetches them once into the weights cache, the trial reads them from there, and every
- * record says where they came from.
+ * in torchvision's .pth format, served on 127.0.0.1: the driver fetches them once into the weights cache, the trial
+ * reads them from there, and every record says where they came from.
  */
 class PretrainedSweepTest {
     @TempDir
@@ -42,23 +45,24 @@ class PretrainedSweepTest {
         System.clearProperty(WeightCatalog.CATALOG_PROPERTY);
     }
 
-    /** A torchvision-style ResNet-18 classifier's state dict (conv1.*, bn1.*, layer1.0.*, ..., fc.*). */
+    /** A torchvision-style ResNet-18 classifier's state dict (conv1.*, bn1.*, layer1.0.*, ..., fc.*) as a .pth. */
     private static byte[] resnet18Classifier() throws Exception {
         ModelConfig config = ModelConfig.builder().modelName("maskrcnn_resnet18_fpn").numClasses(2)
                 .norm(ModelConfig.NormKind.FROZEN_BATCH).build();
         try (NDManager manager = NDManager.newBaseManager(); MaskRCNN model = MaskRCNN.create(config, manager, 5)) {
             Map<String, NDArray> all = new LinkedHashMap<>(model.parameters().parameters());
             all.putAll(model.parameters().buffers());
-            Map<String, NDArray> classifier = new LinkedHashMap<>();
+            Map<String, TorchTensor> classifier = new LinkedHashMap<>();
             all.forEach((name, a) -> {
                 if (name.startsWith("backbone.body.")) {
-                    classifier.put(name.substring("backbone.body.".length()), a);
+                    classifier.put(name.substring("backbone.body.".length()),
+                            TorchTensor.float32(a.getShape().getShape(), a.toFloatArray()));
                 }
             });
-            classifier.put("fc.weight", manager.zeros(new ai.djl.ndarray.types.Shape(1000, 512)));
-            classifier.put("fc.bias", manager.zeros(new ai.djl.ndarray.types.Shape(1000)));
+            classifier.put("fc.weight", TorchTensor.float32(new long[] {1000, 512}, new float[1000 * 512]));
+            classifier.put("fc.bias", TorchTensor.float32(new long[] {1000}, new float[1000]));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ParameterStore.write(out, classifier);
+            TorchWriter.write(classifier, out);
             return out.toByteArray();
         }
     }
@@ -109,12 +113,12 @@ class PretrainedSweepTest {
 
             Path bestModel = output.resolve("best_model");
             assertEquals("frozen_batch", SavedModel.read(bestModel.toString()).hyperparameters().get("norm"));
-            Map<String, ParameterStore.Tensor> served = ParameterStore.read(new ByteArrayInputStream(weights));
+            Map<String, TorchTensor> served = TorchReader.read(new ByteArrayInputStream(weights), name);
             Map<String, ParameterStore.Tensor> trained;
             try (InputStream in = new FileInputStream(bestModel.resolve(SavedModel.WEIGHTS).toFile())) {
                 trained = ParameterStore.read(in);
             }
-            assertArrayEquals(served.get("conv1.weight").values(), trained.get("backbone.body.conv1.weight").values(),
+            assertArrayEquals(served.get("conv1.weight").toFloatArray(), trained.get("backbone.body.conv1.weight").values(),
                     "conv1 is frozen by default when starting from pretrained weights");
 
             // A second sweep over the same cache: its pre-flight check finds the file there, checked, and asks no one.

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.spark.BadInputException;
 import io.automlseg.executor.trial.PretrainedWeights;
+import io.automlseg.executor.weights.TorchTensor;
+import io.automlseg.executor.weights.TorchWriter;
 import io.automlseg.executor.trial.PretrainedWeights.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -172,7 +174,7 @@ class PretrainedResolverTest {
         assertEquals("pretrained_weights: none", none.fromScratch().get("maskrcnn_resnet18_fpn"));
         assertNull(none.warning());
 
-        Path file = Files.write(dir.resolve("mine.pth"), new byte[] {1, 2, 3});
+        Path file = Files.write(dir.resolve("mine.pth"), tinyStateDict());
         PretrainedPlan given = resolver.resolve(config(dir, "weights_path: mine.pth", TWO_MODELS));
         assertTrue(given.models().isEmpty() && given.fromScratch().isEmpty() && given.warning() == null);
 
@@ -180,12 +182,24 @@ class PretrainedResolverTest {
         PretrainedWeights w = uri.models().get("maskrcnn_resnet18_fpn");
         assertEquals(Kind.URI, w.kind());
         assertEquals(file.toUri().toString().replace("file:///", "file:/"), w.file().replace("file:///", "file:/"));
-        assertEquals(WeightServer.sha256(new byte[] {1, 2, 3}), w.sha256());
+        assertEquals(WeightServer.sha256(tinyStateDict()), w.sha256());
+
+        Files.writeString(dir.resolve("notes.pth"), "not weights");
+        BadInputException bad = assertThrows(BadInputException.class,
+                () -> resolver.resolve(config(dir, "pretrained_weights: notes.pth", TWO_MODELS)));
+        assertTrue(bad.getMessage().contains("notes.pth"), bad.getMessage());
+    }
+
+    /** A one-tensor state dict in torch.save's format. */
+    private static byte[] tinyStateDict() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        TorchWriter.write(Map.of("w", TorchTensor.float32(new long[] {2}, new float[] {1, 2})), out);
+        return out.toByteArray();
     }
 
     @Test
     void aUrlIsFetchedIntoTheCacheAndCheckedByTheHashInItsName(@TempDir Path dir) throws Exception {
-        byte[] bytes = "weights".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = tinyStateDict();
         String name = WeightServer.hashedName("mine", bytes);
         try (WeightServer server = new WeightServer().serve(name, bytes).serve("wrong-00000000.pth", bytes)) {
             WeightsCache cache = new WeightsCache(dir.resolve("cache").toString());

@@ -115,6 +115,24 @@ public final class WeightLoader {
     }
 
     /** Reads a weight file (.pth, .npz or this project's format), names as stored. */
+    /**
+     * Reads a weight file without a model, so that a bad file is refused before any trial starts; returns the number
+     * of tensors, or -1 for an .npz, which is only recognised here (its reader needs the PyTorch engine).
+     *
+     * @throws IOException naming the file and what is wrong with it
+     */
+    public static int check(String uri) throws IOException {
+        try (BufferedInputStream in = new BufferedInputStream(Storage.open(uri), 1 << 16)) {
+            return switch (WeightFileFormat.detect(in)) {
+                case TORCH_ZIP, TORCH_LEGACY -> TorchReader.read(in, uri).size();
+                case NPZ -> -1;
+                case PARAMS -> readFile(uri, null).size();
+            };
+        } catch (java.io.FileNotFoundException e) {
+            throw new IOException("weight file " + uri + " does not exist", e);
+        }
+    }
+
     public static Map<String, ParameterStore.Tensor> readFile(String uri, NDManager manager) throws IOException {
         try (BufferedInputStream in = new BufferedInputStream(Storage.open(uri), 1 << 16)) {
             switch (WeightFileFormat.detect(in)) {
