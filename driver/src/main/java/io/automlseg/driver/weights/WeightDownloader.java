@@ -39,16 +39,7 @@ public final class WeightDownloader {
     /** Downloads {@code url} into {@code out} (not closed), printing progress every 50 MB. */
     public static Fetched fetch(String url, OutputStream out, PrintStream progress) throws WeightsUnavailableException {
         long started = System.nanoTime();
-        HttpURLConnection connection = null;
-        try {
-            connection = open(url, "GET");
-            int status = connection.getResponseCode();
-            if (status != HttpURLConnection.HTTP_OK) {
-                throw new WeightsUnavailableException(url, status >= 500 ? Reason.NETWORK : Reason.HTTP_STATUS,
-                        url + ": the server answered HTTP " + status
-                                + (connection.getResponseMessage() != null ? " " + connection.getResponseMessage() : ""),
-                        null);
-            }
+        return exchange(url, "GET", connection -> {
             long length = connection.getContentLengthLong();
             if (progress != null) {
                 progress.printf("Downloading %s%s%n", url, length > 0 ? String.format(Locale.ROOT, " (%.1f MB)",
@@ -75,27 +66,30 @@ public final class WeightDownloader {
                         + bytes + " of " + length + " bytes", null);
             }
             return new Fetched(bytes, HexFormat.of().formatHex(sha.digest()), (System.nanoTime() - started) / 1e9);
-        } catch (WeightsUnavailableException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new WeightsUnavailableException(url, Reason.NETWORK, url + ": " + describe(e), e);
-        } finally {
-            if (connection != null) {
-                connection.disconnect();
-            }
-        }
+        });
     }
 
     /** Whether the server has the file (HEAD, then the status), without downloading it: for the pre-flight check. */
     public static void probe(String url) throws WeightsUnavailableException {
+        exchange(url, "HEAD", connection -> null);
+    }
+
+    private interface Body<T> {
+        T read(HttpURLConnection connection) throws IOException;
+    }
+
+    /** One request: an answer other than 200 and every I/O failure become a {@link WeightsUnavailableException}. */
+    private static <T> T exchange(String url, String method, Body<T> body) throws WeightsUnavailableException {
         HttpURLConnection connection = null;
         try {
-            connection = open(url, "HEAD");
+            connection = open(url, method);
             int status = connection.getResponseCode();
             if (status != HttpURLConnection.HTTP_OK) {
+                String message = connection.getResponseMessage();
                 throw new WeightsUnavailableException(url, status >= 500 ? Reason.NETWORK : Reason.HTTP_STATUS,
-                        url + ": the server answered HTTP " + status, null);
+                        url + ": the server answered HTTP " + status + (message != null ? " " + message : ""), null);
             }
+            return body.read(connection);
         } catch (WeightsUnavailableException e) {
             throw e;
         } catch (IOException e) {
