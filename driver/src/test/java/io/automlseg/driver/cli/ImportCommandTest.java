@@ -9,6 +9,7 @@ import io.automlseg.executor.interop.TorchvisionExport;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
+import io.automlseg.executor.model.WeightLoader;
 import io.automlseg.executor.predict.SavedModel;
 import io.automlseg.executor.weights.TorchTensor;
 import io.automlseg.executor.weights.TorchWriter;
@@ -96,6 +97,14 @@ class ImportCommandTest {
         assertEquals(100, settings.get("box_detections_per_img"));
         assertEquals(1000, saved.hyperparameters().get("rpn_pre_nms_top_n_test"));
         assertEquals(1000, saved.hyperparameters().get("rpn_post_nms_top_n_test"));
+        // incremental training (checkpoint_model) takes it like a trained model: every weight loads
+        ModelConfig config = ModelConfig.builder().modelName("maskrcnn_resnet18_fpn").numClasses(4)
+                .norm(ModelConfig.NormKind.FROZEN_BATCH).build();
+        try (NDManager manager = NDManager.newBaseManager(); MaskRCNN model = MaskRCNN.create(config, manager, 9)) {
+            WeightLoader.Report report = WeightLoader.load(model, out.toString(), List.of("cat", "dog", "bird"));
+            assertEquals(state.size(), report.loaded());
+            assertTrue(report.kept().isEmpty() && report.skipped().isEmpty(), report.describe());
+        }
 
         refused(CliRun.of("import", "--from", "torchvision", "--weights", good.toString(), "--model-name",
                 "maskrcnn_resnet18_fpn", "--labels", LABELS, "--output", out.toString()), "already exists");
