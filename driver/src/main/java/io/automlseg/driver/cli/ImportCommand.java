@@ -123,7 +123,7 @@ final class ImportCommand implements Callable<Integer> {
         } catch (ModelExchangeException | TorchFileException e) {
             throw new CliException(ExitCodes.BAD_INPUT, e.getMessage());
         }
-        System.out.printf("imported %s (%s norm%s, %d classes) from %s (SHA-256 %s, %d entries) into %s%n",
+        System.out.printf("imported %s (%s norm%s, %d labels) from %s (SHA-256 %s, %d entries) into %s%n",
                 result.modelName(), result.norm(), result.normDetected() ? ", told from the file" : "",
                 labels.size(), weights, result.sha256(), result.tensors(), result.folder());
         return ExitCodes.OK;

@@ -102,6 +102,7 @@ class TorchvisionRoundTripTest {
         assertEquals(0, done.code(), done.err());
         assertTrue(done.out().contains(spec.norm().name().toLowerCase(java.util.Locale.ROOT) + " norm, told from the file"),
                 done.out());
+        assertTrue(done.out().contains("SHA-256 " + expected.get("model_pth_sha256").asText()), done.out());
         assertSameTensors(model, export, imported);
 
         Figures figures = new Figures();
@@ -117,7 +118,7 @@ class TorchvisionRoundTripTest {
             deleteTree(root); // some 400 MB per model
         }
         System.out.printf("%s: %d detections compared (%d with non-empty masks), largest box difference %.2e px,"
-                        + " largest score difference %.2e, smallest mask IoU %.4f%n", spec.name(), figures.compared,
+                        + " largest score difference %.2e, smallest mask IoU %.6f%n", spec.name(), figures.compared,
                 figures.nonEmptyMasks, figures.boxDifference, figures.scoreDifference, figures.maskIou);
     }
 
