@@ -201,7 +201,8 @@ public final class WeightLoader {
         return out;
     }
 
-    static String currentName(String name) {
+    /** A torchvision state-dict name as torchvision's current modules call it (see {@link #torchvisionCurrentNames}). */
+    public static String currentName(String name) {
         java.util.regex.Matcher rpn = OLD_RPN_CONV.matcher(name); // (not this package's box Matcher)
         if (rpn.matches()) {
             return "rpn.head.conv.0.0." + rpn.group(1);

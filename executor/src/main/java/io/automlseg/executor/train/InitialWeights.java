@@ -55,10 +55,16 @@ final class InitialWeights {
         }
         out.putIfAbsent("layers_to_freeze", 2);
         if (checkpoint != null && isSavedModel(checkpoint)) {
-            String sourceModel = SavedModel.read(checkpoint).modelName();
+            SavedModel source = SavedModel.read(checkpoint);
+            String sourceModel = source.modelName();
             if (!sourceModel.equals(p.modelName())) {
                 throw new Trainer.TrialFailure("checkpoint_model " + checkpoint + " is a " + sourceModel
                         + " but model_name is " + p.modelName() + "; set model_name: " + sourceModel);
+            }
+            // an imported group-norm model may have another group count; its weights only fit that one
+            Object groups = source.hyperparameters().get("group_norm_groups");
+            if (groups != null && "group".equals(String.valueOf(out.get("norm")))) {
+                out.putIfAbsent("group_norm_groups", groups);
             }
         }
         return out;

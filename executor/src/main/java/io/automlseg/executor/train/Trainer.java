@@ -313,6 +313,10 @@ public final class Trainer {
         if (norm != null) {
             b.norm(ModelConfig.NormKind.valueOf(norm.toUpperCase(java.util.Locale.ROOT)));
         }
+        if (p.asMap().get("group_norm_groups") != null) {
+            // only imported models record it: trials use the default of 32
+            b.groupNormGroups(p.integer("group_norm_groups", 32));
+        }
         Integer freeze = p.layersToFreeze();
         b.trainableBackboneLayers(5 - (freeze == null ? 0 : freeze));
         return b.build();
