@@ -89,6 +89,9 @@ class ImportCommandTest {
         SavedModel saved = SavedModel.read(out.toString());
         assertEquals(List.of("cat", "dog", "bird"), saved.labels());
         assertEquals("frozen_batch", saved.hyperparameters().get("norm"));
+        assertTrue(String.valueOf(saved.hyperparameters().get("imported_from")).endsWith(good.getFileName().toString()));
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(java.nio.file.Files.readAllBytes(good))), saved.hyperparameters().get("imported_sha256"));
         Map<?, ?> settings = Json.MAPPER.readValue(out.resolve(SavedModel.SETTINGS_JSON).toFile(), Map.class);
         assertEquals(800, settings.get("min_size"));
         assertEquals(1333, settings.get("max_size"));

@@ -71,6 +71,9 @@ public final class TorchvisionImport {
         String sha256 = read(source, file);
         ModelConfig.NormKind norm = request.norm() != null ? request.norm() : NormDetection.detect(file.keySet());
         Map<String, Object> hyperparameters = hyperparameters(request, norm);
+        // Where the weights came from, kept with the model (as a trial's record keeps its starting weights).
+        hyperparameters.put("imported_from", source);
+        hyperparameters.put("imported_sha256", sha256);
         ModelConfig config;
         try {
             config = Trainer.modelConfig(new TrainingParameters(hyperparameters), request.labels().size() + 1);
