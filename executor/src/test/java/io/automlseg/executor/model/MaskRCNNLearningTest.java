@@ -69,7 +69,8 @@ class MaskRCNNLearningTest {
         Random rng = new Random(5);
         try (NDManager manager = NDManager.newBaseManager();
              MaskRCNN model = MaskRCNN.create(config(ModelConfig.NormKind.valueOf(System.getProperty("learning.norm", "GROUP"))), manager, 42)) {
-            Optimizer sgd = optimizer(0.005f);
+            // 0.005 diverged after step 34 on some CPUs (the same seed, other rounding); 0.003 learns with a margin
+            Optimizer sgd = optimizer(0.003f);
             int steps = 40;
             float first = 0;
             float lastAverage = 0;
