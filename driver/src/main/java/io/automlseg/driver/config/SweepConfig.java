@@ -160,7 +160,7 @@ public record SweepConfig(
 
     /** Every {@code model_name} a trial of this sweep can have. */
     public java.util.Set<String> modelNames() {
-        return PretrainedChecks.modelNames(trainingParameters, searchSpace);
+        return StartingPointChecks.modelNames(trainingParameters, searchSpace);
     }
 
     /** Seed of the sampler and of the validation split: {@code random_seed} when fixed, else its default. */

@@ -9,11 +9,9 @@ import io.automlseg.driver.config.SweepConfig.DataInput;
 import io.automlseg.driver.config.SweepConfig.EarlyTermination;
 import io.automlseg.driver.config.SweepConfig.Limits;
 import io.automlseg.driver.config.SweepConfig.SweepSettings;
-import io.automlseg.driver.sweep.Distribution;
 import io.automlseg.driver.sweep.SearchSpace;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,9 +37,6 @@ final class SweepConfigParser {
             "trial_timeout_minutes", "max_failed_trials", "max_trial_retries");
     private static final Set<String> SWEEP_KEYS = Set.of("sampling_algorithm", "early_termination", "limits");
     private static final List<String> ALGORITHMS = List.of("random", "grid", "bayesian");
-    /** What the reference product's Bayesian sampling takes. */
-    private static final Set<Distribution.Kind> BAYESIAN_KINDS = Set.of(Distribution.Kind.CHOICE,
-            Distribution.Kind.UNIFORM, Distribution.Kind.QUNIFORM);
     private static final List<String> VERBOSITY = List.of("not_set", "debug", "info", "warning", "error",
             "critical");
     private static final Map<String, Set<String>> POLICY_KEYS = Map.of(
@@ -117,10 +112,11 @@ final class SweepConfigParser {
         }
         Limits limits = limits(root.get("limits"));
         Map<String, Object> trainingParams = trainingParameters(root.get("training_parameters"));
-        checkWeightSources(trainingParams);
+        StartingPointChecks.checkSources(trainingParams, baseDir, problems);
         checkSizes(trainingParams);
         SweepSettings sweep = sweep(root.get("sweep"));
-        SearchSpace space = searchSpace(root.get("search_space"));
+        SearchSpaceParser spaces = new SearchSpaceParser(problems);
+        SearchSpace space = spaces.parse(root.get("search_space"));
         JsonNode algorithmNode = root.path("sweep").path("sampling_algorithm");
         boolean algorithmGiven = !algorithmNode.isMissingNode() && !algorithmNode.isNull();
         JsonNode spaceNode = root.path("search_space");
@@ -144,12 +140,12 @@ final class SweepConfigParser {
             problems.add("sweep.sampling_algorithm", "grid sampling needs choice expressions only in search_space");
         }
         if ("bayesian".equals(sweep.samplingAlgorithm())) {
-            bayesianRestrictions(root, space);
+            spaces.bayesianRestrictions(space, hasEarlyTermination(root));
         }
         if (!space.isEmpty() && !space.isAutomatic() && !algorithmGiven) {
             problems.add("sweep.sampling_algorithm", "required when search_space is given (random, grid or bayesian)");
         }
-        PretrainedChecks.check(trainingParams, space, baseDir, problems);
+        StartingPointChecks.checkPretrained(trainingParams, space, baseDir, problems);
         String weightsCache = string(root, "weights_cache", null);
         if (!problems.isEmpty()) {
             throw problems.toException();
@@ -157,29 +153,7 @@ final class SweepConfigParser {
         return new SweepConfig(source, type, task, experiment, verbosity, metric, target, training, validation,
                 validationSize, limits, trainingParams, sweep, space, mapOf(root.get("outputs")),
                 plain(root.get("compute")), mapOf(root.get("properties")),
-                weightsCache == null ? null : Storage.resolve(baseDir, weightsCache.startsWith("~/")
-                        ? System.getProperty("user.home") + weightsCache.substring(1) : weightsCache));
-    }
-
-    /**
-     * The reference product's Bayesian sampling takes only choice, uniform and quniform, and no early termination.
-     * (It also refuses a list of sub-spaces; here each sub-space is one more categorical choice of the model.)
-     */
-    private void bayesianRestrictions(JsonNode root, SearchSpace space) {
-        List<Map<String, Distribution>> subspaces = space.subspaces();
-        for (int i = 0; i < subspaces.size(); i++) {
-            for (Map.Entry<String, Distribution> e : subspaces.get(i).entrySet()) {
-                if (!BAYESIAN_KINDS.contains(e.getValue().kind())) {
-                    problems.add("search_space[" + i + "]." + e.getKey(), "bayesian sampling takes only choice, "
-                            + "uniform and quniform, not " + e.getValue().kind().yamlName()
-                            + " (use random sampling, or rewrite it as uniform/quniform)");
-                }
-            }
-        }
-        if (hasEarlyTermination(root)) {
-            problems.add("sweep.early_termination", "bayesian sampling does not support early termination (as in "
-                    + "the reference product): remove early_termination or use random sampling");
-        }
+                StartingPointChecks.weightsCache(weightsCache, baseDir));
     }
 
     private static boolean hasEarlyTermination(JsonNode root) {
@@ -306,47 +280,6 @@ final class SweepConfigParser {
         return out;
     }
 
-    /**
-     * At most one starting point for the weights; files and model folders must exist (relative paths are resolved
-     * against the configuration's folder and handed to trials resolved). checkpoint_run_id is resolved when the
-     * sweep knows its output folder.
-     */
-    private void checkWeightSources(Map<String, Object> params) {
-        List<String> given = Hyperparameters.WEIGHT_SOURCES.stream().filter(params::containsKey).toList();
-        if (given.size() > 1) {
-            problems.add("training_parameters." + given.get(1), "give only one of " + String.join(", ", given)
-                    + " (the weights a trial starts from)");
-            return;
-        }
-        for (String key : List.of(Hyperparameters.WEIGHTS_PATH, Hyperparameters.CHECKPOINT_MODEL,
-                Hyperparameters.CHECKPOINT_PATH)) {
-            if (!(params.get(key) instanceof String value)) {
-                continue;
-            }
-            String uri = Storage.resolve(baseDir, value);
-            String path = "training_parameters." + key;
-            try {
-                if (!Storage.exists(uri)) {
-                    problems.add(path, "no such file or folder: " + uri);
-                } else if (Storage.isDirectory(uri)) {
-                    if (key.equals(Hyperparameters.WEIGHTS_PATH)) {
-                        problems.add(path, uri + " is a folder; expected a weight file (.pth, .npz or weights.params)");
-                    } else if (!io.automlseg.executor.predict.SavedModel.isComplete(uri)) {
-                        problems.add(path, uri + " is not a complete saved model (no _COMPLETE marker); expected a "
-                                + "trial's model/ or a run's best_model/ folder, or a weight file");
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                problems.add(path, "cannot read " + uri + ": " + e.getMessage());
-            }
-            params.put(key, uri);
-        }
-        if (params.get(Hyperparameters.CHECKPOINT_RUN_ID) instanceof String id && !id.matches("[^/\\s]+(/[^/\\s]+)?")) {
-            problems.add("training_parameters." + Hyperparameters.CHECKPOINT_RUN_ID,
-                    "must be <run_id> (its best model) or <run_id>/<trial_id>, got \"" + id + "\"");
-        }
-    }
-
     /** torchvision's transform needs min_size <= max_size. */
     private void checkSizes(Map<String, Object> params) {
         if (params.get(Hyperparameters.MIN_SIZE) instanceof Integer min
@@ -439,96 +372,11 @@ final class SweepConfigParser {
         return problemCount() == before ? new EarlyTermination(type, settings) : null;
     }
 
-    private SearchSpace searchSpace(JsonNode n) {
-        if (n == null || n.isNull()) {
-            return SearchSpace.empty();
-        }
-        if (!n.isArray()) {
-            problems.add("search_space", "must be a list of sub-spaces (each a mapping hyperparameter: expression)");
-            return SearchSpace.empty();
-        }
-        List<Map<String, Distribution>> subspaces = new ArrayList<>();
-        for (int i = 0; i < n.size(); i++) {
-            JsonNode element = n.get(i);
-            String path = "search_space[" + i + "]";
-            if (!element.isObject()) {
-                problems.add(path, "must be a mapping hyperparameter: expression");
-                continue;
-            }
-            Map<String, Distribution> subspace = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = element.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                Distribution d = distribution(path + "." + e.getKey(), e.getKey(), e.getValue());
-                if (d != null) {
-                    subspace.put(e.getKey(), d);
-                }
-            }
-            subspaces.add(subspace);
-        }
-        return new SearchSpace(subspaces);
-    }
-
-    /** One expression, checked against its hyperparameter's type and range; null (with a problem) if invalid. */
-    private Distribution distribution(String path, String name, JsonNode node) {
-        if (Hyperparameters.spec(name).isEmpty()) {
-            problems.add(path, Hyperparameters.unknownMessage(name));
-            return null;
-        }
-        if (Hyperparameters.WEIGHT_SOURCES.contains(name) || name.equals(Hyperparameters.PRETRAINED_WEIGHTS)) {
-            problems.add(path, "cannot be searched; set it in training_parameters");
-            return null;
-        }
-        Hyperparameters.Spec spec = Hyperparameters.spec(name).get();
-        Distribution d;
-        try {
-            if (node.isObject()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> map = (Map<String, Object>) plain(node);
-                d = Distribution.fromMap(map);
-            } else if (node.isTextual() && node.asText().matches("(?s)\\s*[A-Za-z]+\\s*\\(.*\\)\\s*")) {
-                d = Distribution.parse(node.asText());
-            } else if (node.isValueNode()) {
-                d = Distribution.choice(List.of(plain(node))); // a fixed value inside a sub-space
-            } else {
-                problems.add(path, "must be an expression such as uniform(0.001, 0.01) or {type: choice, values: [...]}");
-                return null;
-            }
-        } catch (IllegalArgumentException e) {
-            problems.add(path, e.getMessage());
-            return null;
-        }
-        if (d.isChoice()) {
-            List<Object> converted = new ArrayList<>();
-            for (Object v : d.choices()) {
-                try {
-                    converted.add(Hyperparameters.validate(name, v));
-                } catch (IllegalArgumentException e) {
-                    problems.add(path, "choice value " + (v instanceof String s ? "\"" + s + "\"" : v) + " "
-                            + e.getMessage());
-                    return null;
-                }
-            }
-            return Distribution.choice(converted);
-        }
-        if (spec.type() != Hyperparameters.Type.INT && spec.type() != Hyperparameters.Type.FLOAT) {
-            problems.add(path, name + " takes " + spec.range() + "; use choice(...) for it, not "
-                    + d.kind().yamlName());
-            return null;
-        }
-        double[] bounds = d.bounds();
-        boolean finite = Double.isFinite(bounds[0]) && Double.isFinite(bounds[1]);
-        if (finite && (!Hyperparameters.inRange(spec, bounds[0]) || !Hyperparameters.inRange(spec, bounds[1]))) {
-            problems.add(path, d + " can produce values outside " + name + "'s range " + spec.range());
-            return null;
-        }
-        return d;
-    }
-
     private int problemCount() {
         return problems.size();
     }
 
-    private static Object plain(JsonNode node) {
+    static Object plain(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }

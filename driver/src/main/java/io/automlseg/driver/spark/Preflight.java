@@ -3,6 +3,7 @@ package io.automlseg.driver.spark;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.weights.PretrainedPlan;
 import io.automlseg.driver.weights.PretrainedResolver;
+import io.automlseg.driver.weights.SweepStartingWeights;
 import io.automlseg.driver.weights.WeightCatalog;
 import io.automlseg.driver.weights.WeightsCache;
 import io.automlseg.executor.data.DataError;
@@ -73,11 +74,7 @@ public final class Preflight {
         }
         WeightsCache cache = WeightsCache.forSweep(config.weightsCache(), localMaster, Storage.qualify(output));
         PretrainedPlan weights = new PretrainedResolver(WeightCatalog.current(), cache, out).check(config);
-        weights.models().forEach((model, w) -> out.println("Pretrained weights for " + model + ": "
-                + w.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + w.source() + ", cached in " + w.file()));
-        if (weights.warning() != null) {
-            out.println("Warning: " + weights.warning() + ".");
-        }
+        SweepStartingWeights.announce(weights, out);
         out.printf("Valid: %s, %d training and %s validation images, %d labels %s; output folder %s. "
                         + "The sweep may start.%n", config.experimentName(), train.size(),
                 config.validationData() == null ? "(split off: validation_data_size " + config.validationDataSize()

@@ -3,6 +3,7 @@ package io.automlseg.driver.spark;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.BestModelPublisher;
 import io.automlseg.driver.persist.JournalEvent;
+import io.automlseg.driver.persist.RunAdmission;
 import io.automlseg.driver.persist.RunFolder;
 import io.automlseg.driver.persist.SweepFingerprint;
 import io.automlseg.driver.persist.SweepJournal;
@@ -21,7 +22,6 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.driver.weights.PretrainedPlan;
 import io.automlseg.driver.weights.SweepStartingWeights;
 import io.automlseg.executor.trial.EpochReport;
-import io.automlseg.executor.trial.StartingWeights;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
@@ -30,8 +30,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -155,18 +153,9 @@ public final class SparkSweepRunner {
         // Checked before Spark starts, so a wrong folder or a changed configuration fails in a second.
         RunFolder folder = new RunFolder(Storage.qualify(output));
         List<JournalEvent> history = SweepJournal.read(folder);
-        String runId;
-        if (history.isEmpty()) {
-            requireFreeOutput(folder);
-            runId = options.runId() != null ? options.runId()
-                    : "sweep-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
-                            .format(started);
-        } else {
-            runId = resumableRunId(folder, history);
-            if (history.stream().anyMatch(e -> JournalEvent.SWEEP_ENDED.equals(e.event()))
-                    && Storage.exists(folder.summaryJson())) {
-                return alreadyEnded(folder);
-            }
+        String runId = RunAdmission.runId(folder, history, options.runId(), options.resume(), config, started);
+        if (RunAdmission.hasEnded(folder, history)) {
+            return alreadyEnded(folder);
         }
         // checkpoint_run_id names an earlier run beside this one; the trials get its model folder.
         config = io.automlseg.driver.persist.CheckpointRuns.resolveIn(config, output);
@@ -182,41 +171,6 @@ public final class SparkSweepRunner {
                 spark.stop();
             }
         }
-    }
-
-    private static void requireFreeOutput(RunFolder folder) throws IOException, BadInputException {
-        if (Storage.exists(folder.trialsJson()) || Storage.exists(folder.summaryJson())
-                || Storage.exists(folder.trialsDir())) {
-            throw new BadInputException("the output folder " + folder.uri()
-                    + " already holds a sweep (trials.json) without a journal to resume it from; choose another "
-                    + "--output");
-        }
-    }
-
-    /** The run id of the journaled sweep, if this run may continue it: same configuration, and asked to. */
-    private String resumableRunId(RunFolder folder, List<JournalEvent> history) throws BadInputException {
-        JournalEvent first = history.stream().filter(e -> JournalEvent.SWEEP_STARTED.equals(e.event())).findFirst()
-                .orElseThrow(() -> new BadInputException("the journal in " + folder.journalDir()
-                        + " does not start with " + JournalEvent.SWEEP_STARTED + "; choose another --output"));
-        String journaled = first.runId();
-        if (options.runId() != null && !options.runId().equals(journaled)) {
-            throw new BadInputException("the output folder " + folder.uri() + " holds sweep " + journaled
-                    + ", not --run-id " + options.runId() + "; resume it with --run-id " + journaled
-                    + " (or --resume), or choose another --output");
-        }
-        if (options.runId() == null && !options.resume()) {
-            throw new BadInputException("the output folder " + folder.uri() + " already holds sweep " + journaled
-                    + "; continue it with --resume (or --run-id " + journaled + "), or choose another --output");
-        }
-        List<String> diffs = SweepFingerprint.differences(first.fingerprint(), SweepFingerprint.of(config));
-        if (!diffs.isEmpty()) {
-            throw new BadInputException(config.source() + ": the configuration differs from the one sweep "
-                    + journaled + " in " + folder.uri() + " was started with, in a way that changes its trials:\n  "
-                    + String.join("\n  ", diffs)
-                    + "\nRestore those settings to resume it (limits may change), or start a new sweep in another "
-                    + "--output.");
-        }
-        return journaled;
     }
 
     /** A finished sweep run again (e.g. an Airflow retry): nothing to do but tell its outcome again. */
@@ -251,7 +205,7 @@ public final class SparkSweepRunner {
         run = new RunFolder(Storage.qualify(output));
         boolean resuming = !history.isEmpty();
         if (!resuming) {
-            requireFreeOutput(run);
+            RunAdmission.requireFreeOutput(run);
         }
         Storage.mkdirs(run.uri());
         out.println((resuming ? "Resuming sweep " : "Sweep ") + runId + ": " + config.experimentName() + " -> "
@@ -727,7 +681,8 @@ public final class SparkSweepRunner {
         }
         Instant end = exit != null ? Instant.ofEpochMilli(exit.finishedAtMillis()) : Instant.now();
         Cancellation cancelled = cancellations.remove(t);
-        t.setStartingWeights(readStartingWeights(t));
+        t.setStartingWeights(SweepStartingWeights.ofTrial(pretrained, run.trialDir(t.id()),
+                config.resolve(t.parameters())));
         TrialResult result = readResult(t);
         String lost = null;
         if (result != null) {
@@ -816,21 +771,6 @@ public final class SparkSweepRunner {
         String uri = run.trialFile(t.id(), TrialFiles.RESULT);
         try {
             return Storage.exists(uri) ? Json.read(uri, TrialResult.class) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** What the trial says its weights started from, with the sweep's reason when that is from scratch. */
-    private StartingWeights readStartingWeights(Trial t) {
-        String uri = run.trialFile(t.id(), TrialFiles.STARTING_WEIGHTS);
-        try {
-            if (!Storage.exists(uri)) {
-                return null;
-            }
-            StartingWeights w = Json.read(uri, StartingWeights.class);
-            return w.from() == StartingWeights.From.SCRATCH
-                    ? w.withNote(pretrained.scratchReason(config.resolve(t.parameters()))) : w;
         } catch (IOException e) {
             return null;
         }

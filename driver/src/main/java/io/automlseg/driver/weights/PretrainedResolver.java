@@ -5,10 +5,13 @@ import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.spark.BadInputException;
 import io.automlseg.driver.weights.PretrainedSetting.Mode;
 import io.automlseg.driver.weights.WeightsUnavailableException.Reason;
+import io.automlseg.executor.io.Sha256;
+import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.WeightLoader;
 import io.automlseg.executor.trial.PretrainedWeights;
 import io.automlseg.executor.trial.PretrainedWeights.Kind;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,28 +68,28 @@ public final class PretrainedResolver {
         }
         List<String> refusals = new ArrayList<>();
         WeightsUnavailableException networkDown = null;
+        String firstFailure = null;
         for (String model : config.modelNames()) {
             WeightCatalog.Entry entry = setting.mode() == Mode.AUTO ? catalog.auto(model)
                     : catalog.find(model, setting.mode() == Mode.COCO ? Kind.COCO : Kind.IMAGENET).orElseThrow();
             String url = WeightCatalog.url(entry);
             try {
-                Optional<WeightsCache.Stored> stored = networkDown != null ? cache.verified(entry.fileName(),
-                        entry.sha256Prefix()) : Optional.empty();
-                if (networkDown != null && stored.isEmpty()) {
-                    throw new WeightsUnavailableException(url, Reason.NETWORK, url + ": not tried, the network "
-                            + "failed for the first file (" + networkDown.getMessage() + ")", networkDown);
-                }
-                if (stored.isEmpty()) {
-                    stored = fetch ? Optional.of(cache.ensure(url, entry.fileName(), entry.sha256Prefix(), out))
-                            : cache.verified(entry.fileName(), entry.sha256Prefix());
-                }
-                if (stored.isPresent()) {
-                    models.put(model, new PretrainedWeights(entry.kind(), url, stored.get().uri(),
-                            stored.get().sha256()));
+                Optional<WeightsCache.Stored> stored;
+                if (fetch && networkDown == null) {
+                    stored = Optional.of(cache.ensure(url, entry.fileName(), entry.sha256Prefix(), out));
                 } else {
-                    WeightDownloader.probe(url);
-                    out.println("Pretrained weights for " + model + " will be fetched: " + url);
+                    stored = cache.verified(entry.fileName(), entry.sha256Prefix());
+                    if (stored.isEmpty() && networkDown != null) {
+                        throw new WeightsUnavailableException(url, Reason.NETWORK, url + ": not tried, the network "
+                                + "failed for the first file (" + networkDown.getMessage() + ")", networkDown);
+                    }
+                    if (stored.isEmpty()) {
+                        WeightDownloader.probe(url);
+                        out.println("Pretrained weights for " + model + " will be fetched: " + url);
+                    }
                 }
+                stored.ifPresent(s -> models.put(model, new PretrainedWeights(entry.kind(), url, s.uri(),
+                        s.sha256())));
             } catch (WeightsUnavailableException e) {
                 if (e.reason() == Reason.NETWORK && networkDown == null) {
                     networkDown = e;
@@ -95,6 +98,7 @@ public final class PretrainedResolver {
                     refusals.add(model + " (" + entry.torchvisionName() + "): " + e.getMessage());
                 } else {
                     scratch.put(model, "pretrained weights unavailable: " + e.getMessage());
+                    firstFailure = firstFailure != null ? firstFailure : e.getMessage();
                 }
             }
         }
@@ -103,8 +107,7 @@ public final class PretrainedResolver {
                     + String.join("\n  ", refusals) + "\n" + waysOut(config));
         }
         String warning = scratch.isEmpty() ? null : "pretrained weights unavailable for "
-                + String.join(", ", scratch.keySet()) + " (" + scratch.values().iterator().next()
-                .replaceFirst("^pretrained weights unavailable: ", "") + "): those trials train from scratch. "
+                + String.join(", ", scratch.keySet()) + " (" + firstFailure + "): those trials train from scratch. "
                 + "Pre-seed the weights cache " + cache.uri() + " with `automl weights fetch`, or set "
                 + "pretrained_weights: none to train from scratch without this warning";
         return new PretrainedPlan(setting.toString(), cache.uri(), models, scratch, warning);
@@ -114,8 +117,8 @@ public final class PretrainedResolver {
         String uri = setting.uri();
         try {
             if (!setting.isHttp()) {
-                WeightLoader.check(uri);
-                return new PretrainedWeights(Kind.URI, uri, uri, WeightsCache.sha256(uri));
+                return new PretrainedWeights(Kind.URI, uri, uri,
+                        Sha256.whileReading(uri, in -> WeightLoader.check(in, uri)));
             }
             String name = uri.substring(uri.lastIndexOf('/') + 1).replaceAll("[?#].*$", "");
             String prefix = WeightCatalog.hashInName(name).orElse(null);
@@ -128,7 +131,9 @@ public final class PretrainedResolver {
                         .orElse(null));
             }
             WeightsCache.Stored stored = cache.ensure(uri, name, prefix, out);
-            WeightLoader.check(stored.uri());
+            try (InputStream in = Storage.open(stored.uri())) {
+                WeightLoader.check(in, stored.uri());
+            }
             return new PretrainedWeights(Kind.URI, uri, stored.uri(), stored.sha256());
         } catch (IOException e) {
             throw new BadInputException("pretrained_weights: " + uri + " cannot be had: " + e.getMessage()

@@ -3,12 +3,17 @@ package io.automlseg.driver.weights;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.spark.BadInputException;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.io.Sha256;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.trial.PretrainedWeights;
+import io.automlseg.executor.trial.StartingWeights;
+import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The pretrained weights of one sweep run: resolved once when the sweep starts and recorded in the run folder
@@ -42,29 +47,46 @@ public final class SweepStartingWeights {
     }
 
     private static void recheck(PretrainedPlan plan, PrintStream out) throws IOException {
-        Map<String, String> checked = new LinkedHashMap<>();
+        Set<String> checked = new HashSet<>();
         for (PretrainedWeights w : plan.models().values()) {
-            if (w.sha256() == null || checked.containsKey(w.file())) {
+            if (w.sha256() == null || !checked.add(w.file())) {
                 continue;
             }
-            String sha = Storage.exists(w.file()) ? WeightsCache.sha256(w.file()) : null;
-            if (!w.sha256().equals(sha)) {
-                if (!w.source().startsWith("http")) {
-                    throw new IOException("pretrained weights " + w.file() + " changed or went missing since the "
-                            + "sweep started (SHA-256 " + w.sha256() + ")");
-                }
-                String name = w.file().substring(w.file().lastIndexOf('/') + 1);
-                WeightsCache cache = new WeightsCache(w.file().substring(0, w.file().lastIndexOf('/')));
-                WeightsCache.Stored stored = cache.ensure(w.source(), name, w.sha256(), out);
-                sha = stored.sha256();
+            if (Storage.exists(w.file()) && w.sha256().equals(Sha256.ofFile(w.file()))) {
+                continue;
             }
-            checked.put(w.file(), sha);
+            if (!w.source().startsWith("http")) {
+                throw new IOException("pretrained weights " + w.file() + " changed or went missing since the "
+                        + "sweep started (SHA-256 " + w.sha256() + ")");
+            }
+            new WeightsCache(plan.cache()).ensure(w.source(), w.file().substring(w.file().lastIndexOf('/') + 1),
+                    w.sha256(), out);
         }
     }
 
-    private static void announce(PretrainedPlan plan, PrintStream out) {
+    /**
+     * What a trial says its weights started from ({@code starting_weights.json} in its folder), with the sweep's
+     * reason when that is from scratch; null if the trial did not get that far.
+     *
+     * @param parameters the trial's resolved hyperparameters
+     */
+    public static StartingWeights ofTrial(PretrainedPlan plan, String trialDir, Map<String, Object> parameters) {
+        String uri = TrialFiles.resolve(trialDir, TrialFiles.STARTING_WEIGHTS);
+        try {
+            if (!Storage.exists(uri)) {
+                return null;
+            }
+            StartingWeights w = Json.read(uri, StartingWeights.class);
+            return w.from() == StartingWeights.From.SCRATCH ? w.withNote(plan.scratchReason(parameters)) : w;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Prints which file each variant starts from, and the warning when auto could not get them. */
+    public static void announce(PretrainedPlan plan, PrintStream out) {
         plan.models().forEach((model, w) -> out.println("Pretrained weights for " + model + ": "
-                + w.kind().name().toLowerCase() + " " + w.source() + (w.sha256() != null ? " (SHA-256 "
+                + w.kind().name().toLowerCase(Locale.ROOT) + " " + w.source() + (w.sha256() != null ? " (SHA-256 "
                 + w.sha256().substring(0, 12) + "..., " + w.file() + ")" : "")));
         if (plan.warning() != null) {
             out.println("Warning: " + plan.warning() + ".");

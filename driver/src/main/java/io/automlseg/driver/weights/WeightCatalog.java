@@ -75,7 +75,7 @@ public final class WeightCatalog {
                 new TypeReference<Map<String, Map<String, String>>>() {});
         List<Entry> out = new ArrayList<>();
         for (Entry e : TORCHVISION.entries) {
-            String name = names.getOrDefault(e.modelName(), Map.of()).get(e.kind().name().toLowerCase());
+            String name = names.getOrDefault(e.modelName(), Map.of()).get(e.kind().name().toLowerCase(java.util.Locale.ROOT));
             out.add(name == null ? e : new Entry(e.modelName(), e.kind(), name, e.torchvisionName()));
         }
         return new WeightCatalog(out);

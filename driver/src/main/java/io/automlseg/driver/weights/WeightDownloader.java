@@ -1,6 +1,7 @@
 package io.automlseg.driver.weights;
 
 import io.automlseg.driver.weights.WeightsUnavailableException.Reason;
+import io.automlseg.executor.io.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,9 +15,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -45,7 +44,7 @@ public final class WeightDownloader {
                 progress.printf("Downloading %s%s%n", url, length > 0 ? String.format(Locale.ROOT, " (%.1f MB)",
                         length / 1e6) : "");
             }
-            MessageDigest sha = sha256();
+            MessageDigest sha = Sha256.digest();
             long bytes = 0;
             long nextReport = PROGRESS_STEP;
             byte[] buffer = new byte[1 << 16];
@@ -65,7 +64,7 @@ public final class WeightDownloader {
                 throw new WeightsUnavailableException(url, Reason.NETWORK, url + ": the transfer ended after "
                         + bytes + " of " + length + " bytes", null);
             }
-            return new Fetched(bytes, HexFormat.of().formatHex(sha.digest()), (System.nanoTime() - started) / 1e9);
+            return new Fetched(bytes, Sha256.hex(sha), (System.nanoTime() - started) / 1e9);
         });
     }
 
@@ -98,14 +97,6 @@ public final class WeightDownloader {
             if (connection != null) {
                 connection.disconnect();
             }
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,14 +1,12 @@
 package io.automlseg.driver.weights;
 
 import io.automlseg.driver.weights.WeightsUnavailableException.Reason;
+import io.automlseg.executor.io.Sha256;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -34,14 +32,8 @@ public final class WeightsCache {
      * {@code ~/.cache/automl-seg/weights}.
      */
     public static String defaultLocation() {
-        String configured = System.getProperty(CACHE_PROPERTY);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv(CACHE_ENV);
-        }
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "automl-seg", "weights").toUri().toString();
+        return fromEnvironment().orElseGet(
+                () -> Path.of(System.getProperty("user.home"), ".cache", "automl-seg", "weights").toUri().toString());
     }
 
     /**
@@ -53,11 +45,19 @@ public final class WeightsCache {
         if (configured != null) {
             return new WeightsCache(configured);
         }
-        String fromEnvironment = System.getProperty(CACHE_PROPERTY, System.getenv(CACHE_ENV));
-        if ((fromEnvironment != null && !fromEnvironment.isBlank()) || localMaster) {
+        if (fromEnvironment().isPresent() || localMaster) {
             return new WeightsCache(defaultLocation());
         }
         return new WeightsCache(runFolder.replaceAll("/+$", "") + "/weights");
+    }
+
+    private static Optional<String> fromEnvironment() {
+        for (String value : new String[] {System.getProperty(CACHE_PROPERTY), System.getenv(CACHE_ENV)}) {
+            if (value != null && !value.isBlank()) {
+                return Optional.of(value);
+            }
+        }
+        return Optional.empty();
     }
 
     public String uri() {
@@ -83,7 +83,7 @@ public final class WeightsCache {
             if (!Storage.exists(file)) {
                 return Optional.empty();
             }
-            String sha = sha256(file);
+            String sha = Sha256.ofFile(file);
             if (sha256Prefix != null && !sha.startsWith(sha256Prefix)) {
                 throw new WeightsUnavailableException(file, Reason.HASH_MISMATCH, file + " has SHA-256 "
                         + sha.substring(0, 16) + "..., not " + sha256Prefix + "... (a damaged or wrong copy)", null);
@@ -174,17 +174,5 @@ public final class WeightsCache {
                 // best effort: a leftover .part file is never taken for an entry
             }
         }
-    }
-
-    /** The SHA-256 of a file on any Hadoop file system, as lower-case hex. */
-    public static String sha256(String fileUri) throws IOException {
-        MessageDigest sha = WeightDownloader.sha256();
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Storage.open(fileUri)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
     }
 }

@@ -92,9 +92,8 @@ class PretrainedConfigTest {
 
     @Test
     void theWeightsCacheIsResolvedLikeAPath(@TempDir Path dir) throws Exception {
-        assertEquals(dir.resolve("cache").toUri().toString().replaceAll("/$", ""),
-                parse("model_name: maskrcnn_resnet18_fpn", "weights_cache: cache", dir).weightsCache()
-                        .replace("file:///", "file:/").replace("file:/", "file:///").replaceAll("/$", ""));
+        String cache = parse("model_name: maskrcnn_resnet18_fpn", "weights_cache: cache", dir).weightsCache();
+        assertEquals(dir.resolve("cache"), Path.of(java.net.URI.create(cache)));
         String home = parse("model_name: maskrcnn_resnet18_fpn", "weights_cache: ~/w", dir).weightsCache();
         assertTrue(home.endsWith(System.getProperty("user.home") + "/w"), home);
     }

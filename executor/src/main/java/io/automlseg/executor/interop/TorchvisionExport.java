@@ -3,6 +3,7 @@ package io.automlseg.executor.interop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.io.Sha256;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
@@ -13,9 +14,6 @@ import io.automlseg.executor.weights.TorchTensor;
 import io.automlseg.executor.weights.TorchWriter;
 import java.io.IOException;
 import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +50,10 @@ public final class TorchvisionExport {
             String staging = OutputFolder.staging(outputDir);
             String sha256;
             try (DigestOutputStream out = new DigestOutputStream(Storage.create(TrialFiles.resolve(staging, WEIGHTS)),
-                    sha256())) {
+                    Sha256.digest())) {
                 TorchWriter.write(state, out);
                 out.flush();
-                sha256 = HexFormat.of().formatHex(out.getMessageDigest().digest());
+                sha256 = Sha256.hex(out.getMessageDigest());
             }
             Json.write(TrialFiles.resolve(staging, LABELS), saved.labels());
             Storage.writeString(TrialFiles.resolve(staging, SCRIPT),
@@ -95,13 +93,5 @@ public final class TorchvisionExport {
             });
         }
         return state;
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
     }
 }

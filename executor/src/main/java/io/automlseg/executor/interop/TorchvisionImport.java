@@ -3,7 +3,7 @@ package io.automlseg.executor.interop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.io.Sha256;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.ParameterStore;
@@ -15,10 +15,7 @@ import io.automlseg.executor.weights.TorchReader;
 import io.automlseg.executor.weights.TorchTensor;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.security.DigestInputStream;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,21 +100,14 @@ public final class TorchvisionImport {
 
     /** Reads the state dict under torchvision's current names into {@code into}; returns the file's SHA-256. */
     private static String read(String source, Map<String, TorchTensor> into) throws IOException {
-        DigestInputStream in;
         try {
-            in = new DigestInputStream(Storage.open(source), TorchvisionExport.sha256());
-        } catch (FileNotFoundException e) {
-            throw new ModelExchangeException("weights file " + source + " does not exist");
-        }
-        try (in) {
-            Map<String, TorchTensor> raw = TorchReader.read(in, source);
-            in.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file
-            raw.forEach((name, tensor) -> {
+            return Sha256.whileReading(source, in -> TorchReader.read(in, source).forEach((name, tensor) -> {
                 String current = WeightLoader.currentName(name);
                 // both spellings in one file: the second stays as it is and is reported as unexpected
                 into.put(into.containsKey(current) ? name : current, tensor);
-            });
-            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+            }));
+        } catch (FileNotFoundException e) {
+            throw new ModelExchangeException("weights file " + source + " does not exist");
         }
     }
 

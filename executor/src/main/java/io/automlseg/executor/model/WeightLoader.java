@@ -114,25 +114,23 @@ public final class WeightLoader {
         return assign(store, model.config(), readFile(uri, store.manager()), false, uri);
     }
 
-    /** Reads a weight file (.pth, .npz or this project's format), names as stored. */
     /**
-     * Reads a weight file without a model, so that a bad file is refused before any trial starts; returns the number
-     * of tensors, or -1 for an .npz, which is only recognised here (its reader needs the PyTorch engine).
+     * Reads a weight file from {@code in} without a model, so that a bad file is refused before any trial starts;
+     * returns the number of tensors, or -1 for an .npz, which is only recognised here (its reader needs the engine).
      *
+     * @param uri the file's name in messages
      * @throws IOException naming the file and what is wrong with it
      */
-    public static int check(String uri) throws IOException {
-        try (BufferedInputStream in = new BufferedInputStream(Storage.open(uri), 1 << 16)) {
-            return switch (WeightFileFormat.detect(in)) {
-                case TORCH_ZIP, TORCH_LEGACY -> TorchReader.read(in, uri).size();
-                case NPZ -> -1;
-                case PARAMS -> readFile(uri, null).size();
-            };
-        } catch (java.io.FileNotFoundException e) {
-            throw new IOException("weight file " + uri + " does not exist", e);
-        }
+    public static int check(InputStream in, String uri) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        return switch (WeightFileFormat.detect(buffered)) {
+            case TORCH_ZIP, TORCH_LEGACY -> TorchReader.read(buffered, uri).size();
+            case NPZ -> -1;
+            case PARAMS -> readParams(buffered, uri).size();
+        };
     }
 
+    /** Reads a weight file (.pth, .npz or this project's format), names as stored. */
     public static Map<String, ParameterStore.Tensor> readFile(String uri, NDManager manager) throws IOException {
         try (BufferedInputStream in = new BufferedInputStream(Storage.open(uri), 1 << 16)) {
             switch (WeightFileFormat.detect(in)) {
@@ -143,16 +141,21 @@ public final class WeightLoader {
                     return readNpz(in, manager);
                 }
                 default -> {
-                    try {
-                        return ParameterStore.read(in);
-                    } catch (IOException e) {
-                        throw new IOException(uri + ": " + e.getMessage() + "; expected a .pth state dict (torch.save),"
-                                + " an .npz of torchvision state-dict tensors or a weights.params file", e);
-                    }
+                    return readParams(in, uri);
                 }
             }
         } catch (java.io.FileNotFoundException e) {
             throw new IOException("weight file " + uri + " does not exist", e);
+        }
+    }
+
+    /** This project's weights.params, or the message for a file that is none of the formats. */
+    private static Map<String, ParameterStore.Tensor> readParams(InputStream in, String uri) throws IOException {
+        try {
+            return ParameterStore.read(in);
+        } catch (IOException e) {
+            throw new IOException(uri + ": " + e.getMessage() + "; expected a .pth state dict (torch.save),"
+                    + " an .npz of torchvision state-dict tensors or a weights.params file", e);
         }
     }
 

@@ -84,20 +84,26 @@ final class InitialWeights {
     private static StartingWeights loadInto(MaskRCNN model, TrainingParameters p, PretrainedWeights pretrained,
                                             List<String> labels, PrintStream log) {
         String setting;
-        String source;
+        String file;
         StartingWeights.From from;
+        // What the record names: the file itself, or for pretrained weights the URL it was fetched from, and its hash.
+        String origin;
+        String sha256 = null;
         if (p.weightsPath() != null || p.checkpointModel() != null) {
             setting = p.weightsPath() != null ? "weights_path" : "checkpoint_model";
-            source = p.weightsPath() != null ? p.weightsPath() : p.checkpointModel();
+            file = p.weightsPath() != null ? p.weightsPath() : p.checkpointModel();
             from = p.weightsPath() != null ? StartingWeights.From.WEIGHTS_PATH : StartingWeights.From.CHECKPOINT_MODEL;
+            origin = file;
         } else if (pretrained != null) {
             setting = "pretrained_weights";
-            source = pretrained.file();
+            file = pretrained.file();
             from = switch (pretrained.kind()) {
                 case COCO -> StartingWeights.From.PRETRAINED_COCO;
                 case IMAGENET -> StartingWeights.From.PRETRAINED_IMAGENET;
                 case URI -> StartingWeights.From.PRETRAINED_URI;
             };
+            origin = pretrained.source();
+            sha256 = pretrained.sha256();
         } else {
             log.println("weights: a fresh initialisation (no pretrained weights)");
             return StartingWeights.scratch();
@@ -105,8 +111,8 @@ final class InitialWeights {
         WeightLoader.Report report;
         try {
             // COCO's predictors are for COCO's 91 classes, whatever the user's labels: they always start fresh.
-            report = from == StartingWeights.From.PRETRAINED_COCO ? WeightLoader.loadPretrained(model, source)
-                    : WeightLoader.load(model, source, labels);
+            report = from == StartingWeights.From.PRETRAINED_COCO ? WeightLoader.loadPretrained(model, file)
+                    : WeightLoader.load(model, file, labels);
         } catch (IOException e) {
             throw new Trainer.TrialFailure(setting + ": " + e.getMessage());
         }
@@ -117,10 +123,7 @@ final class InitialWeights {
         if (!reinitialised.isEmpty()) {
             log.println("re-initialised: " + String.join(", ", reinitialised));
         }
-        String origin = pretrained != null && from != StartingWeights.From.WEIGHTS_PATH
-                && from != StartingWeights.From.CHECKPOINT_MODEL ? pretrained.source() : source;
-        String sha = pretrained != null && origin.equals(pretrained.source()) ? pretrained.sha256() : null;
-        return new StartingWeights(from, origin, sha, report.loaded(), reinitialised, null);
+        return new StartingWeights(from, origin, sha256, report.loaded(), reinitialised, null);
     }
 
     /**

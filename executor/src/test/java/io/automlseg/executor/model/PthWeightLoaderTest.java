@@ -35,11 +35,6 @@ class PthWeightLoaderTest {
         manager.close();
     }
 
-    private static ModelConfig config(int classes) {
-        return ModelConfig.builder().modelName("maskrcnn_resnet18_fpn").numClasses(classes)
-                .norm(ModelConfig.NormKind.FROZEN_BATCH).build();
-    }
-
     /**
      * The source's weights as a torch state dict, names mapped by {@code rename} (null drops one), each BatchNorm
      * with an int64 {@code num_batches_tracked} as a trained torchvision module has, then {@code extra}.
@@ -83,11 +78,11 @@ class PthWeightLoaderTest {
 
     @Test
     void aResNet18ClassifierGoesUnderTheBackboneInBothFormats(@TempDir Path dir) throws Exception {
-        try (MaskRCNN source = MaskRCNN.create(config(3), manager, 1);
-                MaskRCNN fresh = MaskRCNN.create(config(3), manager, 2)) {
+        try (MaskRCNN source = MaskRCNN.create(WeightLoaderTest.config(3), manager, 1);
+                MaskRCNN fresh = MaskRCNN.create(WeightLoaderTest.config(3), manager, 2)) {
             source.parameters().get("backbone.body.layer2.0.bn1.running_var").muli(3f);
             for (TorchFormat format : TorchFormat.values()) {
-                try (MaskRCNN model = MaskRCNN.create(config(3), manager, 2)) {
+                try (MaskRCNN model = MaskRCNN.create(WeightLoaderTest.config(3), manager, 2)) {
                     Path file = pth(dir.resolve("resnet18-" + format + ".pth"), format, source,
                             n -> n.startsWith("backbone.body.") ? n.substring("backbone.body.".length()) : null,
                             Map.of("fc.weight", TorchTensor.float32(new long[] {1000, 512}, new float[512_000]),
@@ -114,9 +109,9 @@ class PthWeightLoaderTest {
         Function<String, String> rename = PthWeightLoaderTest::olderTorchvisionName;
         assertEquals("roi_heads.mask_head.mask_fcn4.bias", rename.apply("roi_heads.mask_head.3.0.bias"));
         assertEquals("rpn.head.conv.weight", rename.apply("rpn.head.conv.0.0.weight"));
-        try (MaskRCNN source = MaskRCNN.create(config(91), manager, 1)) {
+        try (MaskRCNN source = MaskRCNN.create(WeightLoaderTest.config(91), manager, 1)) {
             for (TorchFormat format : TorchFormat.values()) {
-                try (MaskRCNN model = MaskRCNN.create(config(91), manager, 2)) {
+                try (MaskRCNN model = MaskRCNN.create(WeightLoaderTest.config(91), manager, 2)) {
                     Path file = pth(dir.resolve("coco-" + format + ".pth"), format, source, rename, Map.of());
 
                     WeightLoader.Report report = WeightLoader.load(model, file.toString(), List.of("a", "b"));

@@ -38,7 +38,8 @@ class WeightLoaderTest {
         manager.close();
     }
 
-    private static ModelConfig config(int classes) {
+    /** The ResNet-18 model with frozen batch norm that the weight-loading tests load into. */
+    static ModelConfig config(int classes) {
         return ModelConfig.builder().modelName("maskrcnn_resnet18_fpn").numClasses(classes)
                 .norm(ModelConfig.NormKind.FROZEN_BATCH).build();
     }

@@ -1,0 +1,78 @@
+package io.automlseg.driver.persist;
+
+import io.automlseg.driver.config.SweepConfig;
+import io.automlseg.driver.spark.BadInputException;
+import io.automlseg.executor.io.Storage;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Whether a sweep may run in its output folder, and under which run id, decided from the folder and its journal
+ * before Spark starts, so that a wrong folder or a changed configuration fails in a second: a new sweep needs a folder
+ * without one; a journaled sweep continues only when asked to (--resume or its run id) and with a configuration that
+ * gives the same trials.
+ */
+public final class RunAdmission {
+    private RunAdmission() {}
+
+    /**
+     * The run id: the journaled one when resuming, else {@code requestedRunId} or a time stamp.
+     *
+     * @throws BadInputException when the folder holds a sweep that this run may not continue
+     */
+    public static String runId(RunFolder folder, List<JournalEvent> history, String requestedRunId, boolean resume,
+                               SweepConfig config, Instant started) throws IOException, BadInputException {
+        if (!history.isEmpty()) {
+            return resumableRunId(folder, history, requestedRunId, resume, config);
+        }
+        requireFreeOutput(folder);
+        return requestedRunId != null ? requestedRunId
+                : "sweep-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
+    }
+
+    /** Whether the journaled sweep already ended (and its summary is there to tell its outcome again). */
+    public static boolean hasEnded(RunFolder folder, List<JournalEvent> history) throws IOException {
+        return history.stream().anyMatch(e -> JournalEvent.SWEEP_ENDED.equals(e.event()))
+                && Storage.exists(folder.summaryJson());
+    }
+
+    /** A new sweep needs a folder that holds no other sweep. */
+    public static void requireFreeOutput(RunFolder folder) throws IOException, BadInputException {
+        if (Storage.exists(folder.trialsJson()) || Storage.exists(folder.summaryJson())
+                || Storage.exists(folder.trialsDir())) {
+            throw new BadInputException("the output folder " + folder.uri()
+                    + " already holds a sweep (trials.json) without a journal to resume it from; choose another "
+                    + "--output");
+        }
+    }
+
+    /** The run id of the journaled sweep, if this run may continue it: same configuration, and asked to. */
+    private static String resumableRunId(RunFolder folder, List<JournalEvent> history, String requestedRunId,
+                                         boolean resume, SweepConfig config) throws BadInputException {
+        JournalEvent first = history.stream().filter(e -> JournalEvent.SWEEP_STARTED.equals(e.event())).findFirst()
+                .orElseThrow(() -> new BadInputException("the journal in " + folder.journalDir()
+                        + " does not start with " + JournalEvent.SWEEP_STARTED + "; choose another --output"));
+        String journaled = first.runId();
+        if (requestedRunId != null && !requestedRunId.equals(journaled)) {
+            throw new BadInputException("the output folder " + folder.uri() + " holds sweep " + journaled
+                    + ", not --run-id " + requestedRunId + "; resume it with --run-id " + journaled
+                    + " (or --resume), or choose another --output");
+        }
+        if (requestedRunId == null && !resume) {
+            throw new BadInputException("the output folder " + folder.uri() + " already holds sweep " + journaled
+                    + "; continue it with --resume (or --run-id " + journaled + "), or choose another --output");
+        }
+        List<String> diffs = SweepFingerprint.differences(first.fingerprint(), SweepFingerprint.of(config));
+        if (!diffs.isEmpty()) {
+            throw new BadInputException(config.source() + ": the configuration differs from the one sweep "
+                    + journaled + " in " + folder.uri() + " was started with, in a way that changes its trials:\n  "
+                    + String.join("\n  ", diffs)
+                    + "\nRestore those settings to resume it (limits may change), or start a new sweep in another "
+                    + "--output.");
+        }
+        return journaled;
+    }
+}
