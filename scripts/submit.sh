@@ -76,8 +76,9 @@ if [[ -z "${AUTOML_APP_JAR:-}" ]]; then
     if [[ ! -f "$APP_JAR" || ( -z "${SPARK_HOME:-}" && ! -d "$LOCAL_SPARK/jars" ) \
           || -n "$(find "$ROOT/pom.xml" "$ROOT/executor/pom.xml" "$ROOT/driver/pom.xml" "$ROOT/executor/src/main" \
                   "$ROOT/driver/src/main" -newer "$APP_JAR" -print -quit 2>/dev/null)" ]]; then
-        echo "submit: building the application jar (mvn package)..." >&2
-        (cd "$ROOT" && { mvn -q -o -B -DskipTests package >&2 || mvn -q -B -DskipTests package >&2; })
+        # shellcheck source=lib/build.sh
+        source "$ROOT/scripts/lib/build.sh"
+        build_project submit
     fi
 fi
 [[ -f "$APP_JAR" ]] || { echo "submit: application jar not found: $APP_JAR" >&2; exit 2; }
