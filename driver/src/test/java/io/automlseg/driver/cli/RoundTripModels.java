@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.ParameterStore;
-import io.automlseg.executor.predict.SavedModel;
-import io.automlseg.executor.train.Trainer;
-import io.automlseg.executor.train.TrainingParameters;
+import io.automlseg.executor.savedmodel.ModelConfigs;
+import io.automlseg.executor.savedmodel.SavedModel;
+import io.automlseg.executor.trial.TrainingParameters;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +103,7 @@ final class RoundTripModels {
     /** Builds the model of {@code spec} and writes it as a saved model folder. */
     static void write(Spec spec, String folder) throws IOException {
         Map<String, Object> hp = hyperparameters(spec);
-        ModelConfig config = Trainer.modelConfig(new TrainingParameters(hp), LABELS.size() + 1);
+        ModelConfig config = ModelConfigs.fromHyperparameters(new TrainingParameters(hp), LABELS.size() + 1);
         try (NDManager manager = NDManager.newBaseManager();
                 MaskRCNN model = MaskRCNN.create(config, manager, spec.seed())) {
             shape(model.parameters(), config, new Random(spec.seed() * 7919 + 1));

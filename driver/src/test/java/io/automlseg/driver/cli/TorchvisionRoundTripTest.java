@@ -11,7 +11,7 @@ import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.Detections;
 import io.automlseg.executor.model.ParameterStore;
 import io.automlseg.executor.predict.Predictor;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.weights.TorchReader;
 import io.automlseg.executor.weights.TorchTensor;
 import java.io.InputStream;

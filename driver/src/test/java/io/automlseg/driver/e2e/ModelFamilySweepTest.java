@@ -9,7 +9,7 @@ import io.automlseg.driver.cli.AutomlCli;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.predict.Predictor;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.predict.ScoredImage;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;

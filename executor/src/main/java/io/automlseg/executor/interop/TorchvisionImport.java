@@ -8,9 +8,9 @@ import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.ParameterStore;
 import io.automlseg.executor.model.WeightLoader;
-import io.automlseg.executor.predict.SavedModel;
-import io.automlseg.executor.train.Trainer;
-import io.automlseg.executor.train.TrainingParameters;
+import io.automlseg.executor.savedmodel.ModelConfigs;
+import io.automlseg.executor.savedmodel.SavedModel;
+import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.weights.TorchReader;
 import io.automlseg.executor.weights.TorchTensor;
 import java.io.FileNotFoundException;
@@ -73,7 +73,7 @@ public final class TorchvisionImport {
         hyperparameters.put("imported_sha256", sha256);
         ModelConfig config;
         try {
-            config = Trainer.modelConfig(new TrainingParameters(hyperparameters), request.labels().size() + 1);
+            config = ModelConfigs.fromHyperparameters(new TrainingParameters(hyperparameters), request.labels().size() + 1);
         } catch (IllegalArgumentException e) {
             throw new ModelExchangeException(e.getMessage());
         }

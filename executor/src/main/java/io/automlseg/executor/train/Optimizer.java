@@ -3,6 +3,7 @@ package io.automlseg.executor.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.trial.TrainingParameters;
 import java.util.Map;
 
 /**

@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.savedmodel.ModelConfigs;
+import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
@@ -34,7 +36,7 @@ class FrozenLayersTest {
         Map<String, ParameterStore.Tensor> trained = TinyTrials.weights(
                 Path.of(spec.trialDir(), TrialFiles.MODEL_DIR, "weights.params"));
         TrainingParameters params = new TrainingParameters(spec.parameters());
-        ModelConfig config = Trainer.modelConfig(params, spec.labels().size() + 1);
+        ModelConfig config = ModelConfigs.fromHyperparameters(params, spec.labels().size() + 1);
         assertEquals(3, config.trainableBackboneLayers());
         List<String> frozenChanged = new ArrayList<>();
         List<String> trainableUnchanged = new ArrayList<>();

@@ -11,7 +11,7 @@ import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.ParameterStore;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.PretrainedWeights;
 import io.automlseg.executor.trial.StartingWeights;
 import io.automlseg.executor.trial.TrialFiles;

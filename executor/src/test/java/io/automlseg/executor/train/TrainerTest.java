@@ -12,7 +12,7 @@ import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.data.Manifest;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.predict.Predictor;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.predict.ScoredImage;
 import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.TrialFiles;
