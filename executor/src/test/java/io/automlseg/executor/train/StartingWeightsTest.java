@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
@@ -70,8 +70,8 @@ class StartingWeightsTest {
         assertEquals(TrialResult.COMPLETED, run.result().status(), run.log());
         assertTrue(run.log().contains("6 class-specific skipped"), run.log());
         assertTrue(run.log().contains("layers_to_freeze 2"), run.log());
-        Map<String, ParameterStore.Tensor> before = TinyTrials.weights(Path.of(source, "weights.params"));
-        Map<String, ParameterStore.Tensor> after = TinyTrials.weights(
+        Map<String, NetworkWeights.Tensor> before = TinyTrials.weights(Path.of(source, "weights.params"));
+        Map<String, NetworkWeights.Tensor> after = TinyTrials.weights(
                 Path.of(spec.trialDir(), TrialFiles.MODEL_DIR, "weights.params"));
         // Frozen by default from a checkpoint: conv1 and layer1 are the source's, unchanged.
         assertArrayEquals(before.get("backbone.body.conv1.weight").values(), after.get("backbone.body.conv1.weight").values());

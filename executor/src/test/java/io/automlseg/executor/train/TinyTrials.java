@@ -5,7 +5,7 @@ import io.automlseg.executor.data.LabelSet;
 import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.data.Manifest;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
 import java.io.ByteArrayOutputStream;
@@ -63,9 +63,9 @@ final class TinyTrials {
         return new Run(result, log.toString());
     }
 
-    static Map<String, ParameterStore.Tensor> weights(Path file) throws IOException {
+    static Map<String, NetworkWeights.Tensor> weights(Path file) throws IOException {
         try (InputStream in = new FileInputStream(file.toFile())) {
-            return ParameterStore.read(in);
+            return NetworkWeights.read(in);
         }
     }
 }
