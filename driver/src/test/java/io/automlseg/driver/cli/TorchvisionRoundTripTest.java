@@ -10,7 +10,7 @@ import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.Detections;
 import io.automlseg.executor.model.NetworkWeights;
-import io.automlseg.executor.predict.Predictor;
+import io.automlseg.executor.predict.ImageScorer;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.weights.TorchReader;
 import io.automlseg.executor.weights.TorchTensor;
@@ -106,7 +106,7 @@ class TorchvisionRoundTripTest {
         assertSameTensors(model, export, imported);
 
         Figures figures = new Figures();
-        try (Predictor predictor = Predictor.load(imported.toString())) {
+        try (ImageScorer predictor = ImageScorer.load(imported.toString())) {
             for (var image : iterable(expected.get("images").fields())) {
                 String url = images.resolve(image.getKey()).toUri().toString();
                 Detections ours = predictor.detect(List.of(ImageDecoder.decode(url, url))).get(0);

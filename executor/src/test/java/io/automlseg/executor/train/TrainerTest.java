@@ -11,7 +11,7 @@ import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.data.Manifest;
 import io.automlseg.executor.io.Json;
-import io.automlseg.executor.predict.Predictor;
+import io.automlseg.executor.predict.ImageScorer;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.predict.ScoredImage;
 import io.automlseg.executor.trial.EpochReport;
@@ -78,7 +78,7 @@ class TrainerTest {
         assertEquals(((Number) SavedModel.read(modelDir).metrics().get("epoch")).intValue(), result.bestEpoch());
         assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().contains(".tmp-")), "no temporary folders left");
 
-        try (Predictor predictor = Predictor.load(modelDir)) {
+        try (ImageScorer predictor = ImageScorer.load(modelDir)) {
             List<ScoredImage> scored = predictor.predict(List.of(validation.get(0).imageUrl()));
             assertEquals(1, scored.size());
             assertEquals(validation.get(0).imageUrl(), scored.get(0).filename());
