@@ -58,7 +58,7 @@ public final class TrialData {
     }
 
     public List<Integer> shuffledTrainOrder(Random rng) {
-        List<Integer> order = Trainer.range(train.size());
+        List<Integer> order = TrialTrainer.range(train.size());
         Collections.shuffle(order, rng);
         return order;
     }

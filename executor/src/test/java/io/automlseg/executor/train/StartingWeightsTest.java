@@ -52,10 +52,10 @@ class StartingWeightsTest {
         Map<String, Object> incremental = InitialWeights.effectiveParameters(
                 Map.of("model_name", "maskrcnn_resnet18_fpn", "checkpoint_path", model));
         assertEquals("group", incremental.get("norm"), "the source model's norm");
-        Trainer.TrialFailure wrongModel = assertThrows(Trainer.TrialFailure.class,
+        TrialTrainer.TrialFailure wrongModel = assertThrows(TrialTrainer.TrialFailure.class,
                 () -> InitialWeights.effectiveParameters(Map.of("model_name", "maskrcnn_resnet34_fpn", "checkpoint_model", model)));
         assertTrue(wrongModel.getMessage().contains("is a maskrcnn_resnet18_fpn"), wrongModel.getMessage());
-        assertThrows(Trainer.TrialFailure.class,
+        assertThrows(TrialTrainer.TrialFailure.class,
                 () -> InitialWeights.effectiveParameters(Map.of("weights_path", "w.npz", "checkpoint_model", model)));
     }
 

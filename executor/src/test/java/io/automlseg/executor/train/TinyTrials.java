@@ -58,7 +58,7 @@ final class TinyTrials {
 
     static Run run(TrialSpec spec) throws IOException {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        TrialResult result = new Trainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
+        TrialResult result = new TrialTrainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
         System.out.print(log);
         return new Run(result, log.toString());
     }

@@ -33,7 +33,7 @@ import java.util.Random;
  * every {@code evaluation_frequency} epochs, the best epoch's model on disk, early stopping, and the sweep's
  * cooperative stop request. Everything it learns is written to the trial folder as it goes.
  */
-public final class Trainer {
+public final class TrialTrainer {
     private static final String[] LOSS_NAMES = {
         "loss_objectness", "loss_rpn_box_reg", "loss_classifier", "loss_box_reg", "loss_mask"
     };
@@ -51,7 +51,7 @@ public final class Trainer {
     /** Logs every iteration's losses (parameter {@code log_every_iteration}), for diagnosing a trial. */
     private final boolean verbose;
 
-    public Trainer(TrialSpec spec, TrialData data, PrintStream log) throws IOException {
+    public TrialTrainer(TrialSpec spec, TrialData data, PrintStream log) throws IOException {
         this.spec = spec;
         this.effective = InitialWeights.effectiveParameters(spec.parameters(), spec.pretrained());
         this.params = new TrainingParameters(effective);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One small trial end to end: training, per-epoch reports, the best epoch's model, and prediction from it. */
-class TrainerTest {
+class TrialTrainerTest {
     static final Path SAMPLE = Path.of("..", "datasets", "synthetic-shapes");
 
     @Test
@@ -59,7 +59,7 @@ class TrainerTest {
                 dir.resolve("validation.jsonl").toString(), labels, params, 2, "cpu");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
-        TrialResult result = new Trainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
+        TrialResult result = new TrialTrainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
         System.out.print(log); // the trial's own log, in the test report
 
         assertEquals(TrialResult.COMPLETED, result.status(), log.toString());
