@@ -24,9 +24,10 @@ done
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
 nice_cmd=(nice -n "${BENCH_NICE:-0}")
 
-# Compile the executor and resolve its class path (offline; the jars are in ~/.m2).
-(cd "$root" && mvn -o -q -B -pl executor -DskipTests compile \
-    dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=runtime >&2)
+# Compile the executor with its test classes (the benchmark lives there) and resolve its class path (offline; the
+# jars are in ~/.m2).
+(cd "$root" && mvn -o -q -B -pl executor -DskipTests test-compile \
+    dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=test >&2)
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$root/target/djl-cache}" DJL_OFFLINE=true
 
 # Models are measured in pairs (ours, then torchvision's) so that a change of the machine's load hits both sides.
@@ -40,7 +41,7 @@ done
 ours() {
     echo "== ours (DJL PyTorch): $1 ==" > "$out/ours-$1.log"
     "${nice_cmd[@]}" java -Xmx2g -Dautomlseg.stageTimes=true \
-        -cp "$root/executor/target/classes:$(cat "$out/classpath.txt")" \
+        -cp "$root/executor/target/test-classes:$root/executor/target/classes:$(cat "$out/classpath.txt")" \
         io.automlseg.executor.bench.TrainingSpeedBenchmark --models "$1" "${rest[@]}" 2>&1 \
         | grep --line-buffered -v -e '^SLF4J' -e 'NNPACK' >> "$out/ours-$1.log"
 }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +49,7 @@ final class DescribeModelCommand implements Callable<Integer> {
         ModelConfig config = config();
         PrintStream out = System.out;
         try (NDManager manager = NDManager.newBaseManager(); MaskRCNN network = MaskRCNN.create(config, manager, 0)) {
-            ParameterStore store = network.parameters();
+            NetworkWeights store = network.parameters();
             out.printf("model: %s%n", config.modelName());
             out.printf("classes: %d (including background)%n", config.numClasses());
             out.printf("norm: %s%n", norm.toLowerCase(Locale.ROOT));
@@ -86,7 +86,7 @@ final class DescribeModelCommand implements Callable<Integer> {
     }
 
     /** Name, shape, value count and trainable flag of every parameter, in torchvision's registration order. */
-    static void printTable(PrintStream out, ParameterStore store) {
+    static void printTable(PrintStream out, NetworkWeights store) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"name", "shape", "count", "trainable"});
         for (Map.Entry<String, NDArray> e : store.parameters().entrySet()) {

@@ -6,7 +6,7 @@ import io.automlseg.driver.weights.PretrainedSetting;
 import io.automlseg.driver.weights.PretrainedSetting.Mode;
 import io.automlseg.driver.weights.WeightCatalog;
 import io.automlseg.executor.io.Storage;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.PretrainedWeights;
 import java.io.IOException;
 import java.util.LinkedHashSet;

@@ -5,7 +5,7 @@ import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.spark.BadInputException;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;
 import java.util.LinkedHashMap;

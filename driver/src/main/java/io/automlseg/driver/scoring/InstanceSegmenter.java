@@ -1,7 +1,7 @@
 package io.automlseg.driver.scoring;
 
 import io.automlseg.executor.io.Json;
-import io.automlseg.executor.predict.Predictor;
+import io.automlseg.executor.predict.ImageScorer;
 import io.automlseg.executor.predict.ScoredImage;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -118,7 +118,7 @@ public final class InstanceSegmenter extends Transformer {
 
     private static Iterator<Row> scorePartition(Iterator<Row> rows, ModelLoader loader, int inputIndex, int batchSize)
             throws Exception {
-        Predictor predictor = loader.predictor();
+        ImageScorer scorer = loader.scorer();
         List<Row> out = new ArrayList<>();
         List<Row> pending = new ArrayList<>(batchSize);
         while (rows.hasNext()) {
@@ -128,7 +128,7 @@ public final class InstanceSegmenter extends Transformer {
                 for (Row r : pending) {
                     urls.add(r.getString(inputIndex));
                 }
-                List<ScoredImage> scored = predictor.predict(urls);
+                List<ScoredImage> scored = scorer.predict(urls);
                 for (int i = 0; i < pending.size(); i++) {
                     Row r = pending.get(i);
                     Object[] values = new Object[r.length() + 1];

@@ -1,6 +1,6 @@
 package io.automlseg.driver.scoring;
 
-import io.automlseg.executor.predict.Predictor;
+import io.automlseg.executor.predict.ImageScorer;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ModelLoader implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** One predictor per model folder and executor JVM; the model's weights are read only on first use. */
-    private static final ConcurrentHashMap<String, Predictor> LOADED = new ConcurrentHashMap<>();
+    /** One scorer per model folder and executor JVM; the model's weights are read only on first use. */
+    private static final ConcurrentHashMap<String, ImageScorer> LOADED = new ConcurrentHashMap<>();
 
     private final String modelDir;
 
@@ -26,10 +26,10 @@ public final class ModelLoader implements Serializable {
         return modelDir;
     }
 
-    public Predictor predictor() {
+    public ImageScorer scorer() {
         return LOADED.computeIfAbsent(modelDir, dir -> {
             try {
-                return Predictor.load(dir);
+                return ImageScorer.load(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load the model in " + dir, e);
             }

@@ -9,7 +9,6 @@ import io.automlseg.driver.spark.RunnerOptions;
 import io.automlseg.driver.spark.SchedulerStats;
 import io.automlseg.driver.spark.SparkSweepRunner;
 import io.automlseg.driver.spark.TrialLaunch;
-import io.automlseg.executor.bench.SleepTrialMain;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.ObjectAnnotation;
 import io.automlseg.executor.io.Json;

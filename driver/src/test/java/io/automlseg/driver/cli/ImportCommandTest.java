@@ -10,7 +10,7 @@ import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.WeightLoader;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.weights.TorchTensor;
 import io.automlseg.executor.weights.TorchWriter;
 import java.io.OutputStream;

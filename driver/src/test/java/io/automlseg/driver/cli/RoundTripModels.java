@@ -3,10 +3,10 @@ package io.automlseg.driver.cli;
 import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
-import io.automlseg.executor.predict.SavedModel;
-import io.automlseg.executor.train.Trainer;
-import io.automlseg.executor.train.TrainingParameters;
+import io.automlseg.executor.model.NetworkWeights;
+import io.automlseg.executor.savedmodel.ModelConfigs;
+import io.automlseg.executor.savedmodel.SavedModel;
+import io.automlseg.executor.trial.TrainingParameters;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +103,7 @@ final class RoundTripModels {
     /** Builds the model of {@code spec} and writes it as a saved model folder. */
     static void write(Spec spec, String folder) throws IOException {
         Map<String, Object> hp = hyperparameters(spec);
-        ModelConfig config = Trainer.modelConfig(new TrainingParameters(hp), LABELS.size() + 1);
+        ModelConfig config = ModelConfigs.fromHyperparameters(new TrainingParameters(hp), LABELS.size() + 1);
         try (NDManager manager = NDManager.newBaseManager();
                 MaskRCNN model = MaskRCNN.create(config, manager, spec.seed())) {
             shape(model.parameters(), config, new Random(spec.seed() * 7919 + 1));
@@ -112,7 +112,7 @@ final class RoundTripModels {
         }
     }
 
-    private static void shape(ParameterStore store, ModelConfig config, Random rng) throws IOException {
+    private static void shape(NetworkWeights store, ModelConfig config, Random rng) throws IOException {
         boolean bottleneck = config.depth() >= 50;
         for (String name : allNames(store)) {
             if (!name.startsWith("backbone.body.")) {
@@ -151,7 +151,7 @@ final class RoundTripModels {
      * One live anchor per location: the square one, its objectness scaled and its box shrunk to about
      * {@link #PROPOSAL_SIDE} strides. The other two score -30 and shrink to nothing (remove_small_boxes drops them).
      */
-    private static void shapeProposals(ParameterStore store) throws IOException {
+    private static void shapeProposals(NetworkWeights store) throws IOException {
         String cls = "rpn.head.cls_logits.";
         String box = "rpn.head.bbox_pred.";
         float[] clsWeight = store.get(cls + "weight").toFloatArray();
@@ -185,7 +185,7 @@ final class RoundTripModels {
      * Rows of zero sum: the box head's features are ReLU outputs with similar means, which would otherwise favour
      * one class in every box.
      */
-    private static void centreRows(ParameterStore store, String name) throws IOException {
+    private static void centreRows(NetworkWeights store, String name) throws IOException {
         float[] v = store.get(name).toFloatArray();
         int columns = (int) store.get(name).getShape().get(1);
         for (int r = 0; r < v.length / columns; r++) {
@@ -201,7 +201,7 @@ final class RoundTripModels {
         set(store, name, v);
     }
 
-    private static void scale(ParameterStore store, String name, double factor) throws IOException {
+    private static void scale(NetworkWeights store, String name, double factor) throws IOException {
         float[] v = store.get(name).toFloatArray();
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (v[i] * factor);
@@ -209,7 +209,7 @@ final class RoundTripModels {
         set(store, name, v);
     }
 
-    private static float[] uniform(Random rng, ParameterStore store, String name, double low, double high) {
+    private static float[] uniform(Random rng, NetworkWeights store, String name, double low, double high) {
         float[] v = new float[(int) store.get(name).getShape().size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (low + (high - low) * rng.nextDouble());
@@ -217,11 +217,11 @@ final class RoundTripModels {
         return v;
     }
 
-    private static void set(ParameterStore store, String name, float[] values) throws IOException {
-        store.assign(name, new ParameterStore.Tensor(store.get(name).getShape(), values));
+    private static void set(NetworkWeights store, String name, float[] values) throws IOException {
+        store.assign(name, new NetworkWeights.Tensor(store.get(name).getShape(), values));
     }
 
-    private static List<String> allNames(ParameterStore store) {
+    private static List<String> allNames(NetworkWeights store) {
         List<String> names = new java.util.ArrayList<>(store.parameters().keySet());
         names.addAll(store.buffers().keySet());
         return names;

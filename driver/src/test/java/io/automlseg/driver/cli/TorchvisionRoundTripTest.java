@@ -9,9 +9,9 @@ import io.automlseg.executor.data.ImageDecoder;
 import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.Detections;
-import io.automlseg.executor.model.ParameterStore;
-import io.automlseg.executor.predict.Predictor;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.model.NetworkWeights;
+import io.automlseg.executor.predict.ImageScorer;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.weights.TorchReader;
 import io.automlseg.executor.weights.TorchTensor;
 import java.io.InputStream;
@@ -106,7 +106,7 @@ class TorchvisionRoundTripTest {
         assertSameTensors(model, export, imported);
 
         Figures figures = new Figures();
-        try (Predictor predictor = Predictor.load(imported.toString())) {
+        try (ImageScorer predictor = ImageScorer.load(imported.toString())) {
             for (var image : iterable(expected.get("images").fields())) {
                 String url = images.resolve(image.getKey()).toUri().toString();
                 Detections ours = predictor.detect(List.of(ImageDecoder.decode(url, url))).get(0);
@@ -132,8 +132,8 @@ class TorchvisionRoundTripTest {
 
     /** The exported file holds our weights bit for bit, and the imported model holds the file's. */
     private static void assertSameTensors(Path model, Path export, Path imported) throws Exception {
-        Map<String, ParameterStore.Tensor> ours = weights(model);
-        Map<String, ParameterStore.Tensor> back = weights(imported);
+        Map<String, NetworkWeights.Tensor> ours = weights(model);
+        Map<String, NetworkWeights.Tensor> back = weights(imported);
         Map<String, TorchTensor> file;
         try (InputStream in = Files.newInputStream(export.resolve("model.pth"))) {
             file = TorchReader.read(in, "model.pth");
@@ -146,7 +146,7 @@ class TorchvisionRoundTripTest {
                 counters++;
                 continue;
             }
-            ParameterStore.Tensor original = ours.get(e.getKey());
+            NetworkWeights.Tensor original = ours.get(e.getKey());
             assertArrayEquals(original.shape().getShape(), e.getValue().shape(), e.getKey());
             assertArrayEquals(original.values(), e.getValue().toFloatArray(), e.getKey());
             assertArrayEquals(original.values(), back.get(e.getKey()).values(), e.getKey());
@@ -154,9 +154,9 @@ class TorchvisionRoundTripTest {
         assertEquals(ours.size() + counters, file.size());
     }
 
-    private static Map<String, ParameterStore.Tensor> weights(Path folder) throws Exception {
+    private static Map<String, NetworkWeights.Tensor> weights(Path folder) throws Exception {
         try (InputStream in = Files.newInputStream(folder.resolve(SavedModel.WEIGHTS))) {
-            return ParameterStore.read(in);
+            return NetworkWeights.read(in);
         }
     }
 

@@ -8,7 +8,7 @@ import io.automlseg.driver.cli.AutomlCli;
 import io.automlseg.driver.cli.ExitCodes;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.predict.ScoredImage;
 import io.automlseg.executor.predict.ScoringFormat;
 import java.nio.file.Files;

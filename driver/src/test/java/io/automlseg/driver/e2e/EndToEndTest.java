@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.automlseg.driver.cli.AutomlCli;
 import io.automlseg.executor.io.Json;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.predict.ScoredImage;
 import io.automlseg.executor.predict.ScoringFormat;
 import java.io.IOException;

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.driver.cli.AutomlCli;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.predict.Predictor;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.predict.ImageScorer;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.predict.ScoredImage;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;
@@ -88,7 +88,7 @@ class ModelFamilySweepTest {
 
             String modelDir = TrialFiles.resolve(t.get("trial_dir").asText(), TrialFiles.MODEL_DIR);
             assertTrue(SavedModel.isComplete(modelDir), modelDir);
-            try (Predictor predictor = Predictor.load(modelDir)) {
+            try (ImageScorer predictor = ImageScorer.load(modelDir)) {
                 assertEquals(model, predictor.savedModel().modelName());
                 List<ScoredImage> scored = predictor.predict(List.of(image));
                 assertEquals(1, scored.size());

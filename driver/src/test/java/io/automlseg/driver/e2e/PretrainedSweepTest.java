@@ -13,8 +13,8 @@ import io.automlseg.driver.weights.WeightServer;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.model.NetworkWeights;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.weights.TorchReader;
 import io.automlseg.executor.weights.TorchTensor;
 import io.automlseg.executor.weights.TorchWriter;
@@ -114,9 +114,9 @@ class PretrainedSweepTest {
             Path bestModel = output.resolve("best_model");
             assertEquals("frozen_batch", SavedModel.read(bestModel.toString()).hyperparameters().get("norm"));
             Map<String, TorchTensor> served = TorchReader.read(new ByteArrayInputStream(weights), name);
-            Map<String, ParameterStore.Tensor> trained;
+            Map<String, NetworkWeights.Tensor> trained;
             try (InputStream in = new FileInputStream(bestModel.resolve(SavedModel.WEIGHTS).toFile())) {
-                trained = ParameterStore.read(in);
+                trained = NetworkWeights.read(in);
             }
             assertArrayEquals(served.get("conv1.weight").toFloatArray(), trained.get("backbone.body.conv1.weight").values(),
                     "conv1 is frozen by default when starting from pretrained weights");

@@ -6,7 +6,7 @@ import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.model.Detections;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.model.MaskRCNN;
-import io.automlseg.executor.train.TrainingParameters;
+import io.automlseg.executor.trial.TrainingParameters;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -7,8 +7,8 @@ import io.automlseg.executor.io.Sha256;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.model.NetworkWeights;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.weights.TorchTensor;
 import io.automlseg.executor.weights.TorchWriter;
@@ -79,7 +79,7 @@ public final class TorchvisionExport {
      * (0: our batch norm counts no steps, and eval mode never reads it).
      */
     public static Map<String, TorchTensor> stateDict(MaskRCNN model) {
-        ParameterStore store = model.parameters();
+        NetworkWeights store = model.parameters();
         boolean counters = model.config().norm() == ModelConfig.NormKind.BATCH;
         Map<String, TorchTensor> state = new LinkedHashMap<>();
         for (Map<String, NDArray> group : List.of(store.parameters(), store.buffers())) {

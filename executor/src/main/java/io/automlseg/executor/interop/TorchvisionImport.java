@@ -6,11 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import io.automlseg.executor.io.Sha256;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.model.WeightLoader;
-import io.automlseg.executor.predict.SavedModel;
-import io.automlseg.executor.train.Trainer;
-import io.automlseg.executor.train.TrainingParameters;
+import io.automlseg.executor.savedmodel.ModelConfigs;
+import io.automlseg.executor.savedmodel.SavedModel;
+import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.weights.TorchReader;
 import io.automlseg.executor.weights.TorchTensor;
 import java.io.FileNotFoundException;
@@ -73,7 +73,7 @@ public final class TorchvisionImport {
         hyperparameters.put("imported_sha256", sha256);
         ModelConfig config;
         try {
-            config = Trainer.modelConfig(new TrainingParameters(hyperparameters), request.labels().size() + 1);
+            config = ModelConfigs.fromHyperparameters(new TrainingParameters(hyperparameters), request.labels().size() + 1);
         } catch (IllegalArgumentException e) {
             throw new ModelExchangeException(e.getMessage());
         }
@@ -81,12 +81,12 @@ public final class TorchvisionImport {
         file.forEach((name, tensor) -> fileShapes.put(name, tensor.shape()));
         StateDictFit.requireClassCount(source, config, fileShapes);
         try (NDManager manager = NDManager.newBaseManager(); MaskRCNN model = MaskRCNN.create(config, manager, 0)) {
-            ParameterStore store = model.parameters();
+            NetworkWeights store = model.parameters();
             Map<String, long[]> modelShapes = shapes(store);
             StateDictFit.require(source, config, fileShapes, modelShapes);
             for (String name : modelShapes.keySet()) {
                 TorchTensor t = file.remove(name); // one copy of each tensor alive at a time
-                store.assign(name, new ParameterStore.Tensor(new Shape(t.shape()), t.toFloatArray()));
+                store.assign(name, new NetworkWeights.Tensor(new Shape(t.shape()), t.toFloatArray()));
             }
             Map<String, Object> settings = SavedModel.inferenceSettings(config);
             settings.put("mask_pixel_score_threshold", request.settings().get("mask_pixel_score_threshold"));
@@ -162,7 +162,7 @@ public final class TorchvisionImport {
         }
     }
 
-    private static Map<String, long[]> shapes(ParameterStore store) {
+    private static Map<String, long[]> shapes(NetworkWeights store) {
         Map<String, long[]> out = new LinkedHashMap<>();
         for (Map<String, NDArray> group : List.of(store.parameters(), store.buffers())) {
             group.forEach((name, array) -> out.put(name, array.getShape().getShape()));

@@ -16,7 +16,7 @@ final class FeaturePyramidNetwork {
 
     private FeaturePyramidNetwork() {}
 
-    static void register(ParameterStore store, int[] inChannels, Random rng) {
+    static void register(NetworkWeights store, int[] inChannels, Random rng) {
         // torchvision order: all lateral (inner) blocks, then all output (layer) blocks
         for (int i = 0; i < inChannels.length; i++) {
             addConv(store, rng, PREFIX + "inner_blocks." + i + ".0", OUT_CHANNELS, inChannels[i], 1);
@@ -27,14 +27,14 @@ final class FeaturePyramidNetwork {
     }
 
     /** kaiming_uniform_(a=1) weight, zero bias, as torchvision initialises the FPN convs. */
-    private static void addConv(ParameterStore store, Random rng, String name, int out, int in, int k) {
+    private static void addConv(NetworkWeights store, Random rng, String name, int out, int in, int k) {
         long[] shape = {out, in, k, k};
-        store.addParameter(name + ".weight", ParameterStore.kaimingUniformFanIn(rng, shape, 1.0), new Shape(shape));
+        store.addParameter(name + ".weight", NetworkWeights.kaimingUniformFanIn(rng, shape, 1.0), new Shape(shape));
         store.addParameter(name + ".bias", new float[out], new Shape(out));
     }
 
     /** Returns P2, P3, P4, P5, P6 ("0","1","2","3","pool"). */
-    static NDArray[] forward(ParameterStore store, NDArray[] c) {
+    static NDArray[] forward(NetworkWeights store, NDArray[] c) {
         int levels = c.length;
         NDArray[] results = new NDArray[levels + 1];
         NDArray lastInner = Ops.conv(store, PREFIX + "inner_blocks." + (levels - 1) + ".0", c[levels - 1], 1, 0);

@@ -19,19 +19,19 @@ final class MaskHead {
 
     private MaskHead() {}
 
-    static void register(ParameterStore store, int numClasses, Random rng) {
+    static void register(NetworkWeights store, int numClasses, Random rng) {
         int c = FeaturePyramidNetwork.OUT_CHANNELS;
         for (int i = 0; i < LAYERS; i++) {
             store.conv(rng, HEAD + i + ".0", c, c, 3, true);
         }
         long[] deconv = {c, c, 2, 2};
-        store.addParameter(PREDICTOR + "conv5_mask.weight", ParameterStore.kaimingNormalFanOut(rng, deconv), new Shape(deconv));
+        store.addParameter(PREDICTOR + "conv5_mask.weight", NetworkWeights.kaimingNormalFanOut(rng, deconv), new Shape(deconv));
         store.addParameter(PREDICTOR + "conv5_mask.bias", new float[c], new Shape(c));
         store.conv(rng, PREDICTOR + "mask_fcn_logits", numClasses, c, 1, true);
     }
 
     /** Mask logits {@code (R, K, 28, 28)} for pooled features {@code (R, 256, 14, 14)}. */
-    static NDArray forward(ParameterStore store, NDArray pooled) {
+    static NDArray forward(NetworkWeights store, NDArray pooled) {
         NDArray x = pooled;
         for (int i = 0; i < LAYERS; i++) {
             x = Ops.relu(Ops.conv(store, HEAD + i + ".0", x, 1, 1));

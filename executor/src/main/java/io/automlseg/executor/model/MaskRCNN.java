@@ -18,7 +18,7 @@ import java.util.Random;
 
 /**
  * Mask R-CNN with a ResNet-FPN backbone and torchvision semantics (names, defaults, algorithms), written
- * functionally over a named {@link ParameterStore}. {@link #losses} is the training forward (call it inside a
+ * functionally over a named {@link NetworkWeights}. {@link #losses} is the training forward (call it inside a
  * GradientCollector); {@link #detect} is inference with results in Java arrays.
  *
  * <p>One SGD step (one collector per JVM; run forward and backward on the same thread):
@@ -44,12 +44,12 @@ public final class MaskRCNN implements AutoCloseable {
 
     private final ModelConfig config;
     private final NDManager manager;
-    private final ParameterStore store;
+    private final NetworkWeights store;
     private final RegionProposalNetwork rpn;
     private final RoIHeads roiHeads;
     private boolean training = true;
 
-    private MaskRCNN(ModelConfig config, NDManager manager, ParameterStore store) {
+    private MaskRCNN(ModelConfig config, NDManager manager, NetworkWeights store) {
         this.config = config;
         this.manager = manager;
         this.store = store;
@@ -60,7 +60,7 @@ public final class MaskRCNN implements AutoCloseable {
     /** A randomly initialised model (torchvision's initialisers, seeded); weights live in a sub-manager of {@code manager}. */
     public static MaskRCNN create(ModelConfig config, NDManager manager, long seed) {
         NDManager own = manager.newSubManager();
-        ParameterStore store = new ParameterStore(own);
+        NetworkWeights store = new NetworkWeights(own);
         Random rng = new Random(seed);
         ResNetBackbone.register(store, config, rng);
         FeaturePyramidNetwork.register(store, ResNetBackbone.outChannels(config.depth()), rng);
@@ -75,7 +75,7 @@ public final class MaskRCNN implements AutoCloseable {
         return config;
     }
 
-    public ParameterStore parameters() {
+    public NetworkWeights parameters() {
         return store;
     }
 

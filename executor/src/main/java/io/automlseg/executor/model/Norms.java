@@ -17,31 +17,31 @@ final class Norms {
     private Norms() {}
 
     /** Registers the weights of one norm layer over {@code channels} channels (weight 1, bias 0, stats 0/1). */
-    static void register(ParameterStore store, String prefix, int channels, ModelConfig.NormKind kind) {
+    static void register(NetworkWeights store, String prefix, int channels, ModelConfig.NormKind kind) {
         Shape shape = new Shape(channels);
         switch (kind) {
             case BATCH -> {
-                store.addParameter(prefix + ".weight", ParameterStore.filled(channels, 1f), shape);
+                store.addParameter(prefix + ".weight", NetworkWeights.filled(channels, 1f), shape);
                 store.addParameter(prefix + ".bias", new float[channels], shape);
                 store.addBuffer(prefix + ".running_mean", new float[channels], shape);
-                store.addBuffer(prefix + ".running_var", ParameterStore.filled(channels, 1f), shape);
+                store.addBuffer(prefix + ".running_var", NetworkWeights.filled(channels, 1f), shape);
             }
             case FROZEN_BATCH -> {
                 // torchvision's FrozenBatchNorm2d keeps all four tensors as buffers.
-                store.addBuffer(prefix + ".weight", ParameterStore.filled(channels, 1f), shape);
+                store.addBuffer(prefix + ".weight", NetworkWeights.filled(channels, 1f), shape);
                 store.addBuffer(prefix + ".bias", new float[channels], shape);
                 store.addBuffer(prefix + ".running_mean", new float[channels], shape);
-                store.addBuffer(prefix + ".running_var", ParameterStore.filled(channels, 1f), shape);
+                store.addBuffer(prefix + ".running_var", NetworkWeights.filled(channels, 1f), shape);
             }
             case GROUP -> {
-                store.addParameter(prefix + ".weight", ParameterStore.filled(channels, 1f), shape);
+                store.addParameter(prefix + ".weight", NetworkWeights.filled(channels, 1f), shape);
                 store.addParameter(prefix + ".bias", new float[channels], shape);
             }
         }
     }
 
     /** Normalises NCHW {@code x}; {@code training} selects batch statistics (and updates running ones) for BATCH. */
-    static NDArray apply(ParameterStore store, String prefix, NDArray x, ModelConfig config, boolean training) {
+    static NDArray apply(NetworkWeights store, String prefix, NDArray x, ModelConfig config, boolean training) {
         NDArray weight = store.get(prefix + ".weight");
         NDArray bias = store.get(prefix + ".bias");
         long channels = x.getShape().get(1);

@@ -28,7 +28,7 @@ final class RegionProposalNetwork {
         this.sampler = new BalancedSampler(config.rpnBatchSizePerImage(), config.rpnPositiveFraction());
     }
 
-    static void register(ParameterStore store, Random rng) {
+    static void register(NetworkWeights store, Random rng) {
         int c = FeaturePyramidNetwork.OUT_CHANNELS;
         int a = AnchorGenerator.anchorsPerLocation();
         addNormalConv(store, rng, PREFIX + "conv.0.0", c, c, 3);
@@ -36,15 +36,15 @@ final class RegionProposalNetwork {
         addNormalConv(store, rng, PREFIX + "bbox_pred", 4 * a, c, 1);
     }
 
-    private static void addNormalConv(ParameterStore store, Random rng, String name, int out, int in, int k) {
-        store.addParameter(name + ".weight", ParameterStore.normal(rng, out * in * k * k, 0.01), new Shape(out, in, k, k));
+    private static void addNormalConv(NetworkWeights store, Random rng, String name, int out, int in, int k) {
+        store.addParameter(name + ".weight", NetworkWeights.normal(rng, out * in * k * k, 0.01), new Shape(out, in, k, k));
         store.addParameter(name + ".bias", new float[out], new Shape(out));
     }
 
     /** Head outputs over all levels: objectness {@code (N, T)} and deltas {@code (N, T, 4)} in anchor order. */
     record HeadOutput(NDArray objectness, NDArray deltas, int[] anchorsPerLevel) {}
 
-    HeadOutput head(ParameterStore store, NDArray[] features) {
+    HeadOutput head(NetworkWeights store, NDArray[] features) {
         NDList logits = new NDList();
         NDList deltas = new NDList();
         int[] perLevel = new int[features.length];

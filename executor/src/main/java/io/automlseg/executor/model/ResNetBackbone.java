@@ -36,7 +36,7 @@ final class ResNetBackbone {
         return new int[] {64 * expansion, 128 * expansion, 256 * expansion, 512 * expansion};
     }
 
-    static void register(ParameterStore store, ModelConfig config, Random rng) {
+    static void register(NetworkWeights store, ModelConfig config, Random rng) {
         int depth = config.depth();
         ModelConfig.NormKind norm = config.norm();
         store.conv(rng, PREFIX + "conv1", 64, 3, 7, false);
@@ -74,7 +74,7 @@ final class ResNetBackbone {
     }
 
     /** Freezes what torchvision freezes for {@code trainable_backbone_layers}: stages below the trainable ones. */
-    static void applyTrainableLayers(ParameterStore store, int trainableLayers) {
+    static void applyTrainableLayers(NetworkWeights store, int trainableLayers) {
         List<String> all = List.of("layer4", "layer3", "layer2", "layer1", "conv1");
         List<String> train = new java.util.ArrayList<>(all.subList(0, trainableLayers));
         if (trainableLayers == 5) {
@@ -85,7 +85,7 @@ final class ResNetBackbone {
     }
 
     /** Returns C2..C5 of the NCHW batch {@code x}. */
-    static NDArray[] forward(ParameterStore store, ModelConfig config, NDArray x, boolean training) {
+    static NDArray[] forward(NetworkWeights store, ModelConfig config, NDArray x, boolean training) {
         NDArray y = Ops.conv(store, PREFIX + "conv1", x, 2, 3);
         y = Ops.relu(Norms.apply(store, PREFIX + "bn1", y, config, training));
         y = Pool.maxPool2d(y, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);

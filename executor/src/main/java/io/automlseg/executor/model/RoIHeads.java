@@ -30,7 +30,7 @@ final class RoIHeads {
         this.sampler = new BalancedSampler(config.boxBatchSizePerImage(), config.boxPositiveFraction());
     }
 
-    static void register(ParameterStore store, int numClasses, Random rng) {
+    static void register(NetworkWeights store, int numClasses, Random rng) {
         int in = FeaturePyramidNetwork.OUT_CHANNELS * BOX_POOL * BOX_POOL;
         store.linear(rng, "roi_heads.box_head.fc6", REPRESENTATION, in);
         store.linear(rng, "roi_heads.box_head.fc7", REPRESENTATION, REPRESENTATION);
@@ -39,7 +39,7 @@ final class RoIHeads {
     }
 
     /** Class logits {@code (R, K)} and box deltas {@code (R, 4K)} for pooled features {@code (R, 256, 7, 7)}. */
-    static NDArray[] forward(ParameterStore store, NDArray pooled) {
+    static NDArray[] forward(NetworkWeights store, NDArray pooled) {
         NDArray x = pooled.reshape(pooled.getShape().get(0), -1);
         x = Ops.relu(Ops.linear(store, "roi_heads.box_head.fc6", x));
         x = Ops.relu(Ops.linear(store, "roi_heads.box_head.fc7", x));

@@ -88,7 +88,7 @@ public final class WeightLoader {
      * @throws IOException if the source cannot be read or a weight has the wrong shape (the message names it)
      */
     public static Report load(MaskRCNN model, String uri, List<String> labels) throws IOException {
-        ParameterStore store = model.parameters();
+        NetworkWeights store = model.parameters();
         if (Storage.exists(uri) && Storage.isDirectory(uri)) {
             if (!Storage.exists(Storage.resolve(uri, COMPLETE_MARKER))) {
                 throw new IOException(uri + " is not a complete saved model (no " + COMPLETE_MARKER
@@ -96,9 +96,9 @@ public final class WeightLoader {
             }
             List<String> sourceLabels = Json.MAPPER.readValue(Storage.readBytes(Storage.resolve(uri, SAVED_MODEL_LABELS)),
                     new TypeReference<List<String>>() {});
-            Map<String, ParameterStore.Tensor> tensors;
+            Map<String, NetworkWeights.Tensor> tensors;
             try (InputStream in = Storage.open(Storage.resolve(uri, SAVED_MODEL_WEIGHTS))) {
-                tensors = ParameterStore.read(in);
+                tensors = NetworkWeights.read(in);
             }
             return assign(store, model.config(), tensors, sourceLabels.equals(labels), uri);
         }
@@ -110,7 +110,7 @@ public final class WeightLoader {
      * class-specific predictor layers, which always keep their fresh initialisation.
      */
     public static Report loadPretrained(MaskRCNN model, String uri) throws IOException {
-        ParameterStore store = model.parameters();
+        NetworkWeights store = model.parameters();
         return assign(store, model.config(), readFile(uri, store.manager()), false, uri);
     }
 
@@ -131,7 +131,7 @@ public final class WeightLoader {
     }
 
     /** Reads a weight file (.pth, .npz or this project's format), names as stored. */
-    public static Map<String, ParameterStore.Tensor> readFile(String uri, NDManager manager) throws IOException {
+    public static Map<String, NetworkWeights.Tensor> readFile(String uri, NDManager manager) throws IOException {
         try (BufferedInputStream in = new BufferedInputStream(Storage.open(uri), 1 << 16)) {
             switch (WeightFileFormat.detect(in)) {
                 case TORCH_ZIP, TORCH_LEGACY -> {
@@ -150,9 +150,9 @@ public final class WeightLoader {
     }
 
     /** This project's weights.params, or the message for a file that is none of the formats. */
-    private static Map<String, ParameterStore.Tensor> readParams(InputStream in, String uri) throws IOException {
+    private static Map<String, NetworkWeights.Tensor> readParams(InputStream in, String uri) throws IOException {
         try {
-            return ParameterStore.read(in);
+            return NetworkWeights.read(in);
         } catch (IOException e) {
             throw new IOException(uri + ": " + e.getMessage() + "; expected a .pth state dict (torch.save),"
                     + " an .npz of torchvision state-dict tensors or a weights.params file", e);
@@ -160,18 +160,18 @@ public final class WeightLoader {
     }
 
     /** torch tensors as float32, each dropped from the input once converted so that one copy is alive at a time. */
-    private static Map<String, ParameterStore.Tensor> fromTorch(Map<String, TorchTensor> tensors) {
-        Map<String, ParameterStore.Tensor> out = new LinkedHashMap<>();
+    private static Map<String, NetworkWeights.Tensor> fromTorch(Map<String, TorchTensor> tensors) {
+        Map<String, NetworkWeights.Tensor> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, TorchTensor>> it = tensors.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, TorchTensor> e = it.next();
-            out.put(e.getKey(), new ParameterStore.Tensor(new Shape(e.getValue().shape()), e.getValue().toFloatArray()));
+            out.put(e.getKey(), new NetworkWeights.Tensor(new Shape(e.getValue().shape()), e.getValue().toFloatArray()));
             it.remove();
         }
         return out;
     }
 
-    private static Map<String, ParameterStore.Tensor> readNpz(InputStream in, NDManager manager) throws IOException {
-        Map<String, ParameterStore.Tensor> out = new LinkedHashMap<>();
+    private static Map<String, NetworkWeights.Tensor> readNpz(InputStream in, NDManager manager) throws IOException {
+        Map<String, NetworkWeights.Tensor> out = new LinkedHashMap<>();
         try (NDManager scratch = manager.newSubManager()) {
             NDList arrays;
             try {
@@ -185,7 +185,7 @@ public final class WeightLoader {
                     name = name.substring(0, name.length() - 4);
                 }
                 NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
-                out.put(name, new ParameterStore.Tensor(a.getShape(), f.toFloatArray()));
+                out.put(name, new NetworkWeights.Tensor(a.getShape(), f.toFloatArray()));
             }
         }
         return out;
@@ -198,8 +198,8 @@ public final class WeightLoader {
      * The names torchvision's RPNHead and MaskRCNNHeads rename in {@code _load_from_state_dict} for files older than
      * their version 2, renamed the same way; anything else unchanged.
      */
-    static Map<String, ParameterStore.Tensor> torchvisionCurrentNames(Map<String, ParameterStore.Tensor> tensors) {
-        Map<String, ParameterStore.Tensor> out = new LinkedHashMap<>();
+    static Map<String, NetworkWeights.Tensor> torchvisionCurrentNames(Map<String, NetworkWeights.Tensor> tensors) {
+        Map<String, NetworkWeights.Tensor> out = new LinkedHashMap<>();
         tensors.forEach((name, t) -> out.put(currentName(name), t));
         return out;
     }
@@ -218,13 +218,13 @@ public final class WeightLoader {
     }
 
     /** A torchvision ResNet classifier's names moved under the detection backbone's; anything else unchanged. */
-    static Map<String, ParameterStore.Tensor> toDetectionNames(Map<String, ParameterStore.Tensor> tensors,
+    static Map<String, NetworkWeights.Tensor> toDetectionNames(Map<String, NetworkWeights.Tensor> tensors,
                                                               List<String> ignored) {
         boolean classifier = tensors.containsKey("conv1.weight") && !tensors.containsKey("backbone.body.conv1.weight");
         if (!classifier) {
             return tensors;
         }
-        Map<String, ParameterStore.Tensor> out = new LinkedHashMap<>();
+        Map<String, NetworkWeights.Tensor> out = new LinkedHashMap<>();
         tensors.forEach((name, t) -> {
             if (name.startsWith("fc.")) {
                 ignored.add(name);
@@ -238,16 +238,16 @@ public final class WeightLoader {
     /**
      * @param sameLabels whether the source was trained on the same labels; null to decide by the predictor's shapes
      */
-    private static Report assign(ParameterStore store, ModelConfig config, Map<String, ParameterStore.Tensor> raw,
+    private static Report assign(NetworkWeights store, ModelConfig config, Map<String, NetworkWeights.Tensor> raw,
                                  Boolean sameLabels, String source) throws IOException {
         List<String> ignored = new ArrayList<>();
-        Map<String, ParameterStore.Tensor> tensors = toDetectionNames(torchvisionCurrentNames(raw), ignored);
+        Map<String, NetworkWeights.Tensor> tensors = toDetectionNames(torchvisionCurrentNames(raw), ignored);
         boolean predictorsFit = sameLabels != null ? sameLabels : tensors.entrySet().stream()
                 .filter(e -> isClassSpecific(e.getKey()) && store.contains(e.getKey()))
                 .allMatch(e -> store.get(e.getKey()).getShape().equals(e.getValue().shape()));
         List<String> skipped = new ArrayList<>();
         int loaded = 0;
-        for (Map.Entry<String, ParameterStore.Tensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, NetworkWeights.Tensor> e : tensors.entrySet()) {
             String name = e.getKey();
             if (name.endsWith(".num_batches_tracked")) {
                 ignored.add(name);
@@ -286,7 +286,7 @@ public final class WeightLoader {
         return new Report(source, loaded, skipped, kept, ignored);
     }
 
-    private static List<String> allNames(ParameterStore store) {
+    private static List<String> allNames(NetworkWeights store) {
         List<String> names = new ArrayList<>(store.parameters().keySet());
         names.addAll(store.buffers().keySet());
         return names;

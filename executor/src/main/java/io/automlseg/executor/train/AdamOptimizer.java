@@ -3,7 +3,7 @@ package io.automlseg.executor.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -77,7 +77,7 @@ public final class AdamOptimizer extends ParameterwiseOptimizer {
     }
 
     @Override
-    public void restore(Map<String, ParameterStore.Tensor> state, NDManager manager) {
+    public void restore(Map<String, NetworkWeights.Tensor> state, NDManager manager) {
         moments.values().forEach(s -> {
             for (NDArray a : s) {
                 if (a != null) {

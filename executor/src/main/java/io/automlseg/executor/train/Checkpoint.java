@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -76,7 +76,7 @@ final class Checkpoint {
         }
         try (NDManager scratch = manager.newSubManager();
                 OutputStream out = new BufferedOutputStream(Storage.create(TrialFiles.resolve(tmp, OPTIMIZER)))) {
-            ParameterStore.write(out, optimizer.state(scratch));
+            NetworkWeights.write(out, optimizer.state(scratch));
         }
         Json.write(TrialFiles.resolve(tmp, STATE_JSON), state);
         Storage.writeString(TrialFiles.resolve(tmp, COMPLETE_MARKER), "");
@@ -114,7 +114,7 @@ final class Checkpoint {
             model.load(in);
         }
         try (InputStream in = Storage.open(TrialFiles.resolve(d, OPTIMIZER))) {
-            optimizer.restore(ParameterStore.read(in), manager);
+            optimizer.restore(NetworkWeights.read(in), manager);
         }
     }
 

@@ -4,9 +4,10 @@ import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.WeightLoader;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.PretrainedWeights;
 import io.automlseg.executor.trial.StartingWeights;
+import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,7 +44,8 @@ final class InitialWeights {
         String weights = p.weightsPath();
         String checkpoint = p.checkpointModel();
         if (weights != null && checkpoint != null) {
-            throw new Trainer.TrialFailure("weights_path and checkpoint_model both given: choose one starting point");
+            throw new TrialTrainer.TrialFailure(
+                    "weights_path and checkpoint_model both given: choose one starting point");
         }
         if (weights == null && checkpoint == null && pretrained == null) {
             return out;
@@ -58,7 +60,7 @@ final class InitialWeights {
             SavedModel source = SavedModel.read(checkpoint);
             String sourceModel = source.modelName();
             if (!sourceModel.equals(p.modelName())) {
-                throw new Trainer.TrialFailure("checkpoint_model " + checkpoint + " is a " + sourceModel
+                throw new TrialTrainer.TrialFailure("checkpoint_model " + checkpoint + " is a " + sourceModel
                         + " but model_name is " + p.modelName() + "; set model_name: " + sourceModel);
             }
             // an imported group-norm model may have another group count; its weights only fit that one
@@ -114,7 +116,7 @@ final class InitialWeights {
             report = from == StartingWeights.From.PRETRAINED_COCO ? WeightLoader.loadPretrained(model, file)
                     : WeightLoader.load(model, file, labels);
         } catch (IOException e) {
-            throw new Trainer.TrialFailure(setting + ": " + e.getMessage());
+            throw new TrialTrainer.TrialFailure(setting + ": " + e.getMessage());
         }
         log.println(report.describe());
         Set<String> fresh = new HashSet<>(report.kept());

@@ -1,5 +1,7 @@
 package io.automlseg.executor.train;
 
+import io.automlseg.executor.trial.TrainingParameters;
+
 /**
  * Learning rate per optimizer step, as the reference product's schedulers define it.
  *

@@ -2,7 +2,8 @@ package io.automlseg.executor.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
+import io.automlseg.executor.trial.TrainingParameters;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ public interface Optimizer {
     Map<String, NDArray> state(NDManager scratch);
 
     /** Replaces the state with one read back from {@link #state()}'s names, creating arrays in {@code manager}. */
-    void restore(Map<String, ParameterStore.Tensor> state, NDManager manager);
+    void restore(Map<String, NetworkWeights.Tensor> state, NDManager manager);
 
     static Optimizer of(TrainingParameters p) {
         double clip = p.gradientClipValue();

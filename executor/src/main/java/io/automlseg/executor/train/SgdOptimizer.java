@@ -2,7 +2,7 @@ package io.automlseg.executor.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,7 +59,7 @@ public final class SgdOptimizer extends ParameterwiseOptimizer {
     }
 
     @Override
-    public void restore(Map<String, ParameterStore.Tensor> state, NDManager manager) {
+    public void restore(Map<String, NetworkWeights.Tensor> state, NDManager manager) {
         momentumBuffers.values().forEach(NDArray::close);
         momentumBuffers.clear();
         state.forEach((key, t) -> {

@@ -7,6 +7,7 @@ import io.automlseg.executor.data.TrainingSample;
 import io.automlseg.executor.data.TrainingSamples;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.model.TrainingTarget;
+import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialSpec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class TrialData {
     }
 
     public List<Integer> shuffledTrainOrder(Random rng) {
-        List<Integer> order = Trainer.range(train.size());
+        List<Integer> order = TrialTrainer.range(train.size());
         Collections.shuffle(order, rng);
         return order;
     }

@@ -36,12 +36,12 @@ public final class TrialMain {
         try {
             recordDevice(spec);
             TrialData data = TrialData.load(spec);
-            result = new Trainer(spec, data, System.out).run();
+            result = new TrialTrainer(spec, data, System.out).run();
         } catch (Exception | OutOfMemoryError e) {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
             System.err.println(trace);
-            String message = e instanceof Trainer.TrialFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            String message = e instanceof TrialTrainer.TrialFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
             result = new TrialResult(TrialResult.FAILED, 0, null, 0, (System.nanoTime() - started) / 1e9, message);
         }
         Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.RESULT), result);

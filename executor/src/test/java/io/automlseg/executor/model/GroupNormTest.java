@@ -30,7 +30,7 @@ class GroupNormTest {
                 .norm(ModelConfig.NormKind.GROUP).build();
         int groups = config.groupNormGroups();
         try (NDManager manager = NDManager.newBaseManager()) {
-            ParameterStore store = new ParameterStore(manager);
+            NetworkWeights store = new NetworkWeights(manager);
             float[] gamma = new float[c];
             float[] beta = new float[c];
             for (int i = 0; i < c; i++) {

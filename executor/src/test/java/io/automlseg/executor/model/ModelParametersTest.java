@@ -51,7 +51,7 @@ class ModelParametersTest {
         ModelConfig config = ModelConfig.builder().modelName("maskrcnn_resnet18_fpn").norm(ModelConfig.NormKind.GROUP)
                 .trainableBackboneLayers(3).build();
         try (NDManager manager = NDManager.newBaseManager(); MaskRCNN model = MaskRCNN.create(config, manager, 1)) {
-            ParameterStore p = model.parameters();
+            NetworkWeights p = model.parameters();
             assertFalse(p.isTrainable("backbone.body.conv1.weight"));
             assertFalse(p.isTrainable("backbone.body.bn1.weight"));
             assertFalse(p.isTrainable("backbone.body.layer1.1.conv2.weight"));

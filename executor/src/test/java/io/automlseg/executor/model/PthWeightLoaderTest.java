@@ -42,7 +42,7 @@ class PthWeightLoaderTest {
     static Path pth(Path file, TorchFormat format, MaskRCNN source, Function<String, String> rename,
                     Map<String, TorchTensor> extra) throws Exception {
         Map<String, TorchTensor> state = new LinkedHashMap<>();
-        ParameterStore s = source.parameters();
+        NetworkWeights s = source.parameters();
         for (Map<String, NDArray> group : List.of(s.parameters(), s.buffers())) {
             group.forEach((name, array) -> {
                 String renamed = rename.apply(name);
@@ -72,7 +72,7 @@ class PthWeightLoaderTest {
         return m.matches() ? "roi_heads.mask_head.mask_fcn" + (Integer.parseInt(m.group(1)) + 1) + "." + m.group(2) : name;
     }
 
-    private static boolean same(ParameterStore a, ParameterStore b, String name) {
+    private static boolean same(NetworkWeights a, NetworkWeights b, String name) {
         return Arrays.equals(a.get(name).toFloatArray(), b.get(name).toFloatArray());
     }
 
@@ -116,7 +116,7 @@ class PthWeightLoaderTest {
 
                     WeightLoader.Report report = WeightLoader.load(model, file.toString(), List.of("a", "b"));
 
-                    ParameterStore loaded = model.parameters();
+                    NetworkWeights loaded = model.parameters();
                     assertEquals(loaded.parameters().size() + loaded.buffers().size(), report.loaded(), report.describe());
                     assertTrue(report.kept().isEmpty() && report.skipped().isEmpty(), report.describe());
                     for (String name : List.of("rpn.head.conv.0.0.weight", "rpn.head.conv.0.0.bias",

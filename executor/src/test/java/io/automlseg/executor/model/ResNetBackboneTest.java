@@ -18,10 +18,10 @@ class ResNetBackboneTest {
     @Test
     void subsampledOneByOneConvolutionEqualsTheStridedOne() {
         Random rng = new Random(4);
-        try (NDManager manager = NDManager.newBaseManager(); ParameterStore store = new ParameterStore(manager)) {
+        try (NDManager manager = NDManager.newBaseManager(); NetworkWeights store = new NetworkWeights(manager)) {
             store.conv(rng, "shortcut", 8, 5, 1, false);
             for (int side : new int[] {7, 8}) {
-                NDArray x = manager.create(ParameterStore.normal(rng, 2 * 5 * side * side, 1), new Shape(2, 5, side, side));
+                NDArray x = manager.create(NetworkWeights.normal(rng, 2 * 5 * side * side, 1), new Shape(2, 5, side, side));
                 NDArray strided = Ops.conv(store, "shortcut", x, 2, 0);
                 NDArray subsampled = Ops.conv(store, "shortcut", x.get(":, :, ::2, ::2"), 1, 0);
                 assertEquals(strided.getShape(), subsampled.getShape());
@@ -39,11 +39,11 @@ class ResNetBackboneTest {
         ModelConfig config = ModelConfig.builder().modelName("maskrcnn_resnet50_fpn").numClasses(3)
                 .norm(ModelConfig.NormKind.BATCH).build();
         Random rng = new Random(5);
-        try (NDManager manager = NDManager.newBaseManager(); ParameterStore store = new ParameterStore(manager)) {
+        try (NDManager manager = NDManager.newBaseManager(); NetworkWeights store = new NetworkWeights(manager)) {
             ResNetBackbone.register(store, config, rng);
             try (NDManager step = manager.newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray x = step.create(ParameterStore.normal(rng, 2 * 3 * 64 * 64, 1), new Shape(2, 3, 64, 64));
+                NDArray x = step.create(NetworkWeights.normal(rng, 2 * 3 * 64 * 64, 1), new Shape(2, 3, 64, 64));
                 NDArray[] c = ResNetBackbone.forward(store, config, x, true);
                 assertEquals(new Shape(2, 2048, 2, 2), c[3].getShape());
                 NDArray total = c[0].mean();

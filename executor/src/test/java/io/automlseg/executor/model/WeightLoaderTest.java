@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.SavedModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ class WeightLoaderTest {
     private static Path npz(Path file, MaskRCNN source, Function<String, String> rename, Map<String, NDArray> extra)
             throws IOException {
         NDList list = new NDList();
-        ParameterStore s = source.parameters();
+        NetworkWeights s = source.parameters();
         for (Map<String, NDArray> group : List.of(s.parameters(), s.buffers())) {
             for (Map.Entry<String, NDArray> e : group.entrySet()) {
                 String name = rename.apply(e.getKey());
@@ -69,7 +69,7 @@ class WeightLoaderTest {
         return file;
     }
 
-    private static boolean same(ParameterStore a, ParameterStore b, String name) {
+    private static boolean same(NetworkWeights a, NetworkWeights b, String name) {
         return Arrays.equals(a.get(name).toFloatArray(), b.get(name).toFloatArray());
     }
 
@@ -87,7 +87,7 @@ class WeightLoaderTest {
 
             WeightLoader.Report report = WeightLoader.load(model, file.toString(), List.of("a", "b"));
 
-            ParameterStore loaded = model.parameters();
+            NetworkWeights loaded = model.parameters();
             for (String name : loaded.buffers().keySet()) {
                 if (name.startsWith("backbone.body.")) {
                     assertTrue(same(loaded, source.parameters(), name), name);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.automlseg.executor.io.Json;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
@@ -40,7 +40,7 @@ class CheckpointResumeTest {
         return Json.read(TrialFiles.resolve(spec.trialDir(), TrialFiles.epochReport(epoch)), EpochReport.class);
     }
 
-    private static Map<String, ParameterStore.Tensor> checkpointWeights(TrialSpec spec) throws Exception {
+    private static Map<String, NetworkWeights.Tensor> checkpointWeights(TrialSpec spec) throws Exception {
         return TinyTrials.weights(Path.of(spec.trialDir(), TrialFiles.CHECKPOINT_DIR, Checkpoint.WEIGHTS));
     }
 
@@ -68,8 +68,8 @@ class CheckpointResumeTest {
             assertEquals(report(whole, epoch).trainLoss(), report(again, epoch).trainLoss(), "epoch " + epoch);
             assertEquals(report(whole, epoch).losses(), report(again, epoch).losses(), "epoch " + epoch);
         }
-        Map<String, ParameterStore.Tensor> a = checkpointWeights(whole);
-        Map<String, ParameterStore.Tensor> b = checkpointWeights(again);
+        Map<String, NetworkWeights.Tensor> a = checkpointWeights(whole);
+        Map<String, NetworkWeights.Tensor> b = checkpointWeights(again);
         assertEquals(a.keySet(), b.keySet());
         for (String name : a.keySet()) {
             assertArrayEquals(a.get(name).values(), b.get(name).values(), name);
@@ -82,7 +82,7 @@ class CheckpointResumeTest {
         TrialSpec other = TinyTrials.spec(dir, "other", params(1, 6));
         TinyTrials.run(other);
         assertNotEquals(report(whole, 1).trainLoss(), report(other, 1).trainLoss());
-        Map<String, ParameterStore.Tensor> c = checkpointWeights(other);
+        Map<String, NetworkWeights.Tensor> c = checkpointWeights(other);
         assertFalse(java.util.Arrays.equals(a.get("backbone.body.conv1.weight").values(),
                 c.get("backbone.body.conv1.weight").values()));
     }

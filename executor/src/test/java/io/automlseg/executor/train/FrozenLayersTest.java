@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
+import io.automlseg.executor.savedmodel.ModelConfigs;
+import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
@@ -31,17 +33,17 @@ class FrozenLayersTest {
         assertEquals(TrialResult.COMPLETED, run.result().status(), run.log());
         assertTrue(run.log().contains("layers_to_freeze 2"), run.log());
 
-        Map<String, ParameterStore.Tensor> trained = TinyTrials.weights(
+        Map<String, NetworkWeights.Tensor> trained = TinyTrials.weights(
                 Path.of(spec.trialDir(), TrialFiles.MODEL_DIR, "weights.params"));
         TrainingParameters params = new TrainingParameters(spec.parameters());
-        ModelConfig config = Trainer.modelConfig(params, spec.labels().size() + 1);
+        ModelConfig config = ModelConfigs.fromHyperparameters(params, spec.labels().size() + 1);
         assertEquals(3, config.trainableBackboneLayers());
         List<String> frozenChanged = new ArrayList<>();
         List<String> trainableUnchanged = new ArrayList<>();
         int frozen = 0;
         try (NDManager manager = NDManager.newBaseManager();
                 MaskRCNN initial = MaskRCNN.create(config, manager, params.randomSeed())) {
-            ParameterStore store = initial.parameters();
+            NetworkWeights store = initial.parameters();
             for (String name : trained.keySet()) {
                 boolean same = Arrays.equals(store.get(name).toFloatArray(), trained.get(name).values());
                 boolean isFrozen = name.startsWith("backbone.body.conv1.") || name.startsWith("backbone.body.bn1.")

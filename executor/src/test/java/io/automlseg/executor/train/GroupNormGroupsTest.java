@@ -3,7 +3,9 @@ package io.automlseg.executor.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.automlseg.executor.io.Json;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.ModelConfigs;
+import io.automlseg.executor.savedmodel.SavedModel;
+import io.automlseg.executor.trial.TrainingParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,8 +21,8 @@ class GroupNormGroupsTest {
 
     @Test
     void theGroupCountOfAModelBuildsItsNormAndCarriesOverToIncrementalTraining(@TempDir Path dir) throws Exception {
-        assertEquals(32, Trainer.modelConfig(new TrainingParameters(Map.of("norm", "group")), 3).groupNormGroups());
-        assertEquals(16, Trainer.modelConfig(new TrainingParameters(Map.of("norm", "group", "group_norm_groups", 16)), 3)
+        assertEquals(32, ModelConfigs.fromHyperparameters(new TrainingParameters(Map.of("norm", "group")), 3).groupNormGroups());
+        assertEquals(16, ModelConfigs.fromHyperparameters(new TrainingParameters(Map.of("norm", "group", "group_norm_groups", 16)), 3)
                 .groupNormGroups());
 
         // a saved model's description is all that effectiveParameters reads

@@ -10,8 +10,8 @@ import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.model.NetworkWeights;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.PretrainedWeights;
 import io.automlseg.executor.trial.StartingWeights;
 import io.automlseg.executor.trial.TrialFiles;
@@ -33,7 +33,7 @@ class PretrainedStartTest {
      * Writes the weights of a fresh 91-class ResNet-18 Mask R-CNN with frozen batch norm: whole, or only its
      * backbone under a torchvision classifier's names (conv1.weight, layer1.0.conv1.weight, ..., plus an fc).
      */
-    private static Map<String, ParameterStore.Tensor> writeModel(Path file, boolean backboneOnly) throws Exception {
+    private static Map<String, NetworkWeights.Tensor> writeModel(Path file, boolean backboneOnly) throws Exception {
         ModelConfig config = ModelConfig.builder().modelName("maskrcnn_resnet18_fpn").numClasses(91)
                 .norm(ModelConfig.NormKind.FROZEN_BATCH).minSize(64).maxSize(64).build();
         try (NDManager manager = NDManager.newBaseManager();
@@ -53,7 +53,7 @@ class PretrainedStartTest {
                 out.put("fc.bias", manager.zeros(new ai.djl.ndarray.types.Shape(1000)));
             }
             try (OutputStream o = new FileOutputStream(file.toFile())) {
-                ParameterStore.write(o, out);
+                NetworkWeights.write(o, out);
             }
         }
         return TinyTrials.weights(file);
@@ -71,7 +71,7 @@ class PretrainedStartTest {
     @Test
     void anImageNetBackboneStartsTheBackboneAndTheRestStartsFresh(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("resnet18-00000000.pth");
-        Map<String, ParameterStore.Tensor> source = writeModel(file, true);
+        Map<String, NetworkWeights.Tensor> source = writeModel(file, true);
         TrialSpec spec = withPretrained(TinyTrials.spec(dir, "imagenet", Map.of()), new PretrainedWeights(
                 PretrainedWeights.Kind.IMAGENET, "http://mirror/models/resnet18-00000000.pth", file.toString(),
                 "00000000aaaa"));
@@ -88,7 +88,7 @@ class PretrainedStartTest {
         SavedModel saved = SavedModel.read(Path.of(spec.trialDir(), TrialFiles.MODEL_DIR).toString());
         assertEquals("frozen_batch", saved.hyperparameters().get("norm"), "pretrained weights keep batch norm frozen");
         assertEquals(2, saved.hyperparameters().get("layers_to_freeze"), "conv1 and layer1 frozen, as the reference");
-        Map<String, ParameterStore.Tensor> trained = TinyTrials.weights(
+        Map<String, NetworkWeights.Tensor> trained = TinyTrials.weights(
                 Path.of(spec.trialDir(), TrialFiles.MODEL_DIR, SavedModel.WEIGHTS));
         assertArrayEquals(source.get("conv1.weight").values(), trained.get("backbone.body.conv1.weight").values());
         assertArrayEquals(source.get("bn1.running_var").values(), trained.get("backbone.body.bn1.running_var").values());
@@ -99,7 +99,7 @@ class PretrainedStartTest {
     @Test
     void aCocoModelStartsEverythingButTheClassSpecificLayers(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("maskrcnn-00000000.pth");
-        Map<String, ParameterStore.Tensor> source = writeModel(file, false);
+        Map<String, NetworkWeights.Tensor> source = writeModel(file, false);
         TrialSpec spec = withPretrained(TinyTrials.spec(dir, "coco", Map.of()), new PretrainedWeights(
                 PretrainedWeights.Kind.COCO, "http://mirror/models/maskrcnn-00000000.pth", file.toString(), "0000"));
 
@@ -112,7 +112,7 @@ class PretrainedStartTest {
         assertEquals(List.of("roi_heads.box_predictor", "roi_heads.mask_predictor.mask_fcn_logits"),
                 start.reinitialised());
         assertTrue(run.log().contains("re-initialised: roi_heads.box_predictor"), run.log());
-        Map<String, ParameterStore.Tensor> trained = TinyTrials.weights(
+        Map<String, NetworkWeights.Tensor> trained = TinyTrials.weights(
                 Path.of(spec.trialDir(), TrialFiles.MODEL_DIR, SavedModel.WEIGHTS));
         assertEquals(spec.labels().size() + 1, trained.get("roi_heads.box_predictor.cls_score.weight").shape().get(0));
     }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.model.NetworkWeights;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
@@ -52,10 +52,10 @@ class StartingWeightsTest {
         Map<String, Object> incremental = InitialWeights.effectiveParameters(
                 Map.of("model_name", "maskrcnn_resnet18_fpn", "checkpoint_path", model));
         assertEquals("group", incremental.get("norm"), "the source model's norm");
-        Trainer.TrialFailure wrongModel = assertThrows(Trainer.TrialFailure.class,
+        TrialTrainer.TrialFailure wrongModel = assertThrows(TrialTrainer.TrialFailure.class,
                 () -> InitialWeights.effectiveParameters(Map.of("model_name", "maskrcnn_resnet34_fpn", "checkpoint_model", model)));
         assertTrue(wrongModel.getMessage().contains("is a maskrcnn_resnet18_fpn"), wrongModel.getMessage());
-        assertThrows(Trainer.TrialFailure.class,
+        assertThrows(TrialTrainer.TrialFailure.class,
                 () -> InitialWeights.effectiveParameters(Map.of("weights_path", "w.npz", "checkpoint_model", model)));
     }
 
@@ -70,8 +70,8 @@ class StartingWeightsTest {
         assertEquals(TrialResult.COMPLETED, run.result().status(), run.log());
         assertTrue(run.log().contains("6 class-specific skipped"), run.log());
         assertTrue(run.log().contains("layers_to_freeze 2"), run.log());
-        Map<String, ParameterStore.Tensor> before = TinyTrials.weights(Path.of(source, "weights.params"));
-        Map<String, ParameterStore.Tensor> after = TinyTrials.weights(
+        Map<String, NetworkWeights.Tensor> before = TinyTrials.weights(Path.of(source, "weights.params"));
+        Map<String, NetworkWeights.Tensor> after = TinyTrials.weights(
                 Path.of(spec.trialDir(), TrialFiles.MODEL_DIR, "weights.params"));
         // Frozen by default from a checkpoint: conv1 and layer1 are the source's, unchanged.
         assertArrayEquals(before.get("backbone.body.conv1.weight").values(), after.get("backbone.body.conv1.weight").values());

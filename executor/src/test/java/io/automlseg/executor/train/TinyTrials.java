@@ -5,7 +5,7 @@ import io.automlseg.executor.data.LabelSet;
 import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.data.Manifest;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
 import java.io.ByteArrayOutputStream;
@@ -58,14 +58,14 @@ final class TinyTrials {
 
     static Run run(TrialSpec spec) throws IOException {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        TrialResult result = new Trainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
+        TrialResult result = new TrialTrainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
         System.out.print(log);
         return new Run(result, log.toString());
     }
 
-    static Map<String, ParameterStore.Tensor> weights(Path file) throws IOException {
+    static Map<String, NetworkWeights.Tensor> weights(Path file) throws IOException {
         try (InputStream in = new FileInputStream(file.toFile())) {
-            return ParameterStore.read(in);
+            return NetworkWeights.read(in);
         }
     }
 }

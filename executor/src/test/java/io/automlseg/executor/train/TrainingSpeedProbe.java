@@ -12,6 +12,8 @@ import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.StageTimes;
+import io.automlseg.executor.savedmodel.ModelConfigs;
+import io.automlseg.executor.trial.TrainingParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -45,7 +47,7 @@ class TrainingSpeedProbe {
                 LoadOptions.training()).records();
         List<String> labels = LabelSet.labels(records);
         TrialData data = new TrialData(records, List.of(), labels, true);
-        ModelConfig config = Trainer.modelConfig(params, labels.size() + 1);
+        ModelConfig config = ModelConfigs.fromHyperparameters(params, labels.size() + 1);
         Optimizer optimizer = Optimizer.of(params);
         Engine engine = Engine.getInstance();
         engine.setRandomSeed(1);

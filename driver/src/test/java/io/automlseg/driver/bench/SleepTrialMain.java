@@ -1,4 +1,4 @@
-package io.automlseg.executor.bench;
+package io.automlseg.driver.bench;
 
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;

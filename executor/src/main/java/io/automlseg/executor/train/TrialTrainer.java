@@ -12,8 +12,10 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.Ops;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.savedmodel.ModelConfigs;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.EpochReport;
+import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
@@ -31,7 +33,7 @@ import java.util.Random;
  * every {@code evaluation_frequency} epochs, the best epoch's model on disk, early stopping, and the sweep's
  * cooperative stop request. Everything it learns is written to the trial folder as it goes.
  */
-public final class Trainer {
+public final class TrialTrainer {
     private static final String[] LOSS_NAMES = {
         "loss_objectness", "loss_rpn_box_reg", "loss_classifier", "loss_box_reg", "loss_mask"
     };
@@ -49,7 +51,7 @@ public final class Trainer {
     /** Logs every iteration's losses (parameter {@code log_every_iteration}), for diagnosing a trial. */
     private final boolean verbose;
 
-    public Trainer(TrialSpec spec, TrialData data, PrintStream log) throws IOException {
+    public TrialTrainer(TrialSpec spec, TrialData data, PrintStream log) throws IOException {
         this.spec = spec;
         this.effective = InitialWeights.effectiveParameters(spec.parameters(), spec.pretrained());
         this.params = new TrainingParameters(effective);
@@ -97,7 +99,7 @@ public final class Trainer {
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) seed);
         Random rng = new Random(seed);
-        ModelConfig config = modelConfig(params, spec.labels().size() + 1);
+        ModelConfig config = ModelConfigs.fromHyperparameters(params, spec.labels().size() + 1);
         int batchSize = params.trainingBatchSize();
         int accumulation = params.gradientAccumulationSteps();
         int batchesPerEpoch = (data.trainSize() + batchSize - 1) / batchSize;
@@ -297,29 +299,6 @@ public final class Trainer {
             sb.append(i == 0 ? "" : ", ").append(LOSS_NAMES[i]).append(' ').append(String.format("%.4f", values[i]));
         }
         return sb.toString();
-    }
-
-    public static ModelConfig modelConfig(TrainingParameters p, int numClasses) {
-        ModelConfig.Builder b = ModelConfig.builder().modelName(p.modelName()).numClasses(numClasses)
-                .minSize(p.minSize())
-                .maxSize(p.maxSize())
-                .boxScoreThreshold((float) p.boxScoreThreshold())
-                .boxNmsThreshold((float) p.nmsIouThreshold())
-                .detectionsPerImage(p.boxDetectionsPerImage())
-                .boxBatchSizePerImage(p.integer("box_batch_size_per_image", 512))
-                .rpnPreNmsTopN(p.integer("rpn_pre_nms_top_n_train", 2000), p.integer("rpn_pre_nms_top_n_test", 1000))
-                .rpnPostNmsTopN(p.integer("rpn_post_nms_top_n_train", 2000), p.integer("rpn_post_nms_top_n_test", 1000));
-        String norm = p.string("norm", null);
-        if (norm != null) {
-            b.norm(ModelConfig.NormKind.valueOf(norm.toUpperCase(java.util.Locale.ROOT)));
-        }
-        if (p.asMap().get("group_norm_groups") != null) {
-            // only imported models record it: trials use the default of 32
-            b.groupNormGroups(p.integer("group_norm_groups", 32));
-        }
-        Integer freeze = p.layersToFreeze();
-        b.trainableBackboneLayers(5 - (freeze == null ? 0 : freeze));
-        return b.build();
     }
 
     /** A failure of the trial itself (not of the program), reported in result.json. */

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.ParameterStore;
+import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.model.WeightLoader;
 import io.automlseg.executor.weights.TorchFormat;
 import io.automlseg.executor.weights.TorchReader;
@@ -90,7 +90,7 @@ public final class TorchReadSpeed {
                 .norm(ModelConfig.NormKind.FROZEN_BATCH).build();
         Map<String, TorchTensor> state = new LinkedHashMap<>();
         try (MaskRCNN model = MaskRCNN.create(config, manager, 1)) {
-            ParameterStore store = model.parameters();
+            NetworkWeights store = model.parameters();
             for (Map<String, NDArray> group : List.of(store.parameters(), store.buffers())) {
                 group.forEach((name, a) -> state.put(name, TorchTensor.float32(a.getShape().getShape(), a.toFloatArray())));
             }

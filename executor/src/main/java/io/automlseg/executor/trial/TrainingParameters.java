@@ -1,4 +1,4 @@
-package io.automlseg.executor.train;
+package io.automlseg.executor.trial;
 
 import java.util.Locale;
 import java.util.Map;

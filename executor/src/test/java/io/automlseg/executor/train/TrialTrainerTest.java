@@ -11,8 +11,8 @@ import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.data.Manifest;
 import io.automlseg.executor.io.Json;
-import io.automlseg.executor.predict.Predictor;
-import io.automlseg.executor.predict.SavedModel;
+import io.automlseg.executor.predict.ImageScorer;
+import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.predict.ScoredImage;
 import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.TrialFiles;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One small trial end to end: training, per-epoch reports, the best epoch's model, and prediction from it. */
-class TrainerTest {
+class TrialTrainerTest {
     static final Path SAMPLE = Path.of("..", "datasets", "synthetic-shapes");
 
     @Test
@@ -59,7 +59,7 @@ class TrainerTest {
                 dir.resolve("validation.jsonl").toString(), labels, params, 2, "cpu");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
-        TrialResult result = new Trainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
+        TrialResult result = new TrialTrainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
         System.out.print(log); // the trial's own log, in the test report
 
         assertEquals(TrialResult.COMPLETED, result.status(), log.toString());
@@ -78,7 +78,7 @@ class TrainerTest {
         assertEquals(((Number) SavedModel.read(modelDir).metrics().get("epoch")).intValue(), result.bestEpoch());
         assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().contains(".tmp-")), "no temporary folders left");
 
-        try (Predictor predictor = Predictor.load(modelDir)) {
+        try (ImageScorer predictor = ImageScorer.load(modelDir)) {
             List<ScoredImage> scored = predictor.predict(List.of(validation.get(0).imageUrl()));
             assertEquals(1, scored.size());
             assertEquals(validation.get(0).imageUrl(), scored.get(0).filename());

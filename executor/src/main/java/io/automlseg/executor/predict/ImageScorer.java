@@ -7,6 +7,7 @@ import io.automlseg.executor.data.ImageDecoder;
 import io.automlseg.executor.model.Detections;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.model.MaskRCNN;
+import io.automlseg.executor.savedmodel.SavedModel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +16,14 @@ import java.util.List;
  * Scores images with a saved model and returns the reference product's scoring records. Safe to share between threads:
  * each call runs its own forward pass with autograd off on the calling thread.
  */
-public final class Predictor implements AutoCloseable {
+public final class ImageScorer implements AutoCloseable {
     private final SavedModel saved;
     private final NDManager manager;
     private final MaskRCNN model;
     private final float maskThreshold;
     private final int maxPolygonPoints;
 
-    private Predictor(SavedModel saved, NDManager manager, MaskRCNN model) {
+    private ImageScorer(SavedModel saved, NDManager manager, MaskRCNN model) {
         this.saved = saved;
         this.manager = manager;
         this.model = model;
@@ -31,11 +32,11 @@ public final class Predictor implements AutoCloseable {
     }
 
     /** Loads the model in {@code modelDir} (a folder written by {@link SavedModel#write}). */
-    public static Predictor load(String modelDir) throws IOException {
+    public static ImageScorer load(String modelDir) throws IOException {
         SavedModel saved = SavedModel.read(modelDir);
         NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
         try {
-            return new Predictor(saved, manager, saved.loadNetwork(modelDir, manager));
+            return new ImageScorer(saved, manager, saved.loadNetwork(modelDir, manager));
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * {@link #parameterCount()}); buffers are state that is not learned by gradient (BatchNorm running statistics).
  * Trainable parameters have gradients attached; frozen ones do not.
  */
-public final class ParameterStore implements AutoCloseable {
+public final class NetworkWeights implements AutoCloseable {
     private static final int MAGIC = 0x4D52434E; // "MRCN"
     private static final int FORMAT_VERSION = 1;
 
@@ -29,7 +29,7 @@ public final class ParameterStore implements AutoCloseable {
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private final Map<String, Boolean> trainable = new LinkedHashMap<>();
 
-    public ParameterStore(NDManager manager) {
+    public NetworkWeights(NDManager manager) {
         this.manager = manager;
     }
 

@@ -1,4 +1,4 @@
-package io.automlseg.executor.predict;
+package io.automlseg.executor.savedmodel;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -6,8 +6,7 @@ import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.train.Trainer;
-import io.automlseg.executor.train.TrainingParameters;
+import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
@@ -143,7 +142,7 @@ public final class SavedModel {
     /** Builds the network described by this model with the saved weights, honouring the (editable) settings. */
     public MaskRCNN loadNetwork(String dirUri, NDManager manager) throws IOException {
         // The architecture comes from the trial's hyperparameters; settings.json (editable) overrides inference.
-        ModelConfig config = Trainer.modelConfig(new TrainingParameters(hyperparameters), labels.size() + 1).toBuilder()
+        ModelConfig config = ModelConfigs.fromHyperparameters(new TrainingParameters(hyperparameters), labels.size() + 1).toBuilder()
                 .minSize(intSetting("min_size"))
                 .maxSize(intSetting("max_size"))
                 .boxScoreThreshold((float) doubleSetting("box_score_thresh"))
