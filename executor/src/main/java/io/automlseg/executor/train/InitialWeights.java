@@ -51,9 +51,9 @@ final class InitialWeights {
         if (out.get("norm") == null) {
             out.put("norm", checkpoint != null && isSavedModel(checkpoint)
                     ? String.valueOf(SavedModel.read(checkpoint).hyperparameters().getOrDefault("norm", "group"))
-                    : "frozen_batch");
+                    : HyperparameterTable.get("norm").withStartingWeights());
         }
-        out.putIfAbsent("layers_to_freeze", 2);
+        out.putIfAbsent("layers_to_freeze", HyperparameterTable.get("layers_to_freeze").withStartingWeights());
         if (checkpoint != null && isSavedModel(checkpoint)) {
             SavedModel source = SavedModel.read(checkpoint);
             String sourceModel = source.modelName();
