@@ -42,7 +42,7 @@ public final class Hyperparameters {
     /** A JSON object in a string, as in the reference: {@code '{"apply_automl_train_augmentations": false}'}. */
     public static final String ADVANCED_SETTINGS = "advanced_settings";
     /** The keys {@code advanced_settings} may hold (all booleans). */
-    public static final Set<String> ADVANCED_KEYS = Set.of("apply_automl_train_augmentations", "stream_image_files");
+    public static final Set<String> ADVANCED_KEYS = Set.copyOf(HyperparameterTable.ADVANCED_KEYS);
 
     /** The hyperparameters this project acts on. */
     public static final Set<String> HONOURED = HyperparameterTable.all().stream().filter(Hyperparameter::actedOn)

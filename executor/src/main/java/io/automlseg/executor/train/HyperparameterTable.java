@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Every hyperparameter of the reference product's instance-segmentation task (§4 of the reference spec), plus this
@@ -19,6 +20,9 @@ public final class HyperparameterTable {
     public static final List<String> MODEL_NAMES = List.of("maskrcnn_resnet18_fpn", "maskrcnn_resnet34_fpn",
             "maskrcnn_resnet50_fpn", "maskrcnn_resnet101_fpn", "maskrcnn_resnet152_fpn");
 
+    /** The keys {@code advanced_settings} may hold (all booleans), each handed to the trial as a parameter. */
+    public static final List<String> ADVANCED_KEYS = List.of("apply_automl_train_augmentations", "stream_image_files");
+
     private static final List<Row> DRAFTS = new ArrayList<>();
     private static final Map<String, Hyperparameter> ROWS = new LinkedHashMap<>();
     /** Names the reference knows but that do not apply here, with the reason. */
@@ -30,7 +34,8 @@ public final class HyperparameterTable {
         positiveInt("number_of_epochs", 15).doc("epochs of training");
         positiveInt("training_batch_size", 2).doc("images per training step");
         positiveInt("validation_batch_size", 1).doc("images per validation step");
-        unit("learning_rate", 0.005).doc("the base learning rate (reached at the end of the warm-up of `warmup_cosine`)");
+        unit("learning_rate", 0.005)
+                .doc("the base learning rate (reached at the end of the warm-up of `warmup_cosine`)");
         choice("learning_rate_scheduler", List.of("warmup_cosine", "step"), "warmup_cosine")
                 .doc("how the learning rate changes over the epochs");
         unit("warmup_cosine_lr_cycles", 0.45).doc("cosine cycles of `warmup_cosine` after the warm-up");
@@ -67,9 +72,10 @@ public final class HyperparameterTable {
                 .doc("the reference's logging of training metrics");
         choice("log_validation_loss", List.of("Enable", "Disable"), "Enable").notActedOn()
                 .doc("the reference's logging of the validation loss");
-        text("advanced_settings").doc("a JSON object in a string with the booleans `apply_automl_train_augmentations`"
-                + " and `stream_image_files`, handed to the trial as parameters of their own; `stream_image_files`"
-                + " is accepted but not acted on");
+        text("advanced_settings").doc("a JSON object in a string with the booleans "
+                + ADVANCED_KEYS.stream().map(k -> "`" + k + "`").collect(Collectors.joining(" and "))
+                + ", handed to the trial as parameters of their own;"
+                + " `stream_image_files` is accepted but not acted on");
         // Detection / segmentation settings.
         positiveInt("min_size", 600).doc("images are resized so that their shorter side has this many pixels, unless"
                 + " the longer side would then exceed `max_size`");
@@ -117,8 +123,10 @@ public final class HyperparameterTable {
                 .doc("RoIs sampled per image for the box and mask heads (torchvision's name)");
         positiveInt("rpn_pre_nms_top_n_train", 2000).ours().doc("proposals kept before NMS, in training");
         positiveInt("rpn_post_nms_top_n_train", 2000).ours().doc("proposals kept after NMS, in training");
-        positiveInt("rpn_pre_nms_top_n_test", 1000).ours().doc("proposals kept before NMS, in validation and prediction");
-        positiveInt("rpn_post_nms_top_n_test", 1000).ours().doc("proposals kept after NMS, in validation and prediction");
+        positiveInt("rpn_pre_nms_top_n_test", 1000).ours()
+                .doc("proposals kept before NMS, in validation and prediction");
+        positiveInt("rpn_post_nms_top_n_test", 1000).ours()
+                .doc("proposals kept after NMS, in validation and prediction");
 
         for (String n : List.of("tile_grid_size", "tile_overlap_ratio", "tile_predictions_nms_threshold")) {
             REJECTED.put(n, "small-object tiling is not supported for instance segmentation");

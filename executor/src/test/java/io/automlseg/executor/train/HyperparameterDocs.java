@@ -19,7 +19,7 @@ public final class HyperparameterDocs {
     public static final String END = "<!-- hyperparameters:end -->";
     /** The file, from the executor module's folder (where Maven runs its tests). */
     public static final Path FILE = Path.of("..", "docs", "hyperparameters.md");
-    public static final String REGENERATE = "mvn -B -o -q -pl executor test -Dtest=HyperparameterDocsTest"
+    public static final String REGENERATE = "mvn -B -q -pl executor test -Dtest=HyperparameterDocsTest"
             + " -Dhyperparameters.regenerate=true";
 
     private HyperparameterDocs() {}
