@@ -89,6 +89,13 @@ if [[ $VALIDATE_ONLY -eq 1 ]]; then
     DEPLOY_MODE="client"
 fi
 
+# The --add-opens flags Spark needs on Java 17: one per line in conf/java17-opens.txt (# starts a comment).
+OPENS=()
+while IFS= read -r line; do
+    line="${line#"${line%%[![:space:]]*}"}"
+    [[ -z "$line" || "$line" == \#* ]] || OPENS+=("$line")
+done < "$ROOT/conf/java17-opens.txt"
+
 if [[ -n "${SPARK_HOME:-}" ]]; then
     SUBMIT=("$SPARK_HOME/bin/spark-submit")
 else
@@ -96,14 +103,7 @@ else
     export SPARK_HOME="$LOCAL_SPARK"
     # What bin/spark-class would add: Spark's Java 17 flags, and the driver's heap in client mode.
     JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-    SUBMIT=("$JAVA" "-Xmx${AUTOML_DRIVER_MEMORY:-2g}"
-        --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-        --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-        --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-        --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-        --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-        --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
-        --add-opens=java.base/sun.util.calendar=ALL-UNNAMED)
+    SUBMIT=("$JAVA" "-Xmx${AUTOML_DRIVER_MEMORY:-2g}" "${OPENS[@]}")
     [[ -f "$ROOT/conf/log4j2.properties" ]] \
         && SUBMIT+=("-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties")
     # shellcheck disable=SC2206  # JAVA_OPTS is a list of options
@@ -114,7 +114,11 @@ export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.12}"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$ROOT/target/djl-cache}"
 
 SUBMIT+=(--class io.automlseg.driver.cli.AutomlCli --name "automl-seg ${RUN_ID:-$(basename "$CONFIG")}")
-PROPERTIES="${PROPERTIES:-$ROOT/conf/spark-defaults.conf}"
+if [[ -z "$PROPERTIES" ]]; then
+    # The default properties file leaves the JVM flags to conf/java17-opens.txt; a --conf given below wins.
+    PROPERTIES="$ROOT/conf/spark-defaults.conf"
+    SUBMIT+=(--conf "spark.driver.extraJavaOptions=${OPENS[*]}" --conf "spark.executor.extraJavaOptions=${OPENS[*]}")
+fi
 [[ -f "$PROPERTIES" ]] && SUBMIT+=(--properties-file "$PROPERTIES")
 [[ -n "$MASTER" ]] && SUBMIT+=(--master "$MASTER")
 [[ -n "$DEPLOY_MODE" ]] && SUBMIT+=(--deploy-mode "$DEPLOY_MODE")

@@ -3,6 +3,7 @@ package io.automlseg.driver.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.driver.sweep.Distribution;
 import io.automlseg.driver.sweep.SearchSpace;
+import io.automlseg.executor.trial.Hyperparameter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -65,7 +66,7 @@ final class SearchSpaceParser {
             problems.add(path, "cannot be searched; set it in training_parameters");
             return null;
         }
-        Hyperparameters.Spec spec = Hyperparameters.spec(name).get();
+        Hyperparameter spec = Hyperparameters.spec(name).get();
         Distribution d;
         try {
             if (node.isObject()) {
@@ -97,14 +98,14 @@ final class SearchSpaceParser {
             }
             return Distribution.choice(converted);
         }
-        if (spec.type() != Hyperparameters.Type.INT && spec.type() != Hyperparameters.Type.FLOAT) {
+        if (spec.type() != Hyperparameter.Type.INT && spec.type() != Hyperparameter.Type.FLOAT) {
             problems.add(path, name + " takes " + spec.range() + "; use choice(...) for it, not "
                     + d.kind().yamlName());
             return null;
         }
         double[] bounds = d.bounds();
         boolean finite = Double.isFinite(bounds[0]) && Double.isFinite(bounds[1]);
-        if (finite && (!Hyperparameters.inRange(spec, bounds[0]) || !Hyperparameters.inRange(spec, bounds[1]))) {
+        if (finite && (!spec.inRange(bounds[0]) || !spec.inRange(bounds[1]))) {
             problems.add(path, d + " can produce values outside " + name + "'s range " + spec.range());
             return null;
         }

@@ -22,22 +22,6 @@ public record TrialLaunch(String mainClass, String maxHeap, int numThreads, List
 
     public static final String DEFAULT_MAIN_CLASS = "io.automlseg.executor.train.TrialMain";
 
-    /**
-     * The {@code --add-opens} flags Spark and DJL need on Java 17: the same list as the parent pom's
-     * {@code java17.opens} property (keep them in step).
-     */
-    public static final List<String> JAVA17_OPENS = List.of(
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
+    /** The {@code --add-opens} flags Spark and DJL need on Java 17, from conf/java17-opens.txt. */
+    public static final List<String> JAVA17_OPENS = Java17Opens.flags();
 }

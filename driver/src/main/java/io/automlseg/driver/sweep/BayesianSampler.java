@@ -49,8 +49,6 @@ public final class BayesianSampler implements Sampler {
     /** Expressions the reference product's Bayesian sampling takes. */
     public static final Set<Distribution.Kind> KINDS = Set.of(Distribution.Kind.CHOICE, Distribution.Kind.UNIFORM,
             Distribution.Kind.QUNIFORM);
-    /** Weight of the uniform prior in the smoothed choice frequencies, spread over the values. */
-    private static final double CATEGORICAL_PRIOR = 1.0;
     /** Largest finite space that is enumerated when every candidate repeats a trial. */
     private static final long ENUMERATION_LIMIT = 20_000;
     /** Keeps this sampler's random streams apart from the random sampler's for the same seed. */
@@ -126,22 +124,24 @@ public final class BayesianSampler implements Sampler {
             tried.add(normalized(t.parameters()));
         }
         Random random = new Random(new SplittableRandom((seed ^ SALT) * 0x9E3779B97F4A7C15L + k).nextLong());
-        List<Map<String, ParameterModel>> models = new ArrayList<>();
+        List<Map<String, ParameterDensities>> models = new ArrayList<>();
         for (int s = 0; s < space.subspaces().size(); s++) {
             models.add(fit(s, good, bad));
         }
         int subspaces = space.subspaces().size();
-        double[] subspaceGood = frequencies(subspaces, good.stream().mapToInt(Observation::subspace).toArray());
-        double[] subspaceBad = frequencies(subspaces, bad.stream().mapToInt(Observation::subspace).toArray());
+        double[] subspaceGood = ParameterDensities.frequencies(subspaces,
+                good.stream().mapToInt(Observation::subspace).toArray());
+        double[] subspaceBad = ParameterDensities.frequencies(subspaces,
+                bad.stream().mapToInt(Observation::subspace).toArray());
 
         Map<String, Object> bestNew = null;
         double bestNewScore = Double.NEGATIVE_INFINITY;
         Map<String, Object> bestAny = null;
         double bestAnyScore = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < CANDIDATES; c++) {
-            int s = subspaces == 1 ? 0 : draw(subspaceGood, random);
+            int s = subspaces == 1 ? 0 : ParameterDensities.draw(subspaceGood, random);
             Map<String, Object> candidate = new LinkedHashMap<>();
-            for (Map.Entry<String, ParameterModel> e : models.get(s).entrySet()) {
+            for (Map.Entry<String, ParameterDensities> e : models.get(s).entrySet()) {
                 candidate.put(e.getKey(), e.getValue().sample(random));
             }
             double score = score(s, candidate, models, subspaceGood, subspaceBad);
@@ -168,12 +168,12 @@ public final class BayesianSampler implements Sampler {
     /** One trial as the model sees it: its sub-space, parameters and best value (NaN for the constant liar). */
     private record Observation(int subspace, Map<String, Object> parameters, double value) {}
 
-    private Map<String, ParameterModel> fit(int s, List<Observation> good, List<Observation> bad) {
-        Map<String, ParameterModel> out = new LinkedHashMap<>();
+    private Map<String, ParameterDensities> fit(int s, List<Observation> good, List<Observation> bad) {
+        Map<String, ParameterDensities> out = new LinkedHashMap<>();
         for (Map.Entry<String, Distribution> e : space.subspaces().get(s).entrySet()) {
             List<Object> goodValues = valuesOf(e.getKey(), s, good);
             List<Object> badValues = valuesOf(e.getKey(), s, bad);
-            out.put(e.getKey(), new ParameterModel(e.getValue(), goodValues, badValues));
+            out.put(e.getKey(), new ParameterDensities(e.getValue(), goodValues, badValues));
         }
         return out;
     }
@@ -188,10 +188,10 @@ public final class BayesianSampler implements Sampler {
         return out;
     }
 
-    private static double score(int s, Map<String, Object> candidate, List<Map<String, ParameterModel>> models,
+    private static double score(int s, Map<String, Object> candidate, List<Map<String, ParameterDensities>> models,
                                 double[] subspaceGood, double[] subspaceBad) {
         double score = subspaceGood.length == 1 ? 0 : Math.log(subspaceGood[s]) - Math.log(subspaceBad[s]);
-        for (Map.Entry<String, ParameterModel> e : models.get(s).entrySet()) {
+        for (Map.Entry<String, ParameterDensities> e : models.get(s).entrySet()) {
             score += e.getValue().logRatio(candidate.get(e.getKey()));
         }
         return score;
@@ -199,13 +199,13 @@ public final class BayesianSampler implements Sampler {
 
     /** The best-scoring point of a small finite space that no trial has yet; null if none or too large. */
     private Map<String, Object> bestUntried(Set<Map<String, Object>> tried,
-                                            List<Map<String, ParameterModel>> models, double[] subspaceGood,
+                                            List<Map<String, ParameterDensities>> models, double[] subspaceGood,
                                             double[] subspaceBad) {
         long size = 0;
-        for (Map<String, ParameterModel> m : models) {
+        for (Map<String, ParameterDensities> m : models) {
             long product = 1;
-            for (ParameterModel p : m.values()) {
-                List<Object> points = p.points();
+            for (ParameterDensities p : m.values()) {
+                List<Object> points = p.points(ENUMERATION_LIMIT);
                 if (points == null) {
                     return null;
                 }
@@ -225,7 +225,7 @@ public final class BayesianSampler implements Sampler {
             List<String> names = new ArrayList<>(models.get(s).keySet());
             List<List<Object>> points = new ArrayList<>();
             for (String n : names) {
-                points.add(models.get(s).get(n).points());
+                points.add(models.get(s).get(n).points(ENUMERATION_LIMIT));
             }
             int[] index = new int[names.size()];
             while (true) {
@@ -276,7 +276,7 @@ public final class BayesianSampler implements Sampler {
 
     private static boolean canProduce(Distribution d, Object value) {
         if (d.isChoice()) {
-            return indexOf(d.choices(), value) >= 0;
+            return ParameterDensities.indexOf(d.choices(), value) >= 0;
         }
         if (!(value instanceof Number n)) {
             return false;
@@ -284,6 +284,11 @@ public final class BayesianSampler implements Sampler {
         double[] a = d.arguments();
         double slack = d.kind() == Distribution.Kind.QUNIFORM ? a[2] : 1e-9 * Math.max(1, Math.abs(a[1] - a[0]));
         return n.doubleValue() >= a[0] - slack && n.doubleValue() <= a[1] + slack;
+    }
+
+    /** Numbers compare by value, so 600 read back from a journal as a Long still matches the Integer 600. */
+    static boolean sameValue(Object a, Object b) {
+        return ParameterDensities.sameValue(a, b);
     }
 
     /**
@@ -296,129 +301,5 @@ public final class BayesianSampler implements Sampler {
             out.put(e.getKey(), e.getValue() instanceof Number n ? (Object) n.doubleValue() : e.getValue());
         }
         return out;
-    }
-
-    /** Numbers compare by value, so 600 read back from a journal as a Long still matches the Integer 600. */
-    static boolean sameValue(Object a, Object b) {
-        if (a instanceof Number x && b instanceof Number y) {
-            return Double.compare(x.doubleValue(), y.doubleValue()) == 0;
-        }
-        return a == null ? b == null : a.equals(b);
-    }
-
-    static int indexOf(List<Object> values, Object value) {
-        for (int i = 0; i < values.size(); i++) {
-            if (sameValue(values.get(i), value)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Smoothed frequencies of {@code 0..m-1}: (count + prior / m) / (n + prior). */
-    static double[] frequencies(int m, int[] observed) {
-        double[] p = new double[m];
-        int n = 0;
-        for (int o : observed) {
-            if (o >= 0 && o < m) {
-                p[o]++;
-                n++;
-            }
-        }
-        for (int i = 0; i < m; i++) {
-            p[i] = (p[i] + CATEGORICAL_PRIOR / m) / (n + CATEGORICAL_PRIOR);
-        }
-        return p;
-    }
-
-    static int draw(double[] probabilities, Random random) {
-        double u = random.nextDouble();
-        double cumulative = 0;
-        for (int i = 0; i < probabilities.length; i++) {
-            cumulative += probabilities[i];
-            if (u < cumulative) {
-                return i;
-            }
-        }
-        return probabilities.length - 1;
-    }
-
-    /** l(x) and g(x) of one parameter of one sub-space. */
-    private static final class ParameterModel {
-        private final Distribution distribution;
-        private double[] good;
-        private double[] bad;
-        private ParzenEstimator goodDensity;
-        private ParzenEstimator badDensity;
-        private double low;
-        private double high;
-        private double q;
-
-        ParameterModel(Distribution distribution, List<Object> goodValues, List<Object> badValues) {
-            this.distribution = distribution;
-            if (distribution.isChoice()) {
-                int m = distribution.choices().size();
-                good = frequencies(m, goodValues.stream().mapToInt(v -> indexOf(distribution.choices(), v)).toArray());
-                bad = frequencies(m, badValues.stream().mapToInt(v -> indexOf(distribution.choices(), v)).toArray());
-                return;
-            }
-            double[] a = distribution.arguments();
-            low = a[0];
-            high = a[1];
-            q = distribution.kind() == Distribution.Kind.QUNIFORM ? a[2] : 0;
-            if (high > low) {
-                goodDensity = new ParzenEstimator(numbers(goodValues), low, high);
-                badDensity = new ParzenEstimator(numbers(badValues), low, high);
-            }
-        }
-
-        private double[] numbers(List<Object> values) {
-            return values.stream().filter(v -> v instanceof Number)
-                    .mapToDouble(v -> Math.min(high, Math.max(low, ((Number) v).doubleValue()))).toArray();
-        }
-
-        Object sample(Random random) {
-            if (distribution.isChoice()) {
-                return distribution.choices().get(draw(good, random));
-            }
-            double x = goodDensity == null ? low : goodDensity.sample(random);
-            return q > 0 ? Math.round(x / q) * q : x;
-        }
-
-        double logRatio(Object value) {
-            if (distribution.isChoice()) {
-                int i = indexOf(distribution.choices(), value);
-                return Math.log(good[i]) - Math.log(bad[i]);
-            }
-            if (goodDensity == null) {
-                return 0;
-            }
-            double x = ((Number) value).doubleValue();
-            return q > 0 ? goodDensity.logMass(x, q) - badDensity.logMass(x, q)
-                    : goodDensity.logDensity(x) - badDensity.logDensity(x);
-        }
-
-        /** Every value the expression can produce, or null if they are not finitely many. */
-        List<Object> points() {
-            if (distribution.isChoice()) {
-                return distribution.choices();
-            }
-            if (goodDensity == null) {
-                return List.of(q > 0 ? Math.round(low / q) * q : low);
-            }
-            if (q <= 0) {
-                return null;
-            }
-            long first = Math.round(low / q);
-            long last = Math.round(high / q);
-            if (last - first + 1 > ENUMERATION_LIMIT) {
-                return null;
-            }
-            List<Object> out = new ArrayList<>();
-            for (long i = first; i <= last; i++) {
-                out.add(i * q);
-            }
-            return out;
-        }
     }
 }

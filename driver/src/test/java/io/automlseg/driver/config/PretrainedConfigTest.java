@@ -43,7 +43,7 @@ class PretrainedConfigTest {
     }
 
     @Test
-    void cocoOnlyForResnet50AndOnlyWithBatchNorm(@TempDir Path dir) {
+    void cocoOnlyForResnet50(@TempDir Path dir) {
         String m = failure("pretrained_weights: coco\nnorm: group", """
                 sweep: {sampling_algorithm: random}
                 limits: {max_trials: 2}
@@ -53,6 +53,10 @@ class PretrainedConfigTest {
         assertTrue(m.contains("line 6: training_parameters.pretrained_weights: torchvision publishes COCO Mask R-CNN"
                 + " weights only for maskrcnn_resnet50_fpn, but trials can be maskrcnn_resnet34_fpn"), m);
         assertTrue(m.contains("norm can be group"), m);
+    }
+
+    @Test
+    void pretrainedWeightsRefuseASearchedGroupNorm(@TempDir Path dir) {
         String searchedNorm = failure("pretrained_weights: imagenet", """
                 sweep: {sampling_algorithm: random}
                 limits: {max_trials: 2}

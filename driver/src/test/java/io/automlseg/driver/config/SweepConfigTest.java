@@ -186,6 +186,10 @@ class SweepConfigTest {
         assertEquals(Distribution.parse("qloguniform(-1.5, -0.2, 0.05)"), subs.get(1).get("validation_iou_threshold"));
         assertEquals(List.of("sgd", "adam"), subs.get(0).get("optimizer").choices());
         assertEquals(List.of(1, 2), subs.get(1).get("validation_batch_size").choices());
+    }
+
+    @Test
+    void anExpressionThatCanLeaveTheRangeIsRefused() {
         ConfigException zero = failure("""
                 task: image_instance_segmentation
                 target_column_name: label
@@ -195,7 +199,16 @@ class SweepConfigTest {
                 """);
         assertTrue(zero.getMessage().contains("randint(10) can produce values outside number_of_epochs's range > 0"),
                 zero.getMessage());
-        // Sampled ints come out as ints within range.
+    }
+
+    @Test
+    void sampledIntegersComeOutAsIntegersWithinRange() throws Exception {
+        SweepConfig c = parse(HEAD + """
+                sweep: {sampling_algorithm: random}
+                search_space:
+                  - min_size: "quniform(400, 800, 32)"
+                    box_detections_per_image: "qnormal(100, 10, 5)"
+                """);
         Map<String, Object> trial = c.resolve(Map.of("min_size", 416.0, "box_detections_per_image", -3.0));
         assertEquals(416, trial.get("min_size"));
         assertEquals(1, trial.get("box_detections_per_image"));
@@ -252,7 +265,7 @@ class SweepConfigTest {
     }
 
     @Test
-    void gridNeedsChoicesAndSearchNeedsAnAlgorithm() {
+    void gridNeedsChoices() {
         ConfigException grid = failure("""
                 task: image_instance_segmentation
                 target_column_name: label
@@ -261,6 +274,10 @@ class SweepConfigTest {
                 search_space: [{learning_rate: "uniform(0.001, 0.01)"}]
                 """);
         assertTrue(grid.getMessage().contains("grid sampling needs choice expressions only"), grid.getMessage());
+    }
+
+    @Test
+    void aSearchSpaceNeedsASamplingAlgorithm() {
         ConfigException none = failure("""
                 task: image_instance_segmentation
                 target_column_name: label
@@ -269,6 +286,10 @@ class SweepConfigTest {
                 """);
         assertTrue(none.getMessage().contains("sweep.sampling_algorithm: required when search_space is given"),
                 none.getMessage());
+    }
+
+    @Test
+    void taskAndTargetColumnAreRequired() {
         ConfigException missing = failure("""
                 training_data: train
                 """);
@@ -386,7 +407,7 @@ class SweepConfigTest {
     }
 
     @Test
-    void limitsAndDataSettingsOfOursAndTheReference() throws Exception {
+    void limitsAndTheValidationShareAreRead() throws Exception {
         SweepConfig c = parse(HEAD + """
                 validation_data_size: 0.25
                 limits: {max_trials: 6, max_concurrent_trials: 3, timeout_minutes: 90, trial_timeout_minutes: 20,
@@ -394,12 +415,20 @@ class SweepConfigTest {
                 """);
         assertEquals(new SweepConfig.Limits(6, 3, 90, 20, 2), c.limits());
         assertEquals(0.25, c.validationDataSize());
+    }
+
+    @Test
+    void aTargetColumnWithoutValueIsRequired() {
         ConfigException nullTarget = failure("""
                 task: image_instance_segmentation
                 target_column_name:
                 training_data: train
                 """);
         assertTrue(nullTarget.getMessage().contains("line 2: target_column_name: required"), nullTarget.getMessage());
+    }
+
+    @Test
+    void limitsAndTheValidationShareOutOfRangeAreEachReportedWithTheirLine() {
         ConfigException ranges = failure(HEAD + """
                 validation_data_size: 1.5
                 limits: {max_trials: 1001, timeout_minutes: 0, trial_timeout_minutes: -1, max_failed_trials: "2"}
@@ -444,7 +473,7 @@ class SweepConfigTest {
     }
 
     @Test
-    void automaticModeKeepsWhatTheJobFixesAndFollowsItsAlgorithm() throws Exception {
+    void automaticModeKeepsWhatTheJobFixes() throws Exception {
         SweepConfig fixed = parse(HEAD + """
                 limits: {max_trials: 8}
                 training_parameters: {model_name: maskrcnn_resnet18_fpn, optimizer: adam, max_size: 160}
@@ -453,6 +482,10 @@ class SweepConfigTest {
         assertInstanceOf(RandomSampler.class, fixed.sampler());
         assertEquals(List.of(Map.of("learning_rate", Distribution.of(Distribution.Kind.UNIFORM, 0.0001, 0.0005))),
                 fixed.searchSpace().subspaces());
+    }
+
+    @Test
+    void automaticModeSamplesAtRandomUnderAnEarlyTerminationPolicy() throws Exception {
         // Early termination rules Bayesian sampling out, so automatic mode samples at random.
         SweepConfig policy = parse(HEAD + """
                 limits: {max_trials: 8}
@@ -460,13 +493,20 @@ class SweepConfigTest {
                 """);
         assertInstanceOf(RandomSampler.class, policy.sampler());
         assertTrue(policy.searchSpace().isAutomatic());
-        // One trial, or a search space of one's own: no automatic mode.
+    }
+
+    @Test
+    void oneTrialOrASearchSpaceOfOnesOwnIsNotAutomatic() throws Exception {
         assertTrue(parse(HEAD).searchSpace().isEmpty());
         assertFalse(parse(HEAD + """
                 limits: {max_trials: 8}
                 sweep: {sampling_algorithm: random}
                 search_space: [{learning_rate: "uniform(0.001, 0.002)"}]
                 """).searchSpace().isAutomatic());
+    }
+
+    @Test
+    void gridIsRefusedForTheAutomaticSpace() {
         ConfigException grid = failure(HEAD + """
                 limits: {max_trials: 8}
                 sweep: {sampling_algorithm: grid}
@@ -474,6 +514,10 @@ class SweepConfigTest {
         assertTrue(grid.getMessage().contains("grid sampling needs a search_space of choice parameters"),
                 grid.getMessage());
         assertEquals(1, grid.problems().size(), grid.getMessage());
+    }
+
+    @Test
+    void aSearchSpaceOfWrongEntriesIsReportedNotReplaced() {
         // A search space whose every entry is wrong is reported as such, not replaced by the default space.
         ConfigException wrong = failure(HEAD + """
                 limits: {max_trials: 8}
@@ -483,6 +527,10 @@ class SweepConfigTest {
         assertEquals(1, wrong.problems().size(), wrong.getMessage());
         assertTrue(wrong.problems().get(0).contains("learning_rat: unknown hyperparameter (did you mean learning_rate?)"),
                 wrong.getMessage());
+    }
+
+    @Test
+    void anEmptySearchSpaceIsAutomatic() throws Exception {
         assertTrue(parse(HEAD + "limits: {max_trials: 3}\nsearch_space: []\n").searchSpace().isAutomatic());
     }
 

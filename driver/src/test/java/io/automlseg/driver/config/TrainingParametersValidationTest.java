@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every hyperparameter of the reference's §4 that applies to Mask R-CNN, plus the starting-weight settings, is
@@ -29,29 +32,36 @@ class TrainingParametersValidationTest {
         return e.getMessage().split("\n")[1];
     }
 
+    /** One invalid value per hyperparameter of the reference's §4 (and of ours), as "name: value". */
+    static Stream<String> invalidValues() {
+        return Stream.of(
+            "model_name: maskrcnn_resnet51_fpn", "number_of_epochs: 0", "training_batch_size: 1.5",
+            "validation_batch_size: -1", "learning_rate: 1.5", "learning_rate_scheduler: cosine",
+            "warmup_cosine_lr_cycles: 2", "warmup_cosine_lr_warmup_epochs: 0", "step_lr_gamma: -0.1",
+            "step_lr_step_size: 0", "optimizer: rmsprop", "momentum: 1.1", "weight_decay: 2",
+            "nesterov: maybe", "beta1: 1.5", "beta2: -1", "ams_gradient: 3",
+            "gradient_accumulation_step: 0", "early_stopping: sometimes", "early_stopping_patience: -1",
+            "early_stopping_delay: -2", "evaluation_frequency: 0", "checkpoint_frequency: 0",
+            "layers_to_freeze: 6", "layers_to_freeze: -1", "number_of_workers: -1",
+            "distributed: 2", "random_seed: -5", "enable_onnx_normalization: x",
+            "log_training_metrics: yes", "log_validation_loss: on", "advanced_settings: '{\"x\": 1}'",
+            "min_size: 0", "max_size: -3", "box_score_threshold: 1.2", "nms_iou_threshold: -0.5",
+            "box_detections_per_image: 0", "validation_metric_type: map", "validation_iou_threshold: 0.01",
+            "mask_pixel_score_threshold: 2", "max_number_of_polygon_points: 0", "export_as_image: 3",
+            "image_type: gif", "norm: layer", "checkpoint_run_id: a/b/c",
+            "tile_grid_size: '(3, 2)'", "image_size: 640");
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidValues")
+    void anInvalidValueGivesOneMessageNamingItsField(String setting) {
+        String problem = onlyProblem("  " + setting + "\n", "file:/x");
+        String name = setting.substring(0, setting.indexOf(':'));
+        assertTrue(problem.contains("training_parameters." + name), problem);
+    }
+
     @Test
-    void eachInvalidValueGivesOneMessageNamingItsField() {
-        String[][] bad = {
-            {"model_name", "maskrcnn_resnet51_fpn"}, {"number_of_epochs", "0"}, {"training_batch_size", "1.5"},
-            {"validation_batch_size", "-1"}, {"learning_rate", "1.5"}, {"learning_rate_scheduler", "cosine"},
-            {"warmup_cosine_lr_cycles", "2"}, {"warmup_cosine_lr_warmup_epochs", "0"}, {"step_lr_gamma", "-0.1"},
-            {"step_lr_step_size", "0"}, {"optimizer", "rmsprop"}, {"momentum", "1.1"}, {"weight_decay", "2"},
-            {"nesterov", "maybe"}, {"beta1", "1.5"}, {"beta2", "-1"}, {"ams_gradient", "3"},
-            {"gradient_accumulation_step", "0"}, {"early_stopping", "sometimes"}, {"early_stopping_patience", "-1"},
-            {"early_stopping_delay", "-2"}, {"evaluation_frequency", "0"}, {"checkpoint_frequency", "0"},
-            {"layers_to_freeze", "6"}, {"layers_to_freeze", "-1"}, {"number_of_workers", "-1"},
-            {"distributed", "2"}, {"random_seed", "-5"}, {"enable_onnx_normalization", "x"},
-            {"log_training_metrics", "yes"}, {"log_validation_loss", "on"}, {"advanced_settings", "'{\"x\": 1}'"},
-            {"min_size", "0"}, {"max_size", "-3"}, {"box_score_threshold", "1.2"}, {"nms_iou_threshold", "-0.5"},
-            {"box_detections_per_image", "0"}, {"validation_metric_type", "map"}, {"validation_iou_threshold", "0.01"},
-            {"mask_pixel_score_threshold", "2"}, {"max_number_of_polygon_points", "0"}, {"export_as_image", "3"},
-            {"image_type", "gif"}, {"norm", "layer"}, {"checkpoint_run_id", "a/b/c"},
-            {"tile_grid_size", "'(3, 2)'"}, {"image_size", "640"},
-        };
-        for (String[] b : bad) {
-            String problem = onlyProblem("  " + b[0] + ": " + b[1] + "\n", "file:/x");
-            assertTrue(problem.contains("training_parameters." + b[0]), problem);
-        }
+    void minSizeAboveMaxSizeIsOneProblem() {
         assertTrue(onlyProblem("  min_size: 900\n  max_size: 800\n", "file:/x")
                 .contains("training_parameters.min_size"));
     }
@@ -66,25 +76,36 @@ class TrainingParametersValidationTest {
     }
 
     @Test
-    void weightFilesAndModelsMustExistAndAreResolvedAgainstTheConfigFolder(@TempDir Path dir) throws Exception {
+    void aWeightFileIsResolvedAgainstTheConfigFolder(@TempDir Path dir) throws Exception {
         String base = dir.toUri().toString();
         Files.write(dir.resolve("r50.npz"), new byte[] {'P', 'K'});
         SweepConfig c = parse("  weights_path: r50.npz\n", base);
         assertEquals(dir.resolve("r50.npz").toUri().toString().replace("file:///", "file:/"),
                 ((String) c.trainingParameters().get("weights_path")).replace("file:///", "file:/"));
         assertTrue(Files.exists(Path.of(java.net.URI.create((String) c.trainingParameters().get("weights_path")))));
+    }
 
-        String missing = onlyProblem("  weights_path: nowhere.npz\n", base);
+    @Test
+    void aMissingWeightFileIsNamed(@TempDir Path dir) {
+        String missing = onlyProblem("  weights_path: nowhere.npz\n", dir.toUri().toString());
         assertTrue(missing.contains("training_parameters.weights_path") && missing.contains("no such file"), missing);
+    }
 
+    @Test
+    void aCheckpointModelMustBeComplete(@TempDir Path dir) throws Exception {
+        String base = dir.toUri().toString();
         Files.createDirectories(dir.resolve("half_model"));
         String incomplete = onlyProblem("  checkpoint_model: half_model\n", base);
         assertTrue(incomplete.contains("training_parameters.checkpoint_model") && incomplete.contains("_COMPLETE"),
                 incomplete);
         Files.write(dir.resolve("half_model/_COMPLETE"), new byte[0]);
         assertTrue(parse("  checkpoint_path: half_model\n", base).trainingParameters().containsKey("checkpoint_path"));
+    }
 
-        String two = onlyProblem("  weights_path: r50.npz\n  checkpoint_run_id: run-1\n", base);
+    @Test
+    void onlyOneStartingPointMayBeGiven(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("r50.npz"), new byte[] {'P', 'K'});
+        String two = onlyProblem("  weights_path: r50.npz\n  checkpoint_run_id: run-1\n", dir.toUri().toString());
         assertTrue(two.contains("give only one of weights_path, checkpoint_run_id"), two);
     }
 

@@ -167,23 +167,32 @@ class PretrainedResolverTest {
     }
 
     @Test
-    void noneAnotherStartingPointOrAUserFile(@TempDir Path dir) throws Exception {
-        WeightsCache cache = new WeightsCache(dir.resolve("cache").toString());
-        PretrainedResolver resolver = new PretrainedResolver(WeightCatalog.TORCHVISION, cache, out);
-        PretrainedPlan none = resolver.resolve(config(dir, "pretrained_weights: none", TWO_MODELS));
+    void noneTrainsFromScratchWithoutAWarning(@TempDir Path dir) throws Exception {
+        PretrainedPlan none = resolverIn(dir).resolve(config(dir, "pretrained_weights: none", TWO_MODELS));
         assertEquals("pretrained_weights: none", none.fromScratch().get("maskrcnn_resnet18_fpn"));
         assertNull(none.warning());
+    }
 
-        Path file = Files.write(dir.resolve("mine.pth"), tinyStateDict());
-        PretrainedPlan given = resolver.resolve(config(dir, "weights_path: mine.pth", TWO_MODELS));
+    @Test
+    void anotherStartingPointNeedsNoPretrainedWeights(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("mine.pth"), tinyStateDict());
+        PretrainedPlan given = resolverIn(dir).resolve(config(dir, "weights_path: mine.pth", TWO_MODELS));
         assertTrue(given.models().isEmpty() && given.fromScratch().isEmpty() && given.warning() == null);
+    }
 
-        PretrainedPlan uri = resolver.resolve(config(dir, "pretrained_weights: mine.pth", TWO_MODELS));
+    @Test
+    void aUsersWeightFileIsRecordedWithItsHash(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("mine.pth"), tinyStateDict());
+        PretrainedPlan uri = resolverIn(dir).resolve(config(dir, "pretrained_weights: mine.pth", TWO_MODELS));
         PretrainedWeights w = uri.models().get("maskrcnn_resnet18_fpn");
         assertEquals(Kind.URI, w.kind());
         assertEquals(file.toUri().toString().replace("file:///", "file:/"), w.file().replace("file:///", "file:/"));
         assertEquals(WeightServer.sha256(tinyStateDict()), w.sha256());
+    }
 
+    @Test
+    void aUsersFileThatIsNotWeightsIsRefusedByName(@TempDir Path dir) throws Exception {
+        PretrainedResolver resolver = resolverIn(dir);
         Files.writeString(dir.resolve("notes.pth"), "not weights");
         BadInputException bad = assertThrows(BadInputException.class,
                 () -> resolver.resolve(config(dir, "pretrained_weights: notes.pth", TWO_MODELS)));
@@ -211,6 +220,10 @@ class PretrainedResolverTest {
                     "pretrained_weights: " + server.baseUrl() + "wrong-00000000.pth", TWO_MODELS)));
             assertTrue(wrong.getMessage().contains("SHA-256"), wrong.getMessage());
         }
+    }
+
+    private PretrainedResolver resolverIn(Path dir) {
+        return new PretrainedResolver(WeightCatalog.TORCHVISION, new WeightsCache(dir.resolve("cache").toString()), out);
     }
 
     private static List<String> listing(Path dir) throws IOException {

@@ -151,27 +151,41 @@ class WeightsCacheTest {
     }
 
     @Test
-    void aDamagedCopyInTheCacheIsReplacedOrReported(@TempDir Path dir) throws Exception {
-        byte[] file = bytes(50_000, 4);
-        String name = WeightServer.hashedName("resnet101", file);
-        String prefix = WeightCatalog.hashInName(name).get();
-        Files.write(dir.resolve(name), bytes(50_000, 5)); // copied in by hand, wrong
-        WeightsCache cache = new WeightsCache(dir.toString());
+    void aDamagedCopyInTheCacheFailsItsCheck(@TempDir Path dir) throws Exception {
+        String name = damagedCopyIn(dir);
         WeightsUnavailableException verify = assertThrows(WeightsUnavailableException.class,
-                () -> cache.verified(name, prefix));
+                () -> new WeightsCache(dir.toString()).verified(name, WeightCatalog.hashInName(name).get()));
         assertEquals(Reason.HASH_MISMATCH, verify.reason());
+    }
 
+    @Test
+    void aDamagedCopyThatCannotBeFetchedAgainIsReported(@TempDir Path dir) throws Exception {
+        String name = damagedCopyIn(dir);
         String unreachable = "http://127.0.0.1:" + WeightServer.closedPort() + "/models/" + name;
         WeightsUnavailableException offline = assertThrows(WeightsUnavailableException.class,
-                () -> cache.ensure(unreachable, name, prefix, QUIET));
+                () -> new WeightsCache(dir.toString()).ensure(unreachable, name, WeightCatalog.hashInName(name).get(),
+                        QUIET));
         assertEquals(Reason.HASH_MISMATCH, offline.reason());
         assertTrue(offline.getMessage().contains("a damaged or wrong copy")
                 && offline.getMessage().contains("could not be fetched"), offline.getMessage());
+    }
 
+    @Test
+    void aDamagedCopyIsReplacedByTheServersFile(@TempDir Path dir) throws Exception {
+        String name = damagedCopyIn(dir);
+        byte[] file = bytes(50_000, 4);
         try (WeightServer server = new WeightServer().serve(name, file)) {
-            WeightsCache.Stored stored = cache.ensure(server.baseUrl() + name, name, prefix, QUIET);
+            WeightsCache.Stored stored = new WeightsCache(dir.toString()).ensure(server.baseUrl() + name, name,
+                    WeightCatalog.hashInName(name).get(), QUIET);
             assertTrue(stored.downloaded());
             assertArrayEquals(file, Files.readAllBytes(dir.resolve(name)));
         }
+    }
+
+    /** A wrong file copied in by hand under the name of {@code bytes(50_000, 4)}; returns that name. */
+    private static String damagedCopyIn(Path dir) throws Exception {
+        String name = WeightServer.hashedName("resnet101", bytes(50_000, 4));
+        Files.write(dir.resolve(name), bytes(50_000, 5));
+        return name;
     }
 }

@@ -18,9 +18,9 @@ public final class ModelConfigs {
                 .boxScoreThreshold((float) p.boxScoreThreshold())
                 .boxNmsThreshold((float) p.nmsIouThreshold())
                 .detectionsPerImage(p.boxDetectionsPerImage())
-                .boxBatchSizePerImage(p.integer("box_batch_size_per_image", 512))
-                .rpnPreNmsTopN(p.integer("rpn_pre_nms_top_n_train", 2000), p.integer("rpn_pre_nms_top_n_test", 1000))
-                .rpnPostNmsTopN(p.integer("rpn_post_nms_top_n_train", 2000), p.integer("rpn_post_nms_top_n_test", 1000));
+                .boxBatchSizePerImage(p.integer("box_batch_size_per_image"))
+                .rpnPreNmsTopN(p.integer("rpn_pre_nms_top_n_train"), p.integer("rpn_pre_nms_top_n_test"))
+                .rpnPostNmsTopN(p.integer("rpn_post_nms_top_n_train"), p.integer("rpn_post_nms_top_n_test"));
         String norm = p.string("norm", null);
         if (norm != null) {
             b.norm(ModelConfig.NormKind.valueOf(norm.toUpperCase(Locale.ROOT)));

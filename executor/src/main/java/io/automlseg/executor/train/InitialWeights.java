@@ -5,6 +5,7 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.WeightLoader;
 import io.automlseg.executor.savedmodel.SavedModel;
+import io.automlseg.executor.trial.HyperparameterTable;
 import io.automlseg.executor.trial.PretrainedWeights;
 import io.automlseg.executor.trial.StartingWeights;
 import io.automlseg.executor.trial.TrainingParameters;
@@ -53,9 +54,9 @@ final class InitialWeights {
         if (out.get("norm") == null) {
             out.put("norm", checkpoint != null && isSavedModel(checkpoint)
                     ? String.valueOf(SavedModel.read(checkpoint).hyperparameters().getOrDefault("norm", "group"))
-                    : "frozen_batch");
+                    : HyperparameterTable.get("norm").withStartingWeights());
         }
-        out.putIfAbsent("layers_to_freeze", 2);
+        out.putIfAbsent("layers_to_freeze", HyperparameterTable.get("layers_to_freeze").withStartingWeights());
         if (checkpoint != null && isSavedModel(checkpoint)) {
             SavedModel source = SavedModel.read(checkpoint);
             String sourceModel = source.modelName();

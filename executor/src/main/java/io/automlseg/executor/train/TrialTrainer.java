@@ -57,7 +57,7 @@ public final class TrialTrainer {
         this.params = new TrainingParameters(effective);
         this.data = data;
         this.log = log;
-        this.verbose = params.bool("log_every_iteration", false);
+        this.verbose = params.bool("log_every_iteration");
     }
 
     /** The loop's counters, saved in checkpoints. */

@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A trial's hyperparameters, read by their reference-product names with the reference defaults for instance
- * segmentation. The driver validates names, types and ranges before any trial starts; this class only reads.
+ * A trial's hyperparameters, read by their reference-product names, with the defaults of {@link HyperparameterTable}
+ * for those not given. The driver validates names, types and ranges before any trial starts; this class only reads.
  */
 public final class TrainingParameters {
     private final Map<String, Object> values;
@@ -19,133 +19,133 @@ public final class TrainingParameters {
     }
 
     public String modelName() {
-        return string("model_name", "maskrcnn_resnet50_fpn");
+        return string("model_name");
     }
 
     public int numberOfEpochs() {
-        return integer("number_of_epochs", 15);
+        return integer("number_of_epochs");
     }
 
     public int trainingBatchSize() {
-        return integer("training_batch_size", 2);
+        return integer("training_batch_size");
     }
 
     public int validationBatchSize() {
-        return integer("validation_batch_size", 1);
+        return integer("validation_batch_size");
     }
 
     public double learningRate() {
-        return number("learning_rate", 0.005);
+        return number("learning_rate");
     }
 
     public String learningRateScheduler() {
-        return string("learning_rate_scheduler", "warmup_cosine");
+        return string("learning_rate_scheduler");
     }
 
     public double warmupCosineCycles() {
-        return number("warmup_cosine_lr_cycles", 0.45);
+        return number("warmup_cosine_lr_cycles");
     }
 
     public int warmupEpochs() {
-        return integer("warmup_cosine_lr_warmup_epochs", 2);
+        return integer("warmup_cosine_lr_warmup_epochs");
     }
 
     public double stepGamma() {
-        return number("step_lr_gamma", 0.5);
+        return number("step_lr_gamma");
     }
 
     public int stepSize() {
-        return integer("step_lr_step_size", 5);
+        return integer("step_lr_step_size");
     }
 
     public String optimizer() {
-        return string("optimizer", "sgd");
+        return string("optimizer");
     }
 
     public double momentum() {
-        return number("momentum", 0.9);
+        return number("momentum");
     }
 
     public double weightDecay() {
-        return number("weight_decay", 1e-4);
+        return number("weight_decay");
     }
 
     public boolean nesterov() {
-        return bool("nesterov", true);
+        return bool("nesterov");
     }
 
     public double beta1() {
-        return number("beta1", 0.9);
+        return number("beta1");
     }
 
     public double beta2() {
-        return number("beta2", 0.999);
+        return number("beta2");
     }
 
     public boolean amsGradient() {
-        return bool("ams_gradient", false);
+        return bool("ams_gradient");
     }
 
     public int gradientAccumulationSteps() {
-        return integer("gradient_accumulation_step", 1);
+        return integer("gradient_accumulation_step");
     }
 
     public boolean earlyStopping() {
-        return bool("early_stopping", true);
+        return bool("early_stopping");
     }
 
     public int earlyStoppingPatience() {
-        return integer("early_stopping_patience", 5);
+        return integer("early_stopping_patience");
     }
 
     public int earlyStoppingDelay() {
-        return integer("early_stopping_delay", 5);
+        return integer("early_stopping_delay");
     }
 
     public int evaluationFrequency() {
-        return integer("evaluation_frequency", 1);
+        return integer("evaluation_frequency");
     }
 
     public int minSize() {
-        return integer("min_size", 600);
+        return integer("min_size");
     }
 
     public int maxSize() {
-        return integer("max_size", 1333);
+        return integer("max_size");
     }
 
     public double boxScoreThreshold() {
-        return number("box_score_threshold", 0.3);
+        return number("box_score_threshold");
     }
 
     public double nmsIouThreshold() {
-        return number("nms_iou_threshold", 0.5);
+        return number("nms_iou_threshold");
     }
 
     public int boxDetectionsPerImage() {
-        return integer("box_detections_per_image", 100);
+        return integer("box_detections_per_image");
     }
 
     public String validationMetricType() {
-        return string("validation_metric_type", "voc");
+        return string("validation_metric_type");
     }
 
     public double validationIouThreshold() {
-        return number("validation_iou_threshold", 0.5);
+        return number("validation_iou_threshold");
     }
 
     public long randomSeed() {
-        return integer("random_seed", 47);
+        return integer("random_seed");
     }
 
     /** Whether the reference product's training augmentations (flip; crop and expand) are on. */
     public boolean applyTrainAugmentations() {
-        return bool("apply_automl_train_augmentations", true);
+        return bool("apply_automl_train_augmentations");
     }
 
     /** Gradient clipping by value, as the reference runtime does. */
     public double gradientClipValue() {
-        return number("gradient_clip_value", 5.0);
+        return number("gradient_clip_value");
     }
 
     /**
@@ -153,7 +153,7 @@ public final class TrainingParameters {
      * gradient spike that per-value clipping does not bound; 0 turns it off.
      */
     public double gradientClipNorm() {
-        return number("gradient_clip_norm", 10.0);
+        return number("gradient_clip_norm");
     }
 
     /** How many of conv1, layer1..layer4 of the backbone are frozen, or null when not given. */
@@ -178,6 +178,31 @@ public final class TrainingParameters {
     /** A user-supplied weight file with torchvision names (.pth from torch.save, .npz), or this project's weights.params. */
     public String weightsPath() {
         return string("weights_path", null);
+    }
+
+    /** The value of {@code name}, or its default from {@link HyperparameterTable}. */
+    public String string(String name) {
+        return string(name, (String) defaultOf(name));
+    }
+
+    public int integer(String name) {
+        return integer(name, ((Number) defaultOf(name)).intValue());
+    }
+
+    public double number(String name) {
+        return number(name, ((Number) defaultOf(name)).doubleValue());
+    }
+
+    public boolean bool(String name) {
+        return bool(name, (Boolean) defaultOf(name));
+    }
+
+    private static Object defaultOf(String name) {
+        Object value = HyperparameterTable.get(name).defaultValue();
+        if (value == null) {
+            throw new IllegalArgumentException(name + " has no default");
+        }
+        return value;
     }
 
     public String string(String name, String fallback) {

@@ -34,27 +34,60 @@ class StartingWeightsTest {
         }
     }
 
+    @TempDir
+    static Path shared;
+    private static String groupNormResnet18;
+
+    /** One saved group-norm resnet18 model for the tests that only read it. */
+    private static synchronized String groupNormResnet18() throws Exception {
+        if (groupNormResnet18 == null) {
+            groupNormResnet18 = shared.resolve("best_model").toString();
+            savedModel(groupNormResnet18, "maskrcnn_resnet18_fpn", List.of("a"), "group", 1);
+        }
+        return groupNormResnet18;
+    }
+
     @Test
-    void theStartingWeightsDecideNormAndFrozenLayers(@TempDir Path dir) throws Exception {
+    void fromScratchNothingIsAdded() throws Exception {
         assertEquals(Map.of("model_name", "maskrcnn_resnet18_fpn"),
                 InitialWeights.effectiveParameters(Map.of("model_name", "maskrcnn_resnet18_fpn")));
+    }
+
+    @Test
+    void aWeightFileMeansFrozenBatchNormAndTwoFrozenLayers(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("w.npz"), new byte[] {'P', 'K'});
         Map<String, Object> file = InitialWeights.effectiveParameters(Map.of("weights_path", dir.resolve("w.npz").toString()));
         assertEquals("frozen_batch", file.get("norm"));
         assertEquals(2, file.get("layers_to_freeze"));
+    }
+
+    @Test
+    void givenNormAndFrozenLayersAreKept() throws Exception {
         Map<String, Object> chosen = InitialWeights.effectiveParameters(
                 Map.of("weights_path", "w.npz", "norm", "batch", "layers_to_freeze", 0));
         assertEquals("batch", chosen.get("norm"));
         assertEquals(0, chosen.get("layers_to_freeze"));
+    }
 
-        String model = dir.resolve("best_model").toString();
-        savedModel(model, "maskrcnn_resnet18_fpn", List.of("a"), "group", 1);
+    @Test
+    void incrementalTrainingKeepsTheSourceModelsNorm() throws Exception {
+        String model = groupNormResnet18();
         Map<String, Object> incremental = InitialWeights.effectiveParameters(
                 Map.of("model_name", "maskrcnn_resnet18_fpn", "checkpoint_path", model));
         assertEquals("group", incremental.get("norm"), "the source model's norm");
+    }
+
+    @Test
+    void aCheckpointOfAnotherModelIsRefused() throws Exception {
+        String model = groupNormResnet18();
         TrialTrainer.TrialFailure wrongModel = assertThrows(TrialTrainer.TrialFailure.class,
                 () -> InitialWeights.effectiveParameters(Map.of("model_name", "maskrcnn_resnet34_fpn", "checkpoint_model", model)));
         assertTrue(wrongModel.getMessage().contains("is a maskrcnn_resnet18_fpn"), wrongModel.getMessage());
+    }
+
+    @Test
+    void aWeightFileAndACheckpointTogetherAreRefused() throws Exception {
+        String model = groupNormResnet18();
         assertThrows(TrialTrainer.TrialFailure.class,
                 () -> InitialWeights.effectiveParameters(Map.of("weights_path", "w.npz", "checkpoint_model", model)));
     }
