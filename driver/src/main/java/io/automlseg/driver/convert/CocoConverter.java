@@ -14,10 +14,11 @@ import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.LoadedDataset;
 import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.data.ObjectAnnotation;
-import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
-import io.automlseg.executor.predict.MaskPolygons;
+import io.automlseg.executor.mask.MaskPolygons;
+import io.automlseg.executor.mask.Rle;
+import io.automlseg.executor.mask.RleCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -265,7 +266,7 @@ public final class CocoConverter {
         Rle rle;
         try {
             if (countsNode != null && countsNode.isTextual()) {
-                rle = Rle.fromCompressedString(countsNode.asText(), h, w);
+                rle = RleCodec.fromCompressedString(countsNode.asText(), h, w);
             } else if (countsNode != null && countsNode.isArray()) {
                 int[] counts = new int[countsNode.size()];
                 for (int i = 0; i < counts.length; i++) {

@@ -1,11 +1,11 @@
 package io.automlseg.driver.datasets;
 
 import io.automlseg.executor.io.Storage;
-import io.automlseg.executor.predict.MaskPolygons;
+import io.automlseg.executor.mask.BinaryMasks;
+import io.automlseg.executor.mask.MaskPolygons;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -357,7 +357,7 @@ public final class SyntheticShapes {
                     continue;
                 }
                 boolean[] full = withoutCrumbs(rasterize(shape));
-                if (count(full) < 4 * minPartPixels) {
+                if (BinaryMasks.count(full) < 4 * minPartPixels) {
                     continue;
                 }
                 List<boolean[]> newVisible = occlude(placed, full);
@@ -380,19 +380,19 @@ public final class SyntheticShapes {
                 for (int i = 0; i < vis.length; i++) {
                     vis[i] &= !top[i];
                 }
-                int visible = count(vis);
-                if (visible < 0.3 * count(p.full)) {
+                int visible = BinaryMasks.count(vis);
+                if (visible < 0.3 * BinaryMasks.count(p.full)) {
                     return null;
                 }
-                if (visible < count(p.visible) && hasHoles(vis, s, s)) {
+                if (visible < BinaryMasks.count(p.visible) && BinaryMasks.hasHoles(vis, s, s)) {
                     return null;
                 }
-                List<boolean[]> parts = components(vis, s, s);
+                List<boolean[]> parts = BinaryMasks.components(vis, s, s);
                 if (parts.size() > 3) {
                     return null;
                 }
                 for (boolean[] part : parts) {
-                    if (count(part) < minPartPixels || interior(part) < minPartPixels / 3) {
+                    if (BinaryMasks.count(part) < minPartPixels || interior(part) < minPartPixels / 3) {
                         return null;
                     }
                 }
@@ -407,8 +407,8 @@ public final class SyntheticShapes {
          */
         private boolean[] withoutCrumbs(boolean[] mask) {
             boolean[] out = new boolean[mask.length];
-            for (boolean[] part : components(mask, s, s)) {
-                if (count(part) >= minPartPixels) {
+            for (boolean[] part : BinaryMasks.components(mask, s, s)) {
+                if (BinaryMasks.count(part) >= minPartPixels) {
                     for (int i = 0; i < out.length; i++) {
                         out[i] |= part[i];
                     }
@@ -672,10 +672,7 @@ public final class SyntheticShapes {
      * exact contours five times the file size.
      */
     static List<double[]> outlines(boolean[] mask, int size) {
-        byte[] bytes = new byte[mask.length];
-        for (int i = 0; i < mask.length; i++) {
-            bytes[i] = mask[i] ? (byte) 1 : (byte) 0;
-        }
+        byte[] bytes = BinaryMasks.toBytes(mask);
         List<double[]> parts = new ArrayList<>();
         for (double[] contour : MaskPolygons.pixelPolygons(bytes, size, size, 0)) {
             double[] simplified = MaskPolygons.simplify(contour, POLYGON_TOLERANCE);
@@ -683,98 +680,6 @@ public final class SyntheticShapes {
             parts.add(simplified.length >= 8 ? simplified : contour);
         }
         return parts;
-    }
-
-    // Mask helpers for placing objects; row-major boolean[width * height] masks, square here (width = height = s).
-
-    private static final int[] DX = {1, 0, -1, 0};
-    private static final int[] DY = {0, 1, 0, -1};
-
-    /** The 4-connected components of a mask, in the order their first pixel appears (row-major). */
-    static List<boolean[]> components(boolean[] mask, int width, int height) {
-        int[] label = new int[mask.length];
-        List<boolean[]> parts = new ArrayList<>();
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        for (int start = 0; start < mask.length; start++) {
-            if (!mask[start] || label[start] != 0) {
-                continue;
-            }
-            boolean[] part = new boolean[mask.length];
-            parts.add(part);
-            label[start] = parts.size();
-            queue.add(start);
-            while (!queue.isEmpty()) {
-                int p = queue.poll();
-                part[p] = true;
-                int x = p % width, y = p / width;
-                for (int d = 0; d < 4; d++) {
-                    int nx = x + DX[d], ny = y + DY[d];
-                    if (nx >= 0 && ny >= 0 && nx < width && ny < height) {
-                        int q = ny * width + nx;
-                        if (mask[q] && label[q] == 0) {
-                            label[q] = parts.size();
-                            queue.add(q);
-                        }
-                    }
-                }
-            }
-        }
-        return parts;
-    }
-
-    /** Whether some background pixel is enclosed by the mask (not reachable from the image border). */
-    static boolean hasHoles(boolean[] mask, int width, int height) {
-        boolean[] outside = outside(mask, width, height);
-        for (int i = 0; i < mask.length; i++) {
-            if (!mask[i] && !outside[i]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static int count(boolean[] mask) {
-        int n = 0;
-        for (boolean b : mask) {
-            if (b) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Background reachable from the border; 8-connected, the dual of 4-connected parts. */
-    private static boolean[] outside(boolean[] mask, int width, int height) {
-        boolean[] seen = new boolean[mask.length];
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        for (int x = 0; x < width; x++) {
-            seed(mask, seen, queue, x);
-            seed(mask, seen, queue, (height - 1) * width + x);
-        }
-        for (int y = 0; y < height; y++) {
-            seed(mask, seen, queue, y * width);
-            seed(mask, seen, queue, y * width + width - 1);
-        }
-        while (!queue.isEmpty()) {
-            int p = queue.poll();
-            int x = p % width, y = p / width;
-            for (int dy = -1; dy <= 1; dy++) {
-                for (int dx = -1; dx <= 1; dx++) {
-                    int nx = x + dx, ny = y + dy;
-                    if (nx >= 0 && ny >= 0 && nx < width && ny < height) {
-                        seed(mask, seen, queue, ny * width + nx);
-                    }
-                }
-            }
-        }
-        return seen;
-    }
-
-    private static void seed(boolean[] mask, boolean[] seen, ArrayDeque<Integer> queue, int p) {
-        if (!mask[p] && !seen[p]) {
-            seen[p] = true;
-            queue.add(p);
-        }
     }
 
     private static double smooth(double t) {

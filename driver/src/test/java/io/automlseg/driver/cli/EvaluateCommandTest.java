@@ -9,6 +9,7 @@ import io.automlseg.executor.eval.CocoDataset;
 import io.automlseg.executor.eval.CocoEvaluation;
 import io.automlseg.executor.eval.CocoEvaluator;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.PolygonRaster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,9 @@ class EvaluateCommandTest {
 
     /** The can's exact mask as a compressed RLE string, the box's as a polygon, a stray can as list counts. */
     private String results() throws Exception {
-        String can = io.automlseg.executor.eval.Rle.fromPolygon(new double[] {20, 20, 60, 20, 60, 60, 20, 60}, 100, 100)
+        String can = PolygonRaster.fromPolygon(new double[] {20, 20, 60, 20, 60, 60, 20, 60}, 100, 100)
                 .toCompressedString();
-        int[] stray = io.automlseg.executor.eval.Rle.fromPolygon(new double[] {70, 70, 90, 70, 90, 90, 70, 90}, 100, 100)
+        int[] stray = PolygonRaster.fromPolygon(new double[] {70, 70, 90, 70, 90, 90, 70, 90}, 100, 100)
                 .counts();
         StringBuilder counts = new StringBuilder();
         for (int c : stray) {

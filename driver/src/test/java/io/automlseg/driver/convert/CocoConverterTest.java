@@ -13,8 +13,9 @@ import io.automlseg.driver.datasets.MlTableFolder;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTableReader;
-import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.PolygonRaster;
+import io.automlseg.executor.mask.Rle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class CocoConverterTest {
             }
             parts.add(p);
         }
-        byte[] bytes = Rle.fromNormalizedPolygons(parts, h, w).decode();
+        byte[] bytes = PolygonRaster.fromNormalizedPolygons(parts, h, w).decode();
         boolean[] mask = new boolean[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             mask[i] = bytes[i] != 0;

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.mask.PolygonRaster;
+import io.automlseg.executor.mask.Rle;
+import io.automlseg.executor.mask.RleCodec;
+import io.automlseg.executor.mask.RleOverlap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -53,12 +57,12 @@ public final class CocoDataset {
                         throw new IllegalArgumentException("annotation " + id
                                 + ": segmentation mixes a 4-number part (read as a box) with a polygon");
                     }
-                    parts.add(Rle.fromPolygon(boxPolygon(part), h, w));
+                    parts.add(PolygonRaster.fromPolygon(boxPolygon(part), h, w));
                 } else {
-                    parts.add(Rle.fromPolygon(part, h, w));
+                    parts.add(PolygonRaster.fromPolygon(part, h, w));
                 }
             }
-            return Rle.union(parts);
+            return RleOverlap.union(parts);
         }
     }
 
@@ -501,7 +505,7 @@ public final class CocoDataset {
     private static Segmentation decode(RawSegmentation raw, String source, String where) {
         try {
             if (raw.compressed() != null) {
-                return new Segmentation(null, Rle.fromCompressedString(raw.compressed(), raw.height(), raw.width()));
+                return new Segmentation(null, RleCodec.fromCompressedString(raw.compressed(), raw.height(), raw.width()));
             }
             if (raw.counts() != null) {
                 return new Segmentation(null, Rle.ofCounts(raw.height(), raw.width(), raw.counts()));

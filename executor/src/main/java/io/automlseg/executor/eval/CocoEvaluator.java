@@ -2,6 +2,8 @@ package io.automlseg.executor.eval;
 
 import io.automlseg.executor.eval.CocoDataset.Annotation;
 import io.automlseg.executor.eval.CocoDataset.Image;
+import io.automlseg.executor.mask.Rle;
+import io.automlseg.executor.mask.RleOverlap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -184,7 +186,7 @@ public final class CocoEvaluator {
                     Rle gm = gtMasks.get(g);
                     // The reference reports -1 (never a match) for masks of different sizes.
                     ious[d][g] = dm.height() != gm.height() || dm.width() != gm.width() ? -1
-                            : Rle.iou(dm, gm, gt.get(g).crowd());
+                            : RleOverlap.iou(dm, gm, gt.get(g).crowd());
                 }
             }
         } else {

@@ -1,4 +1,4 @@
-package io.automlseg.executor.eval;
+package io.automlseg.executor.mask;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class RleTest {
+public class RleTest {
 
     /** Random blobs: a few filled rectangles, so runs cross columns and touch image borders sometimes. */
-    static byte[] randomMask(Random random, int height, int width) {
+    public static byte[] randomMask(Random random, int height, int width) {
         byte[] mask = new byte[height * width];
         int blobs = random.nextInt(4);
         for (int b = 0; b < blobs; b++) {
@@ -76,7 +76,7 @@ class RleTest {
             }
             assertEquals(pixels, rle.area());
             assertArrayEquals(bruteForceBbox(mask, h, w), rle.toBbox());
-            Rle parsed = Rle.fromCompressedString(rle.toCompressedString(), h, w);
+            Rle parsed = RleCodec.fromCompressedString(rle.toCompressedString(), h, w);
             assertEquals(rle, parsed);
         }
     }
@@ -89,7 +89,7 @@ class RleTest {
             total += c;
         }
         Rle rle = Rle.ofCounts(1, total, counts);
-        assertArrayEquals(counts, Rle.fromCompressedString(rle.toCompressedString(), 1, total).counts());
+        assertArrayEquals(counts, RleCodec.fromCompressedString(rle.toCompressedString(), 1, total).counts());
     }
 
     /** pycocotools' box rule: min/max of foreground, full height when a foreground run wraps to the next column. */
@@ -141,8 +141,8 @@ class RleTest {
             Rle ra = Rle.encode(a, h, w);
             Rle rb = Rle.encode(b, h, w);
             assertEquals(inter, ra.intersectionArea(rb));
-            assertEquals(expected, Rle.iou(ra, rb, false), 1e-15);
-            assertEquals(expectedCrowd, Rle.iou(ra, rb, true), 1e-15);
+            assertEquals(expected, RleOverlap.iou(ra, rb, false), 1e-15);
+            assertEquals(expectedCrowd, RleOverlap.iou(ra, rb, true), 1e-15);
         }
     }
 
@@ -165,8 +165,8 @@ class RleTest {
             Rle rb = Rle.encode(b, h, w);
             Rle rc = Rle.encode(c, h, w);
             // Canonical runs: equal to encoding the combined mask directly.
-            assertEquals(Rle.encode(or, h, w), Rle.union(List.of(ra, rb, rc)));
-            assertEquals(Rle.encode(xor, h, w), Rle.xor(ra, rb));
+            assertEquals(Rle.encode(or, h, w), RleOverlap.union(List.of(ra, rb, rc)));
+            assertEquals(Rle.encode(xor, h, w), RleOverlap.xor(ra, rb));
         }
     }
 
@@ -174,7 +174,7 @@ class RleTest {
     void polygonOfAHandTracedSquare() {
         // Upsampled edges of [0,2]x[0,2] cross column centres x = 0.5, 1.5 at y = 0 (top) and y = 2 (bottom):
         // toggles at indices 0, 2, 4, 6 of a 4x4 column-major image, then the end at 16.
-        Rle square = Rle.fromPolygon(new double[] {0, 0, 2, 0, 2, 2, 0, 2}, 4, 4);
+        Rle square = PolygonRaster.fromPolygon(new double[] {0, 0, 2, 0, 2, 2, 0, 2}, 4, 4);
         assertArrayEquals(new int[] {0, 2, 2, 2, 10}, square.counts());
         assertArrayEquals(new byte[] {
             1, 1, 0, 0,
@@ -182,7 +182,7 @@ class RleTest {
             0, 0, 0, 0,
             0, 0, 0, 0}, square.decode());
         // Orientation does not matter.
-        assertEquals(square, Rle.fromPolygon(new double[] {0, 0, 0, 2, 2, 2, 2, 0}, 4, 4));
+        assertEquals(square, PolygonRaster.fromPolygon(new double[] {0, 0, 0, 2, 2, 2, 2, 0}, 4, 4));
     }
 
     @Test
@@ -190,13 +190,13 @@ class RleTest {
         // 10 x 20 image; parts [0,4]x[0,4] and [2,6]x[2,6] in pixels overlap on [2,4]x[2,4], which XOR removes.
         double[] a = {0, 0, 0.2, 0, 0.2, 0.4, 0, 0.4};
         double[] b = {0.1, 0.2, 0.3, 0.2, 0.3, 0.6, 0.1, 0.6};
-        Rle mask = Rle.fromNormalizedPolygons(List.of(a, b), 10, 20);
+        Rle mask = PolygonRaster.fromNormalizedPolygons(List.of(a, b), 10, 20);
         assertEquals(16 + 16 - 2 * 4, mask.area());
         byte[] pixels = mask.decode();
         assertEquals(0, pixels[3 * 20 + 3]);
         assertEquals(1, pixels[20 + 1]);
         assertEquals(1, pixels[5 * 20 + 5]);
-        assertEquals(0, Rle.fromNormalizedPolygons(List.of(), 10, 20).area());
+        assertEquals(0, PolygonRaster.fromNormalizedPolygons(List.of(), 10, 20).area());
     }
 
     @Test
@@ -215,7 +215,7 @@ class RleTest {
                     mask[y * w + x] = 1;
                 }
             }
-            Rle rle = Rle.fromPolygon(new double[] {x0, y0, x1, y0, x1, y1, x0, y1}, h, w);
+            Rle rle = PolygonRaster.fromPolygon(new double[] {x0, y0, x1, y0, x1, y1, x0, y1}, h, w);
             assertEquals(Rle.encode(mask, h, w), rle);
         }
     }
@@ -249,7 +249,7 @@ class RleTest {
                 twiceArea += xy[2 * i] * xy[2 * j + 1] - xy[2 * j] * xy[2 * i + 1];
                 perimeter += Math.hypot(xy[2 * j] - xy[2 * i], xy[2 * j + 1] - xy[2 * i + 1]);
             }
-            long pixels = Rle.fromPolygon(xy, h, w).area();
+            long pixels = PolygonRaster.fromPolygon(xy, h, w).area();
             assertEquals(Math.abs(twiceArea) / 2, pixels, perimeter / 2 + 2, "trial " + trial);
         }
     }
@@ -258,10 +258,10 @@ class RleTest {
     void rejectsMismatchedSizesAndBadStrings() {
         Rle a = Rle.encode(new byte[6], 2, 3);
         Rle b = Rle.encode(new byte[6], 3, 2);
-        assertThrows(IllegalArgumentException.class, () -> Rle.iou(a, b, false));
+        assertThrows(IllegalArgumentException.class, () -> RleOverlap.iou(a, b, false));
         assertThrows(IllegalArgumentException.class, () -> Rle.encode(new byte[5], 2, 3));
-        assertThrows(IllegalArgumentException.class, () -> Rle.fromCompressedString("13", 3, 3));
-        assertThrows(IllegalArgumentException.class, () -> Rle.fromCompressedString("1 3", 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> RleCodec.fromCompressedString("13", 3, 3));
+        assertThrows(IllegalArgumentException.class, () -> RleCodec.fromCompressedString("1 3", 2, 2));
     }
 
     /**
@@ -281,9 +281,9 @@ class RleTest {
                 for (int i = 0; i < xy.length; i++) {
                     xy[i] = p.get(i).asDouble();
                 }
-                parts.add(Rle.fromPolygon(xy, h, w));
+                parts.add(PolygonRaster.fromPolygon(xy, h, w));
             }
-            Rle rle = Rle.union(parts);
+            Rle rle = RleOverlap.union(parts);
             assertEquals(v.get("area").asDouble(), (double) rle.area(), "area of case " + checked);
             double[] box = rle.toBbox();
             for (int i = 0; i < 4; i++) {
@@ -302,7 +302,7 @@ class RleTest {
             String s = v.get("counts").asText();
             int h = v.get("h").asInt();
             int w = v.get("w").asInt();
-            Rle rle = Rle.fromCompressedString(s, h, w);
+            Rle rle = RleCodec.fromCompressedString(s, h, w);
             assertEquals(v.get("area").asDouble(), (double) rle.area());
             assertArrayEquals(new double[] {v.get("bbox").get(0).asDouble(), v.get("bbox").get(1).asDouble(),
                     v.get("bbox").get(2).asDouble(), v.get("bbox").get(3).asDouble()}, rle.toBbox());
@@ -321,9 +321,9 @@ class RleTest {
     void decodesHandEncodedStrings() {
         // Worked out by hand from the format: small runs are one character each (48 + value); the fourth run is
         // stored as the difference to the second; 100 needs two 5-bit groups; a negative difference sets bit 0x10.
-        assertArrayEquals(new int[] {1, 2, 3, 4}, Rle.fromCompressedString("1232", 1, 10).counts());
-        assertArrayEquals(new int[] {5, 1, 2, 0}, Rle.fromCompressedString("512O", 2, 4).counts());
-        assertArrayEquals(new int[] {100}, Rle.fromCompressedString("T3", 10, 10).counts());
+        assertArrayEquals(new int[] {1, 2, 3, 4}, RleCodec.fromCompressedString("1232", 1, 10).counts());
+        assertArrayEquals(new int[] {5, 1, 2, 0}, RleCodec.fromCompressedString("512O", 2, 4).counts());
+        assertArrayEquals(new int[] {100}, RleCodec.fromCompressedString("T3", 10, 10).counts());
     }
 
     @Test
@@ -333,7 +333,7 @@ class RleTest {
                 + "0NO122OO0M031O000NO31OO11MO40N011MO41MO21L06OL021L06OL021L06OL021L060J040L060J040L060J040L060J040L06"
                 + "0J040L060J040L060KO31L060KO31L06OL021L06OL021L06OL021MO41MO21MO40N100NO310O00M0310O00NO1220NO92IONO9"
                 + "1KOMO72M0<1EO:2GN63KM34OLM73JF<;=1G_O_Ob0=AC`07EH=1IO71H090F0:1DO>1_O1b0>2N2N3L6H]O";
-        Rle rle = Rle.fromCompressedString(s, 50, 70);
+        Rle rle = RleCodec.fromCompressedString(s, 50, 70);
         int[] counts = rle.counts();
         long odd = 0;
         for (int i = 0; i < counts.length; i++) {
@@ -376,7 +376,7 @@ class RleTest {
     void clockwiseAndCounterClockwiseTrianglesAgree() {
         double[] ccw = {0.7, 0.4, 6.2, 1.1, 3.3, 5.9};
         double[] cw = {3.3, 5.9, 6.2, 1.1, 0.7, 0.4};
-        assertEquals(Rle.fromPolygon(ccw, 7, 8), Rle.fromPolygon(cw, 7, 8));
+        assertEquals(PolygonRaster.fromPolygon(ccw, 7, 8), PolygonRaster.fromPolygon(cw, 7, 8));
     }
 
     /**
@@ -385,9 +385,9 @@ class RleTest {
      */
     @Test
     void onBorderPolygonCoversTheImage() {
-        assertArrayEquals(new int[] {0, 9}, Rle.fromPolygon(new double[] {0, 0, 3, 0, 3, 3, 0, 3}, 3, 3).counts());
+        assertArrayEquals(new int[] {0, 9}, PolygonRaster.fromPolygon(new double[] {0, 0, 3, 0, 3, 3, 0, 3}, 3, 3).counts());
         // beyond the border it is clipped to the image
-        assertArrayEquals(new int[] {0, 9}, Rle.fromPolygon(new double[] {-2, -2, 5, -2, 5, 5, -2, 5}, 3, 3).counts());
+        assertArrayEquals(new int[] {0, 9}, PolygonRaster.fromPolygon(new double[] {-2, -2, 5, -2, 5, 5, -2, 5}, 3, 3).counts());
     }
 
     /**
@@ -397,7 +397,7 @@ class RleTest {
      */
     @Test
     void triangleKeepsItsInterior() {
-        byte[] mask = Rle.fromPolygon(new double[] {0, 0, 4, 0, 0, 4}, 4, 4).decode();
+        byte[] mask = PolygonRaster.fromPolygon(new double[] {0, 0, 4, 0, 0, 4}, 4, 4).decode();
         for (int y = 0; y < 4; y++) {
             for (int x = 0; x < 4; x++) {
                 if (x + y < 3) {
@@ -415,14 +415,14 @@ class RleTest {
     void overlappingPartsUnionAndXor() {
         double[] left = {0, 0, 0, 2, 2, 2, 2, 0};
         double[] overlapping = {1, 0, 1, 2, 3, 2, 3, 0};
-        Rle a = Rle.fromPolygon(left, 4, 4);
-        Rle b = Rle.fromPolygon(overlapping, 4, 4);
-        Rle union = Rle.union(List.of(a, b));
+        Rle a = PolygonRaster.fromPolygon(left, 4, 4);
+        Rle b = PolygonRaster.fromPolygon(overlapping, 4, 4);
+        Rle union = RleOverlap.union(List.of(a, b));
         // columns 0..2, rows 0..1: the overlap is counted once
         assertEquals(6, union.area());
         assertArrayEquals(new double[] {0, 0, 3, 2}, union.toBbox());
         // XOR keeps columns 0 and 2 only
-        Rle xor = Rle.fromNormalizedPolygons(List.of(scale(left, 0.25), scale(overlapping, 0.25)), 4, 4);
+        Rle xor = PolygonRaster.fromNormalizedPolygons(List.of(scale(left, 0.25), scale(overlapping, 0.25)), 4, 4);
         assertArrayEquals(new byte[] {
             1, 0, 1, 0,
             1, 0, 1, 0,
@@ -432,7 +432,7 @@ class RleTest {
 
     @Test
     void normalisedObjectsAreScaledByTheImageSize() {
-        byte[] mask = Rle.fromNormalizedPolygons(List.of(new double[] {0, 0, 0, 0.5, 0.5, 0.5, 0.5, 0}), 4, 8).decode();
+        byte[] mask = PolygonRaster.fromNormalizedPolygons(List.of(new double[] {0, 0, 0, 0.5, 0.5, 0.5, 0.5, 0}), 4, 8).decode();
         // the top-left quarter: 4 columns x 2 rows
         int on = 0;
         for (int y = 0; y < 4; y++) {
@@ -486,7 +486,7 @@ class RleTest {
         int h = segmentation.get("size").get(0).asInt();
         int w = segmentation.get("size").get(1).asInt();
         assertArrayEquals(size, new int[] {h, w});
-        Rle rle = Rle.fromCompressedString(counts, h, w);
+        Rle rle = RleCodec.fromCompressedString(counts, h, w);
         double[] expected = new double[4];
         for (int i = 0; i < 4; i++) {
             expected[i] = annotation.get("bbox").get(i).asDouble();
