@@ -1,8 +1,5 @@
 package io.automlseg.driver.convert;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.driver.datasets.DataSetException;
 import io.automlseg.driver.datasets.MlTableFolder;
@@ -14,6 +11,8 @@ import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.LoadedDataset;
 import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.data.ObjectAnnotation;
+import io.automlseg.executor.eval.CocoFormatException;
+import io.automlseg.executor.eval.CocoJsonReader;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.mask.MaskPolygons;
@@ -389,46 +388,26 @@ public final class CocoConverter {
     }
 
     /**
-     * Reads the top-level {@code images}, {@code annotations} and {@code categories} lists, keeping for each entry
-     * where it is ({@code file:line: section[index] (id N)}) so messages can point at it.
+     * Reads the top-level {@code images}, {@code annotations} and {@code categories} lists with the one COCO reader,
+     * keeping for each entry where it is ({@code file:line: section[index] (id N)}) so messages can point at it.
      */
     private static Map<String, List<Entry>> readSections(String cocoFileUri) throws IOException {
-        Map<String, List<Entry>> sections = new LinkedHashMap<>();
-        for (String s : List.of("images", "annotations", "categories")) {
-            sections.put(s, new ArrayList<>());
+        List<String> names = List.of("images", "annotations", "categories");
+        Map<String, List<CocoJsonReader.Entry>> read;
+        try {
+            read = CocoJsonReader.file(cocoFileUri).readSections(names);
+        } catch (CocoFormatException e) {
+            throw new DataSetException(e.getMessage());
         }
-        try (InputStream in = Storage.open(cocoFileUri); JsonParser p = Json.MAPPER.createParser(in)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new DataSetException(cocoFileUri + ":1: a COCO file is one JSON object");
+        Map<String, List<Entry>> sections = new LinkedHashMap<>();
+        for (String name : names) {
+            List<Entry> entries = new ArrayList<>();
+            for (CocoJsonReader.Entry e : read.getOrDefault(name, List.of())) {
+                JsonNode node = e.node();
+                String id = node.has("id") ? " (id " + node.get("id").asText() + ")" : "";
+                entries.add(new Entry(cocoFileUri + ":" + e.line() + ": " + e.where() + id, node));
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                List<Entry> list = sections.get(name);
-                if (list == null) {
-                    p.skipChildren();
-                    continue;
-                }
-                if (value != JsonToken.START_ARRAY) {
-                    throw new DataSetException(cocoFileUri + ":" + p.currentTokenLocation().getLineNr() + ": field '"
-                            + name + "': expected a list");
-                }
-                int index = 0;
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    int line = p.currentTokenLocation().getLineNr();
-                    JsonNode node = p.readValueAsTree();
-                    String id = node != null && node.has("id") ? " (id " + node.get("id").asText() + ")" : "";
-                    String where = cocoFileUri + ":" + line + ": " + name + "[" + index + "]" + id;
-                    if (node == null || !node.isObject()) {
-                        throw new DataSetException(where + ": expected an object");
-                    }
-                    list.add(new Entry(where, node));
-                    index++;
-                }
-            }
-        } catch (JsonProcessingException e) {
-            throw new DataSetException(cocoFileUri + ":" + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
-                    + ": not valid JSON: " + e.getOriginalMessage());
+            sections.put(name, entries);
         }
         if (sections.get("images").isEmpty()) {
             throw new DataSetException(cocoFileUri + ": field 'images': missing or empty");
