@@ -9,6 +9,7 @@ import io.automlseg.executor.data.DataReport;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.LoadedDataset;
+import io.automlseg.executor.data.MLTableLine;
 import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.data.ObjectAnnotation;
 import io.automlseg.executor.eval.CocoFormatException;
@@ -154,30 +155,19 @@ public final class CocoConverter {
                 counters.warn(e.where() + ": skipped: no polygon part with 3 or more points");
                 continue;
             }
-            Map<String, Object> object = new LinkedHashMap<>();
-            object.put("label", label);
-            object.put("isCrowd", crowd(e) ? 1 : 0);
-            object.put("polygon", parts);
-            image.labels().add(object);
+            image.labels().add(MLTableLine.Label.of(label, crowd(e), parts));
             usedCategories.add(categoryId);
         }
 
         Storage.mkdirs(outputFolderUri);
-        List<Object> lines = new ArrayList<>();
+        List<MLTableLine> lines = new ArrayList<>();
         int objects = 0;
         for (ImageOut image : images.values()) {
             if (copyImages) {
                 Storage.copy(image.source(), Storage.resolve(outputFolderUri, image.url()));
             }
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("format", format(image.url()));
-            details.put("width", image.width());
-            details.put("height", image.height());
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("image_url", image.url());
-            line.put("image_details", details);
-            line.put("label", image.labels());
-            lines.add(line);
+            lines.add(new MLTableLine(image.url(),
+                    new MLTableLine.ImageDetails(format(image.url()), image.width(), image.height()), image.labels()));
             objects += image.labels().size();
         }
         MlTableFolder.write(outputFolderUri, lines);
@@ -191,7 +181,7 @@ public final class CocoConverter {
     }
 
     private record ImageOut(String where, String source, String url, int width, int height,
-            List<Map<String, Object>> labels) {}
+            List<MLTableLine.Label> labels) {}
 
     private static final class Counters {
         int skipped, dropped, clamped;

@@ -1,5 +1,6 @@
 package io.automlseg.driver.datasets;
 
+import io.automlseg.executor.data.MLTableLine;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.mask.BinaryMasks;
 import io.automlseg.executor.mask.MaskPolygons;
@@ -175,13 +176,9 @@ public final class SyntheticShapes {
         return bytes.toByteArray();
     }
 
-    /** The JSONL object of a rendered image: relative image_url, image_details, labels with normalised polygons. */
-    public static Map<String, Object> jsonLine(RenderedImage image, String imageUrl, String format) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("format", format);
-        details.put("width", image.size());
-        details.put("height", image.size());
-        List<Object> labels = new ArrayList<>();
+    /** The JSONL line of a rendered image: relative image_url, image_details, labels with normalised polygons. */
+    public static MLTableLine jsonLine(RenderedImage image, String imageUrl, String format) {
+        List<MLTableLine.Label> labels = new ArrayList<>();
         for (RenderedObject o : image.objects()) {
             List<double[]> parts = new ArrayList<>();
             for (double[] p : o.pixelPolygons()) {
@@ -191,22 +188,14 @@ public final class SyntheticShapes {
                 }
                 parts.add(n);
             }
-            Map<String, Object> label = new LinkedHashMap<>();
-            label.put("label", o.label());
-            label.put("isCrowd", 0);
-            label.put("polygon", parts);
-            labels.add(label);
+            labels.add(MLTableLine.Label.of(o.label(), false, parts));
         }
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("image_url", imageUrl);
-        line.put("image_details", details);
-        line.put("label", labels);
-        return line;
+        return new MLTableLine(imageUrl, new MLTableLine.ImageDetails(format, image.size(), image.size()), labels);
     }
 
     private static Summary writeFolder(Options opts, int first, int n, String folderUri) throws IOException {
         Storage.mkdirs(folderUri);
-        List<Object> lines = new ArrayList<>();
+        List<MLTableLine> lines = new ArrayList<>();
         int objects = 0, multiPart = 0;
         Map<String, Integer> perClass = new TreeMap<>();
         for (int i = first; i < first + n; i++) {
