@@ -218,7 +218,7 @@ class CocoConverterTest {
             for (int i = 0; i < p.length; i++) {
                 p[i] = part.get(i).asDouble();
             }
-            traced += Math.abs(CocoConverter.shoelace(p));
+            traced += Math.abs(MlTableToCoco.shoelace(p));
         }
         assertEquals(traced, crowdBack.get("area").asDouble(), 1e-6);
         // Outlines follow the pixel edges but for one half-pixel corner cut per block: 100 + 25 mask pixels less 2 x 0.5.
@@ -418,7 +418,7 @@ class CocoConverterTest {
                     expected[i] = Math.max(0, Math.min(i % 2 == 0 ? w : h, v));
                     assertEquals(expected[i], segAfter.get(p).get(i).asDouble(), 2e-3);
                 }
-                area += Math.abs(CocoConverter.shoelace(expected));
+                area += Math.abs(MlTableToCoco.shoelace(expected));
             }
             assertEquals(area, after.get("area").asDouble(), 1e-6 * area + 0.1);
         }
