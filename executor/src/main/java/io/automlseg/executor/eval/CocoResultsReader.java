@@ -22,6 +22,9 @@ final class CocoResultsReader {
     private final Map<Long, Image> images;
     private final List<Long> categoryIds;
     private final String gtSource;
+    private final List<Pending> pending = new ArrayList<>();
+    /** Whether areas come from the boxes: decided by the first result, as {@code loadRes} does. */
+    private Boolean fromBoxes;
 
     private CocoResultsReader(CocoDataset groundTruth) {
         this.groundTruth = groundTruth;
@@ -37,20 +40,19 @@ final class CocoResultsReader {
     static CocoDataset read(CocoDataset groundTruth, CocoJsonReader reader) throws IOException {
         CocoResultsReader results = new CocoResultsReader(groundTruth);
         String source = reader.source();
-        List<Pending> pending = new ArrayList<>();
-        Boolean[] fromBoxes = {null};
         try {
-            reader.readList("detections", (parser, i) -> {
-                Streamed r = streamed(parser, i, source);
-                if (fromBoxes[0] == null) {
-                    fromBoxes[0] = r.bbox() != null && r.bbox().length > 0;
-                }
-                pending.add(results.pending(r, i, source, fromBoxes[0]));
-            });
-            return results.finish(pending, source);
+            reader.readList("detections", (parser, i) -> results.add(streamed(parser, i, source), i, source));
+            return results.finish(results.pending, source);
         } catch (CocoFormatException e) {
             throw reader.located(e);
         }
+    }
+
+    private void add(Streamed r, int i, String source) {
+        if (fromBoxes == null) {
+            fromBoxes = r.bbox() != null && r.bbox().length > 0;
+        }
+        pending.add(pending(r, i, source, fromBoxes));
     }
 
     /** The fields of one result as streamed; null where absent. A {@code bbox} of length 0 was an empty list. */
