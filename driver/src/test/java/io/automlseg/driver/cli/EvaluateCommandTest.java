@@ -126,6 +126,17 @@ class EvaluateCommandTest {
                 + " \"segmentation\": {\"size\": [100, 100], \"counts\": \"0x\"}}]"), "dt.json", "segmentation.counts");
     }
 
+    /** Ground truth and results go through one COCO reader: broken JSON names the file and its line. */
+    @Test
+    void brokenJsonInEitherFileNamesFileAndLine() throws Exception {
+        Path gt = write("gt-broken.json", "{\"images\": [\n{\"id\": 1 \"height\": 10}]}");
+        Path dt = write("dt.json", "[]");
+        assertBadInput(CliRun.of("evaluate", "--gt", gt.toString(), "--dt", dt.toString()),
+                "gt-broken.json", "line 2", "invalid JSON");
+        assertBadInput(runWithResults("[{\"image_id\": 1,\n \"category_id\": 1,]"), "dt.json", "line 2",
+                "invalid JSON");
+    }
+
     @Test
     void missingScoreIsRejected() throws Exception {
         CliRun run = runWithResults("[{\"image_id\": 1, \"category_id\": 1,\n \"bbox\": [0, 0, 5, 5]}]");

@@ -283,6 +283,28 @@ class CocoConverterTest {
         assertTrue(e.getMessage().contains("empty.json") && e.getMessage().contains("'images'"), e.getMessage());
     }
 
+    /** The COCO file is read by the evaluator's reader: broken JSON and misshapen lists name the file and line. */
+    @Test
+    void brokenCocoFilesNameFileAndLine() throws IOException {
+        Path broken = tmp.resolve("broken.json");
+        Files.writeString(broken, "{\"images\": [\n  {\"id\": 1,, \"file_name\": \"a.png\"}]}");
+        DataSetException e = assertThrows(DataSetException.class,
+                () -> CocoConverter.cocoToMlTable(broken.toString(), null, tmp.resolve("o1").toString(), false));
+        assertTrue(e.getMessage().contains("broken.json: line 2, invalid JSON"), e.getMessage());
+
+        Path notList = tmp.resolve("not-list.json");
+        Files.writeString(notList, "{\"images\": [],\n \"annotations\": {\"id\": 1}}");
+        e = assertThrows(DataSetException.class,
+                () -> CocoConverter.cocoToMlTable(notList.toString(), null, tmp.resolve("o2").toString(), false));
+        assertTrue(e.getMessage().contains("not-list.json: line 2, field 'annotations' is not a list"), e.getMessage());
+
+        Path notObject = tmp.resolve("not-object.json");
+        Files.writeString(notObject, "{\"images\": [\n  \"a.png\"]}");
+        e = assertThrows(DataSetException.class,
+                () -> CocoConverter.cocoToMlTable(notObject.toString(), null, tmp.resolve("o3").toString(), false));
+        assertTrue(e.getMessage().contains("not-object.json: line 2, images[0] is not a JSON object"), e.getMessage());
+    }
+
     /** MLTable to COCO reads through the validating reader: strict, it names every problem; lenient, it counts them. */
     @Test
     void badMlTableLinesAreNamedOrSkippedAndCounted() throws IOException {
