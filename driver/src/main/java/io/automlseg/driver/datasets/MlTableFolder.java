@@ -1,6 +1,7 @@
 package io.automlseg.driver.datasets;
 
 import io.automlseg.executor.data.MLTable;
+import io.automlseg.executor.data.MLTableLine;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
@@ -33,10 +34,10 @@ public final class MlTableFolder {
                 + "        column_type: stream_info\n";
     }
 
-    /** Writes {@code <folder>/annotations.jsonl} (one object per line) and {@code <folder>/MLTable}. */
-    public static void write(String folderUri, List<?> lines) throws IOException {
+    /** Writes {@code <folder>/annotations.jsonl} (one line per image) and {@code <folder>/MLTable}. */
+    public static void write(String folderUri, List<MLTableLine> lines) throws IOException {
         StringBuilder sb = new StringBuilder();
-        for (Object line : lines) {
+        for (MLTableLine line : lines) {
             sb.append(Json.line(line)).append('\n');
         }
         Storage.writeString(Storage.resolve(folderUri, JSONL_FILE), sb.toString());

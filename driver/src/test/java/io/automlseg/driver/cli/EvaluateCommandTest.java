@@ -9,6 +9,7 @@ import io.automlseg.executor.eval.CocoDataset;
 import io.automlseg.executor.eval.CocoEvaluation;
 import io.automlseg.executor.eval.CocoEvaluator;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.PolygonRaster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,9 @@ class EvaluateCommandTest {
 
     /** The can's exact mask as a compressed RLE string, the box's as a polygon, a stray can as list counts. */
     private String results() throws Exception {
-        String can = io.automlseg.executor.eval.Rle.fromPolygon(new double[] {20, 20, 60, 20, 60, 60, 20, 60}, 100, 100)
+        String can = PolygonRaster.fromPolygon(new double[] {20, 20, 60, 20, 60, 60, 20, 60}, 100, 100)
                 .toCompressedString();
-        int[] stray = io.automlseg.executor.eval.Rle.fromPolygon(new double[] {70, 70, 90, 70, 90, 90, 70, 90}, 100, 100)
+        int[] stray = PolygonRaster.fromPolygon(new double[] {70, 70, 90, 70, 90, 90, 70, 90}, 100, 100)
                 .counts();
         StringBuilder counts = new StringBuilder();
         for (int c : stray) {
@@ -123,6 +124,17 @@ class EvaluateCommandTest {
                 + "  \"segmentation\": [[1, 2, 3]]}]"), "dt.json", "line 3", "[1]", "segmentation[0]", "even number");
         assertBadInput(runWithResults("[{\"image_id\": 1, \"category_id\": 1, \"score\": 0.5, \"bbox\": [0, 0, 5, 5],"
                 + " \"segmentation\": {\"size\": [100, 100], \"counts\": \"0x\"}}]"), "dt.json", "segmentation.counts");
+    }
+
+    /** Ground truth and results go through one COCO reader: broken JSON names the file and its line. */
+    @Test
+    void brokenJsonInEitherFileNamesFileAndLine() throws Exception {
+        Path gt = write("gt-broken.json", "{\"images\": [\n{\"id\": 1 \"height\": 10}]}");
+        Path dt = write("dt.json", "[]");
+        assertBadInput(CliRun.of("evaluate", "--gt", gt.toString(), "--dt", dt.toString()),
+                "gt-broken.json", "line 2", "invalid JSON");
+        assertBadInput(runWithResults("[{\"image_id\": 1,\n \"category_id\": 1,]"), "dt.json", "line 2",
+                "invalid JSON");
     }
 
     @Test

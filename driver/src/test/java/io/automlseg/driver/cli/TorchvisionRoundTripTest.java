@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.executor.data.ImageDecoder;
-import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.Rle;
+import io.automlseg.executor.mask.RleOverlap;
 import io.automlseg.executor.model.Detections;
 import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.predict.ImageScorer;
@@ -196,7 +197,7 @@ class TorchvisionRoundTripTest {
                     Math.abs(t.get("score").asDouble() - ours.scores()[match]));
             Rle tv = Rle.ofCounts(height, width, ints(t.get("mask").get("counts")));
             Rle mine = Rle.encode(ours.binaryMask(match, maskThreshold), height, width);
-            double iou = tv.area() == 0 && mine.area() == 0 ? 1 : Rle.iou(mine, tv, false);
+            double iou = tv.area() == 0 && mine.area() == 0 ? 1 : RleOverlap.iou(mine, tv, false);
             figures.maskIou = Math.min(figures.maskIou, iou);
             nonEmpty += tv.area() > 0 ? 1 : 0;
             compared++;

@@ -13,8 +13,9 @@ import io.automlseg.driver.datasets.MlTableFolder;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTableReader;
-import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.PolygonRaster;
+import io.automlseg.executor.mask.Rle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class CocoConverterTest {
             }
             parts.add(p);
         }
-        byte[] bytes = Rle.fromNormalizedPolygons(parts, h, w).decode();
+        byte[] bytes = PolygonRaster.fromNormalizedPolygons(parts, h, w).decode();
         boolean[] mask = new boolean[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             mask[i] = bytes[i] != 0;
@@ -217,7 +218,7 @@ class CocoConverterTest {
             for (int i = 0; i < p.length; i++) {
                 p[i] = part.get(i).asDouble();
             }
-            traced += Math.abs(CocoConverter.shoelace(p));
+            traced += Math.abs(MlTableToCoco.shoelace(p));
         }
         assertEquals(traced, crowdBack.get("area").asDouble(), 1e-6);
         // Outlines follow the pixel edges but for one half-pixel corner cut per block: 100 + 25 mask pixels less 2 x 0.5.
@@ -280,6 +281,28 @@ class CocoConverterTest {
         DataSetException e = assertThrows(DataSetException.class,
                 () -> CocoConverter.cocoToMlTable(empty.toString(), null, tmp.resolve("o").toString(), false));
         assertTrue(e.getMessage().contains("empty.json") && e.getMessage().contains("'images'"), e.getMessage());
+    }
+
+    /** The COCO file is read by the evaluator's reader: broken JSON and misshapen lists name the file and line. */
+    @Test
+    void brokenCocoFilesNameFileAndLine() throws IOException {
+        Path broken = tmp.resolve("broken.json");
+        Files.writeString(broken, "{\"images\": [\n  {\"id\": 1,, \"file_name\": \"a.png\"}]}");
+        DataSetException e = assertThrows(DataSetException.class,
+                () -> CocoConverter.cocoToMlTable(broken.toString(), null, tmp.resolve("o1").toString(), false));
+        assertTrue(e.getMessage().contains("broken.json: line 2, invalid JSON"), e.getMessage());
+
+        Path notList = tmp.resolve("not-list.json");
+        Files.writeString(notList, "{\"images\": [],\n \"annotations\": {\"id\": 1}}");
+        e = assertThrows(DataSetException.class,
+                () -> CocoConverter.cocoToMlTable(notList.toString(), null, tmp.resolve("o2").toString(), false));
+        assertTrue(e.getMessage().contains("not-list.json: line 2, field 'annotations' is not a list"), e.getMessage());
+
+        Path notObject = tmp.resolve("not-object.json");
+        Files.writeString(notObject, "{\"images\": [\n  \"a.png\"]}");
+        e = assertThrows(DataSetException.class,
+                () -> CocoConverter.cocoToMlTable(notObject.toString(), null, tmp.resolve("o3").toString(), false));
+        assertTrue(e.getMessage().contains("not-object.json: line 2, images[0] is not a JSON object"), e.getMessage());
     }
 
     /** MLTable to COCO reads through the validating reader: strict, it names every problem; lenient, it counts them. */
@@ -417,7 +440,7 @@ class CocoConverterTest {
                     expected[i] = Math.max(0, Math.min(i % 2 == 0 ? w : h, v));
                     assertEquals(expected[i], segAfter.get(p).get(i).asDouble(), 2e-3);
                 }
-                area += Math.abs(CocoConverter.shoelace(expected));
+                area += Math.abs(MlTableToCoco.shoelace(expected));
             }
             assertEquals(area, after.get("area").asDouble(), 1e-6 * area + 0.1);
         }

@@ -11,8 +11,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTable;
 import io.automlseg.executor.data.MLTableReader;
-import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.BinaryMasks;
+import io.automlseg.executor.mask.PolygonRaster;
+import io.automlseg.executor.mask.Rle;
+import io.automlseg.executor.mask.RleOverlap;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,8 +132,8 @@ class SyntheticShapesTest {
             boolean[] taken = new boolean[128 * 128];
             for (SyntheticShapes.RenderedObject o : image.objects()) {
                 // Rasterised as the reference (and the trials) read labels: pycocotools per part, parts XOR-ed.
-                Rle traced = Rle.fromPolygons(o.pixelPolygons(), 128, 128);
-                double iou = Rle.iou(traced, Rle.encode(bytes(o.visibleMask()), 128, 128), false);
+                Rle traced = PolygonRaster.fromPolygons(o.pixelPolygons(), 128, 128);
+                double iou = RleOverlap.iou(traced, Rle.encode(bytes(o.visibleMask()), 128, 128), false);
                 assertTrue(iou > 0.9, "image " + i + " " + o.label() + " IoU " + iou);
                 iouSum += iou;
                 objects++;
@@ -144,7 +147,7 @@ class SyntheticShapesTest {
                     taken[p] |= o.visibleMask()[p];
                 }
                 // Objects are large: the biggest part covers a good share of the image side.
-                assertTrue(SyntheticShapes.count(o.visibleMask()) >= 0.3 * 0.25 * 0.25 * 128 * 128 / 4);
+                assertTrue(BinaryMasks.count(o.visibleMask()) >= 0.3 * 0.25 * 0.25 * 128 * 128 / 4);
             }
         }
         // Pixel errors are confined to the outline: a few percent of the object at most, on average.
@@ -200,46 +203,6 @@ class SyntheticShapesTest {
         assertEquals(wholeLines.subList(5, 8), validationLines);
         assertEquals(Json.MAPPER.readTree(wholeLines.get(0)), Json.MAPPER.readTree(
                 Files.readAllLines(tmp.resolve("split/train/annotations.jsonl")).get(0)));
-    }
-
-    private static boolean[] mask(int w, int h, String... rows) {
-        boolean[] m = new boolean[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                m[y * w + x] = rows[y].charAt(x) == '#';
-            }
-        }
-        return m;
-    }
-
-    /** The placement rules see 4-connected parts and enclosed holes. */
-    @Test
-    void placementMaskHelpersFindPartsAndHoles() {
-        boolean[] ring = mask(5, 5,
-                "#####",
-                "#...#",
-                "#.#.#",
-                "#...#",
-                "#####");
-        assertTrue(SyntheticShapes.hasHoles(ring, 5, 5));
-        List<boolean[]> parts = SyntheticShapes.components(ring, 5, 5);
-        assertEquals(2, parts.size());
-        assertEquals(16, SyntheticShapes.count(parts.get(0)));
-        assertEquals(1, SyntheticShapes.count(parts.get(1)));
-        assertFalse(SyntheticShapes.hasHoles(parts.get(1), 5, 5));
-        // A background pocket open to the border through a diagonal gap is no hole.
-        boolean[] open = mask(4, 4,
-                "###.",
-                "#..#",
-                "#..#",
-                "####");
-        assertFalse(SyntheticShapes.hasHoles(open, 4, 4));
-        // Diagonal contact does not join parts.
-        assertEquals(2, SyntheticShapes.components(mask(4, 4,
-                "##..",
-                "##..",
-                "..##",
-                "..##"), 4, 4).size());
     }
 
     @Test

@@ -20,8 +20,8 @@ import org.apache.hadoop.fs.FileSystem;
  * whole line) is left out so that the rest of the line can still be checked.
  */
 final class AnnotationParser {
-    static final String IMAGE_URL = "image_url";
-    static final String IMAGE_DETAILS = "image_details";
+    static final String IMAGE_URL = MLTableLine.IMAGE_URL;
+    static final String IMAGE_DETAILS = MLTableLine.IMAGE_DETAILS;
     private static final Set<String> FORMATS = Set.of("jpg", "jpeg", "png", "jpe", "jfif", "bmp", "tif", "tiff", "gif");
     private static final Pattern SIZE = Pattern.compile("\\s*(\\d+)\\s*(px)?\\s*", Pattern.CASE_INSENSITIVE);
     /** Scheme -> why Hadoop cannot read it ("" when it can); asking Hadoop once per scheme is enough. */
@@ -183,20 +183,20 @@ final class AnnotationParser {
                     + kindOf(node), DataReport.Skipped.OBJECT);
             return null;
         }
-        JsonNode name = node.get("label");
+        JsonNode name = node.get(MLTableLine.Label.LABEL);
         if (name == null || !name.isTextual() || name.asText().isBlank()) {
             at.add(field + ".label", DataProblem.Kind.BAD_OBJECT, name == null || name.isNull()
                     ? "missing; each object needs its class name" : "must be a non-empty class name, got " + kindOf(name),
                     DataReport.Skipped.OBJECT);
             return null;
         }
-        Boolean crowd = crowd(node.get("isCrowd"));
+        Boolean crowd = crowd(node.get(MLTableLine.Label.IS_CROWD));
         if (crowd == null) {
             at.add(field + ".isCrowd", DataProblem.Kind.BAD_CROWD, "must be 0, 1, true, false, \"0\", \"1\", \"true\" or"
-                    + " \"false\", got " + node.get("isCrowd"), DataReport.Skipped.OBJECT);
+                    + " \"false\", got " + node.get(MLTableLine.Label.IS_CROWD), DataReport.Skipped.OBJECT);
             return null;
         }
-        JsonNode polygon = node.get("polygon");
+        JsonNode polygon = node.get(MLTableLine.Label.POLYGON);
         String pf = field + ".polygon";
         if (polygon == null || polygon.isNull()) {
             at.add(pf, DataProblem.Kind.BAD_POLYGON, "missing; instance segmentation needs a polygon for every object",

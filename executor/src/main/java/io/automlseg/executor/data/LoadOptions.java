@@ -10,7 +10,7 @@ package io.automlseg.executor.data;
  * @param minImages the fewest usable images accepted (the reference requires 10 for training)
  */
 public record LoadOptions(String targetColumnName, boolean ignoreDataErrors, int minImages) {
-    public static final String DEFAULT_TARGET_COLUMN = "label";
+    public static final String DEFAULT_TARGET_COLUMN = MLTableLine.LABELS;
     public static final int MIN_TRAINING_IMAGES = 10;
 
     public LoadOptions {

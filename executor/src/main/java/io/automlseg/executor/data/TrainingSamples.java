@@ -1,6 +1,7 @@
 package io.automlseg.executor.data;
 
-import io.automlseg.executor.eval.Rle;
+import io.automlseg.executor.mask.PolygonRaster;
+import io.automlseg.executor.mask.Rle;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.model.TrainingTarget;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.Random;
  * targets, each box is the polygon's extent in pixels clamped to the image, objects whose box is empty are dropped.
  * The training augmentations are the reference product's ({@link #augment}): a random crop that keeps every object
  * or an expansion onto a mean-coloured canvas, then a horizontal flip. Masks are built by the one rule of the whole product, the reference's:
- * parts rasterised as pycocotools does and combined by XOR ({@link Rle#fromNormalizedPolygons}), so a model trains on
+ * parts rasterised as pycocotools does and combined by XOR ({@link PolygonRaster#fromNormalizedPolygons}), so a model trains on
  * the same pixels its validation scores it against.
  */
 public final class TrainingSamples {
@@ -54,7 +55,7 @@ public final class TrainingSamples {
             }
             boxes.add(new float[] {x1, y1, x2, y2});
             labels.add(label);
-            masks.add(Rle.fromNormalizedPolygons(o.polygons(), height, width).decode());
+            masks.add(PolygonRaster.fromNormalizedPolygons(o.polygons(), height, width).decode());
         }
         int[] labelArray = new int[labels.size()];
         for (int i = 0; i < labelArray.length; i++) {

@@ -5,6 +5,8 @@ import io.automlseg.executor.data.LabelSet;
 import io.automlseg.executor.data.ObjectAnnotation;
 import io.automlseg.executor.eval.CocoDataset.Annotation;
 import io.automlseg.executor.eval.CocoDataset.Image;
+import io.automlseg.executor.mask.PolygonRaster;
+import io.automlseg.executor.mask.Rle;
 import io.automlseg.executor.model.Detections;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +72,7 @@ public final class ValidationScorer {
         boolean[] gtCrowd = new boolean[objects.size()];
         for (int g = 0; g < objects.size(); g++) {
             ObjectAnnotation o = objects.get(g);
-            gtMasks.add(Rle.fromNormalizedPolygons(o.polygons(), height, width));
+            gtMasks.add(PolygonRaster.fromNormalizedPolygons(o.polygons(), height, width));
             Integer label = index.get(o.label());
             if (label == null) {
                 throw new IllegalArgumentException(record.source() + ": label '" + o.label()

@@ -1,5 +1,7 @@
 package io.automlseg.executor.eval;
 
+import io.automlseg.executor.mask.Rle;
+import io.automlseg.executor.mask.RleOverlap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -135,10 +137,10 @@ public final class VocEvaluator {
                 byte code = FALSE_POSITIVE;
                 if (mc > 0) {
                     int best = gtOfClass[0];
-                    double bestIou = Rle.iou(predMasks.get(j), gtMasks.get(best), gtCrowd[best]);
+                    double bestIou = RleOverlap.iou(predMasks.get(j), gtMasks.get(best), gtCrowd[best]);
                     for (int k = 1; k < mc; k++) {
                         int g = gtOfClass[k];
-                        double iou = Rle.iou(predMasks.get(j), gtMasks.get(g), gtCrowd[g]);
+                        double iou = RleOverlap.iou(predMasks.get(j), gtMasks.get(g), gtCrowd[g]);
                         if (iou > bestIou) {
                             bestIou = iou;
                             best = g;

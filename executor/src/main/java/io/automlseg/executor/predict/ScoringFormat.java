@@ -2,6 +2,7 @@ package io.automlseg.executor.predict;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.MaskPolygons;
 import io.automlseg.executor.model.Detections;
 import java.util.ArrayList;
 import java.util.List;

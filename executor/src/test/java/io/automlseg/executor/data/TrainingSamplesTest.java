@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.automlseg.executor.eval.Rle;
+import io.automlseg.executor.mask.PolygonRaster;
+import io.automlseg.executor.mask.Rle;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.model.TrainingTarget;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class TrainingSamplesTest {
         assertArrayEquals(new float[] {2, 2, 6, 4}, t.boxes()[0]);
         // the box spans both parts
         assertArrayEquals(new float[] {0, 0, 8, 2}, t.boxes()[1]);
-        assertArrayEquals(Rle.fromNormalizedPolygons(milk.polygons(), 4, 8).decode(), t.masks()[0]);
+        assertArrayEquals(PolygonRaster.fromNormalizedPolygons(milk.polygons(), 4, 8).decode(), t.masks()[0]);
         int on = 0;
         for (int y = 0; y < 4; y++) {
             for (int x = 0; x < 8; x++) {
@@ -74,7 +75,7 @@ class TrainingSamplesTest {
             }
         }
         assertEquals(16 + 16 - 2 * 4, sum(mask));
-        assertArrayEquals(Rle.fromNormalizedPolygons(o.polygons(), 8, 8).decode(), mask);
+        assertArrayEquals(PolygonRaster.fromNormalizedPolygons(o.polygons(), 8, 8).decode(), mask);
     }
 
     @Test

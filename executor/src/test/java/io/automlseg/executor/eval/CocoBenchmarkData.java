@@ -3,6 +3,8 @@ package io.automlseg.executor.eval;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.PolygonRaster;
+import io.automlseg.executor.mask.Rle;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -122,7 +124,7 @@ public final class CocoBenchmarkData {
                     g.writeNumberField("image_id", i + 1);
                     g.writeNumberField("category_id", o.category());
                     g.writeNumberField("iscrowd", o.crowd() ? 1 : 0);
-                    Rle mask = Rle.fromPolygon(o.polygon(), h, w);
+                    Rle mask = PolygonRaster.fromPolygon(o.polygon(), h, w);
                     if (o.crowd()) {
                         g.writeObjectFieldStart("segmentation");
                         g.writeArrayFieldStart("size");
@@ -201,7 +203,7 @@ public final class CocoBenchmarkData {
                 }
                 for (int d = 0; d < found.size(); d++) {
                     Obj o = found.get(d);
-                    Rle mask = Rle.fromPolygon(o.polygon(), h, w);
+                    Rle mask = PolygonRaster.fromPolygon(o.polygon(), h, w);
                     // Copies of real objects score higher on average; three decimals give ties, as real results do.
                     double score = o.copy() ? 0.3 + 0.7 * random.nextDouble() : 0.05 + 0.6 * Math.pow(random.nextDouble(), 2);
                     g.writeStartObject();

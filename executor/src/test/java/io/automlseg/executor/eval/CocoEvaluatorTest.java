@@ -145,7 +145,7 @@ class CocoEvaluatorTest {
                 scores[0] = -0.0;
                 scores[1] = 0.0;
             }
-            int[] order = CocoEvaluator.stableOrderByDescendingScore(scores);
+            int[] order = CocoAccumulator.stableOrderByDescendingScore(scores);
             assertEquals(n, order.length);
             boolean[] seen = new boolean[n];
             for (int i = 0; i < n; i++) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.Rle;
+import io.automlseg.executor.mask.RleTest;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;

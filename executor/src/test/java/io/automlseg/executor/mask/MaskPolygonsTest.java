@@ -1,12 +1,12 @@
-package io.automlseg.executor.predict;
+package io.automlseg.executor.mask;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.automlseg.executor.eval.Rle;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.mask.Rle;
 import java.io.InputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -234,10 +234,10 @@ class MaskPolygonsTest {
                 pixels[i] = polygon[i] * w;
                 pixels[i + 1] = polygon[i + 1] * h;
             }
-            Rle part = Rle.fromPolygon(pixels, h, w);
-            back = back == null ? part : Rle.xor(back, part);
+            Rle part = PolygonRaster.fromPolygon(pixels, h, w);
+            back = back == null ? part : RleOverlap.xor(back, part);
         }
-        double iou = Rle.iou(back, Rle.encode(mask, h, w), false);
+        double iou = RleOverlap.iou(back, Rle.encode(mask, h, w), false);
         assertTrue(iou > 0.9, "IoU " + iou);
     }
 
@@ -287,7 +287,7 @@ class MaskPolygonsTest {
                 expected[i] ^= 1;
             }
         }
-        assertArrayEquals(expected, Rle.fromNormalizedPolygons(polygons, h, w).decode(), what);
+        assertArrayEquals(expected, PolygonRaster.fromNormalizedPolygons(polygons, h, w).decode(), what);
     }
 
     @Test
@@ -300,7 +300,7 @@ class MaskPolygonsTest {
                 "......");
         assertEquals(1, MaskPolygons.fromMask(m, 5, 6, 0).size());
         assertRasterisesBackUpToDiagonalCuts(m, 5, 6, "rectangle");
-        byte[] back = Rle.fromNormalizedPolygons(MaskPolygons.fromMask(m, 5, 6, 0), 5, 6).decode();
+        byte[] back = PolygonRaster.fromNormalizedPolygons(MaskPolygons.fromMask(m, 5, 6, 0), 5, 6).decode();
         m[3 * 6 + 4] = 0; // the bottom-right corner pixel
         assertArrayEquals(m, back);
     }

@@ -1,4 +1,4 @@
-package io.automlseg.executor.predict;
+package io.automlseg.executor.mask;
 
 import java.util.ArrayList;
 import java.util.Arrays;
