@@ -2,6 +2,7 @@ package io.automlseg.driver.persist;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.automlseg.driver.sweep.SweepStatus;
 import io.automlseg.driver.weights.PretrainedPlan;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ import java.util.Map;
 public record SweepSummary(
         @JsonProperty("run_id") String runId,
         @JsonProperty("experiment_name") String experimentName,
-        @JsonProperty("status") String status,
+        @JsonProperty("status") SweepStatus status,
         @JsonProperty("primary_metric") String primaryMetric,
         @JsonProperty("best_trial") String bestTrial,
         @JsonProperty("best_value") Double bestValue,
@@ -42,9 +43,4 @@ public record SweepSummary(
         @JsonProperty("finished_at") String finishedAt,
         @JsonProperty("wall_seconds") double wallSeconds,
         @JsonProperty("warning") String warning,
-        @JsonProperty("pretrained_weights") PretrainedPlan pretrainedWeights) {
-
-    public static final String COMPLETED = "completed";
-    public static final String NO_SUCCESSFUL_TRIAL = "no_successful_trial";
-    public static final String TIMED_OUT = "timed_out";
-}
+        @JsonProperty("pretrained_weights") PretrainedPlan pretrainedWeights) {}

@@ -13,6 +13,7 @@ import io.automlseg.driver.persist.TrialsTable;
 import io.automlseg.driver.sweep.GridSampler;
 import io.automlseg.driver.sweep.Sampler;
 import io.automlseg.driver.sweep.SweepState;
+import io.automlseg.driver.sweep.SweepStatus;
 import io.automlseg.driver.sweep.TerminationPolicy;
 import io.automlseg.driver.sweep.Trial;
 import io.automlseg.driver.sweep.TrialPlacement;
@@ -399,34 +400,27 @@ public final class SparkSweepRunner {
     private List<Trial> replay(List<JournalEvent> history) throws IOException {
         Map<Integer, Trial> byNumber = new HashMap<>();
         Set<Trial> lostLast = new HashSet<>();
-        for (JournalEvent e : history) {
-            switch (e.event()) {
-                case JournalEvent.TRIAL_STARTED -> {
-                    Trial t = byNumber.get(e.trial());
-                    if (t == null) {
-                        t = state.addTrial(e.parameters() == null ? Map.of() : e.parameters());
-                        byNumber.put(e.trial(), t);
-                    }
-                    attempts.put(t, e.attempt() == null ? 1 : e.attempt());
-                    if (lostLast.remove(t)) {
-                        retries++;
-                    }
+        for (JournalEvent event : history) {
+            if (event instanceof JournalEvent.TrialStarted e) {
+                Trial t = byNumber.get(e.trial());
+                if (t == null) {
+                    t = state.addTrial(e.parameters() == null ? Map.of() : e.parameters());
+                    byNumber.put(e.trial(), t);
                 }
-                case JournalEvent.TRIAL_LOST -> {
-                    Trial t = byNumber.get(e.trial());
-                    if (t != null) {
-                        losses.merge(t, 1, Integer::sum);
-                        lostLast.add(t);
-                    }
+                attempts.put(t, e.attempt());
+                if (lostLast.remove(t)) {
+                    retries++;
                 }
-                case JournalEvent.TRIAL_ENDED -> {
-                    Trial t = byNumber.get(e.trial());
-                    if (t != null && e.record() != null) {
-                        restore(t, e.record());
-                    }
+            } else if (event instanceof JournalEvent.TrialLost e) {
+                Trial t = byNumber.get(e.trial());
+                if (t != null) {
+                    losses.merge(t, 1, Integer::sum);
+                    lostLast.add(t);
                 }
-                default -> {
-                    // sweep_started / sweep_ended carry nothing to rebuild.
+            } else if (event instanceof JournalEvent.TrialEnded e) {
+                Trial t = byNumber.get(e.trial());
+                if (t != null && e.record() != null) {
+                    restore(t, e.record());
                 }
             }
         }
@@ -457,10 +451,9 @@ public final class SparkSweepRunner {
             t.requestStop(r.stopReason());
         }
         t.setStartingWeights(r.startingWeights());
-        t.finish(TrialState.of(r.status()), r.finishedAt() == null ? Instant.now() : Instant.parse(r.finishedAt()),
+        t.finish(r.status(), r.finishedAt() == null ? Instant.now() : Instant.parse(r.finishedAt()),
                 r.error());
-        if (r.status().equals(TrialState.COMPLETED.yamlName())
-                || r.status().equals(TrialState.EARLY_TERMINATED.yamlName())) {
+        if (r.status() == TrialState.COMPLETED || r.status() == TrialState.EARLY_TERMINATED) {
             try {
                 if (t.id().equals(BestModelPublisher.publishedTrial(run.bestModel()))) {
                     publishedBest = t.id();
@@ -689,9 +682,9 @@ public final class SparkSweepRunner {
             // The trial's own account wins, even if a cancellation raced with its end.
             t.setResultBest(result.bestEpoch(), result.bestValue());
             TrialState s = switch (result.status()) {
-                case TrialResult.COMPLETED -> TrialState.COMPLETED;
-                case TrialResult.EARLY_TERMINATED -> TrialState.EARLY_TERMINATED;
-                default -> TrialState.FAILED;
+                case COMPLETED -> TrialState.COMPLETED;
+                case EARLY_TERMINATED -> TrialState.EARLY_TERMINATED;
+                case FAILED -> TrialState.FAILED;
             };
             String error = s == TrialState.FAILED
                     ? (result.error() != null ? result.error() : "the trial reported status " + result.status())
@@ -836,8 +829,8 @@ public final class SparkSweepRunner {
         }
         publishBest();
         Optional<Trial> best = state.best().filter(b -> b.id().equals(publishedBest));
-        String status = timedOut ? SweepSummary.TIMED_OUT
-                : best.isPresent() ? SweepSummary.COMPLETED : SweepSummary.NO_SUCCESSFUL_TRIAL;
+        SweepStatus status = timedOut ? SweepStatus.TIMED_OUT
+                : best.isPresent() ? SweepStatus.COMPLETED : SweepStatus.NO_SUCCESSFUL_TRIAL;
         SweepSummary summary = new SweepSummary(runId, config.experimentName(), status, state.primaryMetric(),
                 best.map(Trial::id).orElse(null), best.map(Trial::bestValue).orElse(null),
                 best.map(b -> config.resolve(b.parameters())).orElse(null),

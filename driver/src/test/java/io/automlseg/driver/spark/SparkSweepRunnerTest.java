@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.BestModelPublisher;
 import io.automlseg.driver.persist.SweepSummary;
+import io.automlseg.driver.sweep.SweepStatus;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.Manifest;
 import io.automlseg.executor.data.ObjectAnnotation;
@@ -84,7 +85,7 @@ class SparkSweepRunnerTest {
         System.out.println(printed);
 
         // Three of four succeed; 0.004 (trial 0002 in grid order) has the highest metric, 0.4.
-        assertEquals(SweepSummary.COMPLETED, summary.status(), printed);
+        assertEquals(SweepStatus.COMPLETED, summary.status(), printed);
         assertEquals("0002", summary.bestTrial(), printed);
         assertEquals(0.4, summary.bestValue(), 1e-9);
         assertEquals(4, summary.trials());

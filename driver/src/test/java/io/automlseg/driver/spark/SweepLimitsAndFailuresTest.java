@@ -18,6 +18,7 @@ import io.automlseg.driver.persist.JournalEvent;
 import io.automlseg.driver.persist.RunFolder;
 import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
+import io.automlseg.driver.sweep.SweepStatus;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.io.Json;
 import java.io.ByteArrayOutputStream;
@@ -81,7 +82,7 @@ class SweepLimitsAndFailuresTest {
         assertEquals(3, r.summary().trials(), r.printed());
         assertEquals(1, r.summary().completed());
         assertEquals(2, r.summary().failed());
-        assertEquals(SweepSummary.COMPLETED, r.summary().status());
+        assertEquals(SweepStatus.COMPLETED, r.summary().status());
         assertEquals(ExitCodes.OK, ExitCodes.of(r.summary()), "a model exists: success, with a warning");
         assertTrue(r.summary().warning().contains("max_failed_trials (2)"), r.summary().warning());
         assertTrue(r.printed().contains("Warning: the sweep stopped early"), r.printed());
@@ -105,7 +106,7 @@ class SweepLimitsAndFailuresTest {
                 search_space:
                   - learning_rate: "choice(0.004, 0.005)"
                 """, fast(1));
-        assertEquals(SweepSummary.TIMED_OUT, r.summary().status(), r.printed());
+        assertEquals(SweepStatus.TIMED_OUT, r.summary().status(), r.printed());
         assertEquals(ExitCodes.TIMEOUT, ExitCodes.of(r.summary()));
         assertEquals("0001", r.summary().bestTrial());
         assertEquals("0001", BestModelPublisher.publishedTrial(r.out().resolve("best_model").toString()));
@@ -208,6 +209,6 @@ class SweepLimitsAndFailuresTest {
         assertEquals(2, r.summary().retries());
         assertEquals("0001", r.summary().bestTrial());
         List<JournalEvent> journal = SweepJournal.read(new RunFolder(r.out().toUri().toString()));
-        assertEquals(3, journal.stream().filter(e -> JournalEvent.TRIAL_LOST.equals(e.event())).count());
+        assertEquals(3, journal.stream().filter(JournalEvent.TrialLost.class::isInstance).count());
     }
 }
