@@ -2,9 +2,17 @@ package io.automlseg.driver.persist;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.automlseg.driver.config.SweepConfig;
+import io.automlseg.driver.sweep.SweepLoop;
+import io.automlseg.driver.sweep.SweepState;
 import io.automlseg.driver.sweep.SweepStatus;
+import io.automlseg.driver.sweep.Trial;
+import io.automlseg.driver.sweep.TrialState;
+import java.time.Duration;
+import java.time.Instant;
 import io.automlseg.driver.weights.PretrainedPlan;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The outcome of a sweep, written as {@code summary.json}.
@@ -43,4 +51,26 @@ public record SweepSummary(
         @JsonProperty("finished_at") String finishedAt,
         @JsonProperty("wall_seconds") double wallSeconds,
         @JsonProperty("warning") String warning,
-        @JsonProperty("pretrained_weights") PretrainedPlan pretrainedWeights) {}
+        @JsonProperty("pretrained_weights") PretrainedPlan pretrainedWeights) {
+
+    /**
+     * The summary of a sweep that ran to {@code outcome}.
+     *
+     * @param bestModel where the best model is published ({@code best_model/})
+     * @param started when this run of the sweep started
+     */
+    public static SweepSummary of(String runId, SweepConfig config, SweepState state, SweepLoop.Outcome outcome,
+                                  String bestModel, int concurrency, String policy, Instant started,
+                                  PretrainedPlan pretrained) {
+        Optional<Trial> best = outcome.best();
+        Instant end = outcome.end();
+        return new SweepSummary(runId, config.experimentName(), outcome.status(), state.primaryMetric(),
+                best.map(Trial::id).orElse(null), best.map(Trial::bestValue).orElse(null),
+                best.map(b -> config.resolve(b.parameters())).orElse(null), best.isPresent() ? bestModel : null,
+                state.trials().size(), (int) state.count(TrialState.COMPLETED),
+                (int) state.count(TrialState.EARLY_TERMINATED), (int) state.count(TrialState.FAILED),
+                (int) state.count(TrialState.CANCELED), outcome.retries(), concurrency,
+                config.sweep().samplingAlgorithm(), policy, started.toString(), end.toString(),
+                Duration.between(started, end).toMillis() / 1000.0, outcome.warning(), pretrained);
+    }
+}
