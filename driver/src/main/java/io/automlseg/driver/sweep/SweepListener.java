@@ -2,7 +2,10 @@ package io.automlseg.driver.sweep;
 
 import io.automlseg.executor.trial.EpochReport;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What happens in a running sweep, for whoever shows it (the console today; a report or a progress bar beside it).
@@ -49,4 +52,24 @@ public interface SweepListener {
 
     /** Once per round of the loop, with the sweep as it stands. */
     default void progress(SweepState state, int maxTrials) {}
+
+    /** Several listeners as one, each told in order: the console and, beside it, a report or a progress bar. */
+    static SweepListener all(SweepListener... listeners) {
+        List<SweepListener> all = List.of(listeners);
+        // A proxy, so that a new event reaches every listener without a line here.
+        return (SweepListener) Proxy.newProxyInstance(SweepListener.class.getClassLoader(),
+                new Class<?>[] {SweepListener.class}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.invoke(all, args);
+                    }
+                    for (SweepListener l : all) {
+                        try {
+                            method.invoke(l, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }
+                    return null;
+                });
+    }
 }

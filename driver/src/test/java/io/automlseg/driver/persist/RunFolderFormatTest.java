@@ -3,6 +3,7 @@ package io.automlseg.driver.persist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.driver.sweep.SweepStatus;
 import io.automlseg.driver.sweep.TrialState;
 import io.automlseg.executor.io.Json;
@@ -103,6 +104,17 @@ class RunFolderFormatTest {
 
     private static String withoutTime(String json) {
         return json.replaceAll("\"at\" : \"[^\"]*\"", "\"at\" : \"-\"");
+    }
+
+    @Test
+    void theTrialsTableReadsAsTrialRecordsThatWriteBackTheSame() throws Exception {
+        JsonNode trials = Json.MAPPER.readTree(FIXTURE.resolve("sweep/trials.json").toFile()).get("trials");
+        assertEquals(3, trials.size());
+        for (JsonNode node : trials) {
+            TrialRecord record = Json.MAPPER.treeToValue(node, TrialRecord.class);
+            assertEquals(node, Json.MAPPER.valueToTree(record));
+        }
+        assertEquals(TrialState.EARLY_TERMINATED, Json.MAPPER.treeToValue(trials.get(2), TrialRecord.class).status());
     }
 
     @Test

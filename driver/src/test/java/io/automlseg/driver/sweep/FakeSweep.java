@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  */
 final class FakeSweep {
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-    static final Duration POLL = Duration.ofSeconds(5);
+    static final Duration POLL = Duration.ofSeconds(15);
 
     final Path dir;
     final ManualClock clock = new ManualClock(START);

@@ -281,4 +281,31 @@ class SweepLoopTest {
                 + "it"), r.printed());
         assertEquals(Set.of("0001"), sweep.backend.cancelled);
     }
+
+    @Test
+    void aSecondListenerBesideTheConsoleHearsTheSameEvents() {
+        List<String> first = new java.util.ArrayList<>();
+        List<String> second = new java.util.ArrayList<>();
+        SweepListener both = SweepListener.all(new SweepListener() {
+            @Override
+            public void trialStarted(Trial t) {
+                first.add("started " + t.id());
+            }
+        }, new SweepListener() {
+            @Override
+            public void trialStarted(Trial t) {
+                second.add("started " + t.id());
+            }
+
+            @Override
+            public void sweepTimedOut(int timeoutMinutes, int running) {
+                second.add("timed out " + timeoutMinutes);
+            }
+        });
+        both.trialStarted(new Trial(3, java.util.Map.of()));
+        both.sweepTimedOut(5, 1);
+        both.progress(new SweepState("m"), 1);
+        assertEquals(List.of("started 0003"), first);
+        assertEquals(List.of("started 0003", "timed out 5"), second);
+    }
 }
