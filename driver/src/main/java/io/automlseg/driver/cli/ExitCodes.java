@@ -26,9 +26,9 @@ public final class ExitCodes {
     /** The exit code of a sweep that ran (or had already ended: the same code again). */
     public static int of(SweepSummary summary) {
         return switch (summary.status()) {
-            case SweepSummary.COMPLETED -> OK;
-            case SweepSummary.TIMED_OUT -> TIMEOUT;
-            default -> NO_SUCCESSFUL_TRIAL;
+            case COMPLETED -> OK;
+            case TIMED_OUT -> TIMEOUT;
+            case NO_SUCCESSFUL_TRIAL -> NO_SUCCESSFUL_TRIAL;
         };
     }
 }

@@ -35,7 +35,7 @@ public final class RunAdmission {
 
     /** Whether the journaled sweep already ended (and its summary is there to tell its outcome again). */
     public static boolean hasEnded(RunFolder folder, List<JournalEvent> history) throws IOException {
-        return history.stream().anyMatch(e -> JournalEvent.SWEEP_ENDED.equals(e.event()))
+        return history.stream().anyMatch(e -> e instanceof JournalEvent.SweepEnded)
                 && Storage.exists(folder.summaryJson());
     }
 
@@ -52,9 +52,10 @@ public final class RunAdmission {
     /** The run id of the journaled sweep, if this run may continue it: same configuration, and asked to. */
     private static String resumableRunId(RunFolder folder, List<JournalEvent> history, String requestedRunId,
                                          boolean resume, SweepConfig config) throws BadInputException {
-        JournalEvent first = history.stream().filter(e -> JournalEvent.SWEEP_STARTED.equals(e.event())).findFirst()
-                .orElseThrow(() -> new BadInputException("the journal in " + folder.journalDir()
-                        + " does not start with " + JournalEvent.SWEEP_STARTED + "; choose another --output"));
+        JournalEvent.SweepStarted first = history.stream()
+                .filter(JournalEvent.SweepStarted.class::isInstance).map(JournalEvent.SweepStarted.class::cast)
+                .findFirst().orElseThrow(() -> new BadInputException("the journal in " + folder.journalDir()
+                        + " does not start with sweep_started; choose another --output"));
         String journaled = first.runId();
         if (requestedRunId != null && !requestedRunId.equals(journaled)) {
             throw new BadInputException("the output folder " + folder.uri() + " holds sweep " + journaled

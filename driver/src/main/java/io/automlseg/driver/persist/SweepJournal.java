@@ -1,5 +1,6 @@
 package io.automlseg.driver.persist;
 
+import io.automlseg.driver.sweep.SweepStatus;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
@@ -51,28 +52,23 @@ public final class SweepJournal {
 
     public void sweepStarted(String runId, Map<String, String> fingerprint, String sampler, long seed)
             throws IOException {
-        append(new JournalEvent(JournalEvent.SWEEP_STARTED, now(), runId, fingerprint, sampler, seed, null, null,
-                null, null, null, null));
+        append(new JournalEvent.SweepStarted(now(), runId, fingerprint, sampler, seed));
     }
 
     public void trialStarted(int trial, Map<String, Object> parameters, int attempt) throws IOException {
-        append(new JournalEvent(JournalEvent.TRIAL_STARTED, now(), null, null, null, null, trial, parameters, attempt,
-                null, null, null));
+        append(new JournalEvent.TrialStarted(now(), trial, parameters, attempt));
     }
 
     public void trialLost(int trial, int attempt, String reason) throws IOException {
-        append(new JournalEvent(JournalEvent.TRIAL_LOST, now(), null, null, null, null, trial, null, attempt, reason,
-                null, null));
+        append(new JournalEvent.TrialLost(now(), trial, attempt, reason));
     }
 
     public void trialEnded(int trial, TrialRecord record) throws IOException {
-        append(new JournalEvent(JournalEvent.TRIAL_ENDED, now(), null, null, null, null, trial, null, null, null,
-                record.withoutEpochs(), null));
+        append(new JournalEvent.TrialEnded(now(), trial, record.withoutEpochs()));
     }
 
-    public void sweepEnded(String status) throws IOException {
-        append(new JournalEvent(JournalEvent.SWEEP_ENDED, now(), null, null, null, null, null, null, null, null, null,
-                status));
+    public void sweepEnded(SweepStatus status) throws IOException {
+        append(new JournalEvent.SweepEnded(now(), status));
     }
 
     private static String now() {

@@ -2,8 +2,17 @@ package io.automlseg.driver.persist;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.automlseg.driver.config.SweepConfig;
+import io.automlseg.driver.sweep.SweepLoop;
+import io.automlseg.driver.sweep.SweepState;
+import io.automlseg.driver.sweep.SweepStatus;
+import io.automlseg.driver.sweep.Trial;
+import io.automlseg.driver.sweep.TrialState;
+import java.time.Duration;
+import java.time.Instant;
 import io.automlseg.driver.weights.PretrainedPlan;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The outcome of a sweep, written as {@code summary.json}.
@@ -23,7 +32,7 @@ import java.util.Map;
 public record SweepSummary(
         @JsonProperty("run_id") String runId,
         @JsonProperty("experiment_name") String experimentName,
-        @JsonProperty("status") String status,
+        @JsonProperty("status") SweepStatus status,
         @JsonProperty("primary_metric") String primaryMetric,
         @JsonProperty("best_trial") String bestTrial,
         @JsonProperty("best_value") Double bestValue,
@@ -44,7 +53,24 @@ public record SweepSummary(
         @JsonProperty("warning") String warning,
         @JsonProperty("pretrained_weights") PretrainedPlan pretrainedWeights) {
 
-    public static final String COMPLETED = "completed";
-    public static final String NO_SUCCESSFUL_TRIAL = "no_successful_trial";
-    public static final String TIMED_OUT = "timed_out";
+    /**
+     * The summary of a sweep that ran to {@code outcome}.
+     *
+     * @param bestModel where the best model is published ({@code best_model/})
+     * @param started when this run of the sweep started
+     */
+    public static SweepSummary of(String runId, SweepConfig config, SweepState state, SweepLoop.Outcome outcome,
+                                  String bestModel, int concurrency, String policy, Instant started,
+                                  PretrainedPlan pretrained) {
+        Optional<Trial> best = outcome.best();
+        Instant end = outcome.end();
+        return new SweepSummary(runId, config.experimentName(), outcome.status(), state.primaryMetric(),
+                best.map(Trial::id).orElse(null), best.map(Trial::bestValue).orElse(null),
+                best.map(b -> config.resolve(b.parameters())).orElse(null), best.isPresent() ? bestModel : null,
+                state.trials().size(), (int) state.count(TrialState.COMPLETED),
+                (int) state.count(TrialState.EARLY_TERMINATED), (int) state.count(TrialState.FAILED),
+                (int) state.count(TrialState.CANCELED), outcome.retries(), concurrency,
+                config.sweep().samplingAlgorithm(), policy, started.toString(), end.toString(),
+                Duration.between(started, end).toMillis() / 1000.0, outcome.warning(), pretrained);
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.automlseg.driver.sweep.Trial;
 import io.automlseg.driver.sweep.TrialPlacement;
+import io.automlseg.driver.sweep.TrialState;
 import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.StartingWeights;
 import java.time.Instant;
@@ -32,7 +33,7 @@ import java.util.Map;
 public record TrialRecord(
         @JsonProperty("trial_id") String trialId,
         @JsonProperty("number") int number,
-        @JsonProperty("status") String status,
+        @JsonProperty("status") TrialState status,
         @JsonProperty("parameters") Map<String, Object> parameters,
         @JsonProperty("best_value") Double bestValue,
         @JsonProperty("best_epoch") int bestEpoch,
@@ -52,13 +53,13 @@ public record TrialRecord(
         @JsonProperty("attempts") int attempts,
         @JsonProperty("starting_weights") StartingWeights startingWeights) {
 
-    public static TrialRecord of(Trial t, String trialDir, Instant now, int attempts) {
+    public static TrialRecord of(Trial t, String trialDir, Instant now) {
         double best = t.bestValue();
         TrialPlacement p = t.placement() != null ? t.placement() : new TrialPlacement(null, null, null, null, null);
-        return new TrialRecord(t.id(), t.number(), t.state().yamlName(), t.parameters(),
+        return new TrialRecord(t.id(), t.number(), t.state(), t.parameters(),
                 Double.isNaN(best) ? null : best, t.bestEpoch(), t.epochs().size(), t.epochs(),
                 t.duration(now).toMillis() / 1000.0, iso(t.startedAt()), iso(t.finishedAt()), trialDir, t.error(),
-                t.stopReason(), p.executorId(), p.host(), p.gpuAddress(), p.device(), p.deviceNote(), attempts,
+                t.stopReason(), p.executorId(), p.host(), p.gpuAddress(), p.device(), p.deviceNote(), t.attempts(),
                 t.startingWeights());
     }
 

@@ -53,7 +53,7 @@ public final class TrialsTable {
                     metric.put(e.epoch(), v);
                 }
             }
-            rows.add(RowFactory.create(t.trialId(), t.number(), t.status(),
+            rows.add(RowFactory.create(t.trialId(), t.number(), t.status().yamlName(),
                     params,
                     t.bestValue(), t.bestEpoch(), t.epochsRun(), metric,
                     t.durationSeconds(), timestamp(t.startedAt()), timestamp(t.finishedAt()), t.error(),

@@ -1,30 +1,23 @@
 package io.automlseg.driver.spark;
 
+import io.automlseg.driver.sweep.TrialExit;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.trial.DeviceChoice;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialSpec;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -36,16 +29,11 @@ import org.apache.spark.resource.ResourceInformation;
  * <p>A child process is needed because DJL's PyTorch engine allows one training per JVM, while an executor with
  * several task slots must run several trials at once; it also returns all native and GPU memory when the trial
  * ends. The child gets the executor's classpath, the Java 17 flags, its share of the CPU threads and (when Spark
- * assigned one) its GPU. Its output goes to a local file that is copied to the trial's {@code trial.log} at the
- * end; the tail is kept for error messages. When Spark cancels the task (the sweep's timeout, a trial timeout)
- * the task thread is interrupted and the child's whole process tree is destroyed.
+ * assigned one) its GPU; {@link TrialProcess} supervises it (its log, and its process tree killed when Spark cancels
+ * the task, for the sweep's timeout or a trial's).
  */
 public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialExit> {
     private static final long serialVersionUID = 1L;
-    private static final int TAIL_LINES = 40;
-    private static final long LOG_SYNC_NANOS = 30_000_000_000L;
-    /** Host and pid of the trial's child process, in the trial folder. */
-    public static final String PROCESS_FILE = "process.json";
 
     private final TrialLaunch launch;
 
@@ -68,7 +56,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
             return runInTask(specUri);
         }
         List<String> command = command(specUri);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         String threads = Integer.toString(Math.max(1, launch.numThreads()));
         env.put("OMP_NUM_THREADS", threads);
@@ -81,46 +69,10 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         } else if ("gpu".equals(spec.device())) {
             env.put(DeviceChoice.GPU_ENV, "");
         }
-        Path localLog = Files.createTempFile("automlseg-trial-" + spec.trialId() + "-", ".log");
-        Deque<String> tail = new ArrayDeque<>();
-        long started = System.currentTimeMillis();
-        Process process = builder.start();
-        recordProcess(spec.trialDir(), process);
-        Thread killer = new Thread(() -> destroyTree(process), "trial-" + spec.trialId() + "-reaper");
-        // If the executor JVM goes down, its trials must not live on as orphans.
-        Runtime.getRuntime().addShutdownHook(killer);
-        String logTarget = TrialFiles.resolve(spec.trialDir(), TrialFiles.LOG);
-        Thread pump = new Thread(() -> pump(process, localLog, logTarget, tail),
-                "trial-" + spec.trialId() + "-log");
-        pump.setDaemon(true);
-        pump.start();
-        int exitCode = -1;
-        boolean cancelled = false;
-        try {
-            exitCode = process.waitFor();
-        } catch (InterruptedException e) {
-            cancelled = true;
-            destroyTree(process);
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(killer);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is already running.
-        }
-        pump.join(10_000);
-        copyLog(localLog, logTarget);
-        deleteQuietly(localLog);
-        if (cancelled) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedException("trial " + spec.trialId() + " was cancelled; its process was stopped");
-        }
-        long finished = System.currentTimeMillis();
-        String text;
-        synchronized (tail) {
-            text = String.join("\n", tail);
-        }
+        TrialProcess.Ended ended = TrialProcess.run(builder, spec.trialId(), spec.trialDir());
         DeviceChoice device = readDevice(spec);
-        return new TrialExit(exitCode, text, started, finished, host(), executorId(), gpus,
+        return new TrialExit(ended.exitCode(), ended.logTail(), ended.startedAtMillis(), ended.finishedAtMillis(),
+                host(), executorId(), gpus,
                 device == null ? null : device.device(), device == null ? null : device.reason());
     }
 
@@ -162,54 +114,6 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
             throw e;
         }
         return new TrialExit(code, "", started, System.currentTimeMillis(), host(), executorId(), null, "cpu", null);
-    }
-
-    /**
-     * Writes {@value #PROCESS_FILE} in the trial folder: where the trial's process runs, so a resumed sweep can end a
-     * process its crashed driver left behind, and an operator (or a test) can find it.
-     */
-    private static void recordProcess(String trialDir, Process process) {
-        try {
-            Json.writeAtomically(TrialFiles.resolve(trialDir, PROCESS_FILE), Map.of(
-                    "host", InetAddress.getLocalHost().getHostName(), "pid", process.pid()));
-        } catch (IOException e) {
-            System.err.println("could not write " + PROCESS_FILE + " of " + trialDir + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * Ends the process that {@value #PROCESS_FILE} names if it still runs on this host and is this trial's (its
-     * command line names the trial folder): a trial left running by a driver that died must not write into the folder
-     * while the trial runs again.
-     *
-     * @return whether a process was ended
-     */
-    static boolean endLeftoverProcess(String trialDir) {
-        try {
-            String file = TrialFiles.resolve(trialDir, PROCESS_FILE);
-            if (!Storage.exists(file)) {
-                return false;
-            }
-            Map<?, ?> info = Json.read(file, Map.class);
-            if (!InetAddress.getLocalHost().getHostName().equals(info.get("host"))
-                    || !(info.get("pid") instanceof Number pid)) {
-                return false;
-            }
-            String spec = TrialFiles.resolve(trialDir, TrialFiles.SPEC);
-            java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid.longValue())
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(spec)).orElse(false));
-            if (handle.isEmpty()) {
-                return false;
-            }
-            List<ProcessHandle> all = new ArrayList<>();
-            handle.get().descendants().forEach(all::add);
-            all.add(handle.get());
-            all.forEach(ProcessHandle::destroyForcibly);
-            handle.get().onExit().get(10, TimeUnit.SECONDS);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     List<String> command(String specUri) {
@@ -266,73 +170,5 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         }
         scala.Option<ResourceInformation> gpu = context.resources().get("gpu");
         return gpu.isDefined() ? String.join(",", gpu.get().addresses()) : null;
-    }
-
-    /** Copies the child's output to the local log, keeps the tail, and syncs the log to the trial folder now and then. */
-    private static void pump(Process process, Path localLog, String target, Deque<String> tail) {
-        long lastSync = System.nanoTime();
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             Writer out = Files.newBufferedWriter(localLog, StandardCharsets.UTF_8)) {
-            String line;
-            boolean nnpackNoted = false;
-            while ((line = in.readLine()) != null) {
-                // PyTorch repeats this warning on every convolution of CPUs without NNPACK support; keep it once.
-                if (line.contains("Could not initialize NNPACK")) {
-                    if (nnpackNoted) {
-                        continue;
-                    }
-                    nnpackNoted = true;
-                }
-                out.write(line);
-                out.write('\n');
-                out.flush();
-                synchronized (tail) {
-                    tail.addLast(line);
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
-                // So the user can follow a long trial in its folder (a whole copy: not every file system appends).
-                if (System.nanoTime() - lastSync > LOG_SYNC_NANOS) {
-                    copyLog(localLog, target);
-                    lastSync = System.nanoTime();
-                }
-            }
-        } catch (IOException e) {
-            synchronized (tail) {
-                tail.addLast("[log capture failed: " + e.getMessage() + "]");
-            }
-        }
-    }
-
-    private static synchronized void copyLog(Path localLog, String target) {
-        try {
-            Storage.copy(localLog.toUri().toString(), target);
-        } catch (IOException e) {
-            System.err.println("could not copy the trial log to " + target + ": " + e.getMessage());
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // A leftover temp file is harmless.
-        }
-    }
-
-    /** Asks the process and its descendants to end, then forces them after a grace period. */
-    static void destroyTree(Process process) {
-        List<ProcessHandle> all = new ArrayList<>();
-        process.descendants().forEach(all::add);
-        all.add(process.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -34,6 +34,7 @@ public final class Trial {
     private Double bestValueOverride;
     private TrialPlacement placement;
     private StartingWeights startingWeights;
+    private int attempts;
 
     public Trial(int number, Map<String, Object> parameters) {
         this.number = number;
@@ -173,6 +174,15 @@ public final class Trial {
     public synchronized void requestStop(String reason) {
         stopRequested = true;
         stopReason = reason;
+    }
+
+    /** How many times the trial was launched (more than 1 after infrastructure failures or a resume). */
+    public synchronized int attempts() {
+        return attempts;
+    }
+
+    public synchronized void setAttempts(int value) {
+        attempts = value;
     }
 
     /** Where the trial ran, once its task reported back; null before. */

@@ -1,9 +1,13 @@
 package io.automlseg.driver.sweep;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Life cycle of a trial: queued, then running, then one of the four final states. */
+/**
+ * Life cycle of a trial: queued, then running, then one of the four final states. Written (trials.json, the journal)
+ * as the lowercase names.
+ */
 public enum TrialState {
     QUEUED,
     RUNNING,
@@ -23,6 +27,7 @@ public enum TrialState {
         return this == COMPLETED || this == FAILED || this == EARLY_TERMINATED || this == CANCELED;
     }
 
+    @JsonCreator
     public static TrialState of(String name) {
         return valueOf(name.trim().toUpperCase(Locale.ROOT));
     }

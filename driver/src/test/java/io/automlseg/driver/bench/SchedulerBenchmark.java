@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.spark.RunnerOptions;
-import io.automlseg.driver.spark.SchedulerStats;
+import io.automlseg.driver.sweep.SchedulerStats;
 import io.automlseg.driver.spark.SparkSweepRunner;
 import io.automlseg.driver.spark.TrialLaunch;
 import io.automlseg.executor.data.ImageRecord;

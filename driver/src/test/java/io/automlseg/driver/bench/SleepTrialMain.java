@@ -5,6 +5,7 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
+import io.automlseg.executor.trial.TrialStatus;
 import io.automlseg.executor.trial.TrialSpec;
 import java.util.Map;
 
@@ -34,7 +35,7 @@ public final class SleepTrialMain {
         double best = Double.NaN;
         int bestEpoch = 0;
         int epoch = 0;
-        String status = TrialResult.COMPLETED;
+        TrialStatus status = TrialStatus.COMPLETED;
         while (epoch < epochs) {
             epoch++;
             Thread.sleep(sleepMillis);
@@ -47,7 +48,7 @@ public final class SleepTrialMain {
                 Storage.writeString(TrialFiles.resolve(dir, TrialFiles.MODEL_DIR + "/weights.txt"), "epoch " + epoch);
             }
             if (Storage.exists(TrialFiles.resolve(dir, TrialFiles.STOP_REQUEST))) {
-                status = TrialResult.EARLY_TERMINATED;
+                status = TrialStatus.EARLY_TERMINATED;
                 break;
             }
         }

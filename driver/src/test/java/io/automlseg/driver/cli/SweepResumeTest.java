@@ -73,8 +73,10 @@ class SweepResumeTest {
         return SweepJournal.read(new RunFolder(output.toUri().toString()));
     }
 
-    private static long count(List<JournalEvent> events, String event, int trial) {
-        return events.stream().filter(e -> event.equals(e.event()) && Integer.valueOf(trial).equals(e.trial()))
+    private static long count(List<JournalEvent> events, Class<? extends JournalEvent> kind, int trial) {
+        return events.stream().filter(kind::isInstance)
+                .filter(e -> e instanceof JournalEvent.TrialStarted s ? s.trial() == trial
+                        : e instanceof JournalEvent.TrialEnded d && d.trial() == trial)
                 .count();
     }
 
@@ -97,7 +99,7 @@ class SweepResumeTest {
         try {
             while (System.currentTimeMillis() < deadline) {
                 boolean trialOneEnded = Files.exists(output.resolve("journal"))
-                        && count(journal(output), JournalEvent.TRIAL_ENDED, 1) == 1;
+                        && count(journal(output), JournalEvent.TrialEnded.class, 1) == 1;
                 if (trialOneEnded && Files.exists(output.resolve("trials/0002/checkpoint/state.json"))) {
                     break;
                 }
@@ -134,10 +136,10 @@ class SweepResumeTest {
         assertEquals(3, trials.size(), trials.toString());
         trials.values().forEach(t -> assertEquals("completed", t.get("status").asText(), t.toString()));
         List<JournalEvent> events = journal(output);
-        assertEquals(1, count(events, JournalEvent.TRIAL_STARTED, 1), "the finished trial was not run again");
+        assertEquals(1, count(events, JournalEvent.TrialStarted.class, 1), "the finished trial was not run again");
         assertEquals(1, trials.get("0001").get("attempts").asInt());
         assertEquals(4, trials.get("0001").get("epochs_run").asInt(), "its epochs were read back from its folder");
-        assertEquals(2, count(events, JournalEvent.TRIAL_STARTED, 2), "the interrupted trial ran again");
+        assertEquals(2, count(events, JournalEvent.TrialStarted.class, 2), "the interrupted trial ran again");
         assertEquals(2, trials.get("0002").get("attempts").asInt());
         assertTrue(Files.readString(output.resolve("trials/0002/trial.log")).contains("resumed from checkpoint"));
         assertEquals(0.001, trials.get("0003").get("parameters").get("learning_rate").asDouble(),

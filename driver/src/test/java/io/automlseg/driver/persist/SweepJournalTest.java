@@ -2,9 +2,11 @@ package io.automlseg.driver.persist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.automlseg.driver.config.SweepConfig;
+import io.automlseg.driver.sweep.SweepStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,18 +37,20 @@ class SweepJournalTest {
         // A second driver (a resume) goes on after the last event, never over it.
         SweepJournal reopened = SweepJournal.open(run);
         reopened.trialLost(11, 1, "its process was killed by signal 9");
-        reopened.sweepEnded("completed");
+        reopened.sweepEnded(SweepStatus.COMPLETED);
         List<JournalEvent> events = SweepJournal.read(run);
         assertEquals(14, events.size());
-        assertEquals(JournalEvent.SWEEP_STARTED, events.get(0).event());
-        assertEquals("r1", events.get(0).runId());
-        assertEquals(7L, events.get(0).seed());
+        JournalEvent.SweepStarted started = assertInstanceOf(JournalEvent.SweepStarted.class, events.get(0));
+        assertEquals("r1", started.runId());
+        assertEquals(7L, started.seed());
         for (int i = 1; i <= 11; i++) {
-            assertEquals(i, events.get(i).trial(), "numeric order, 000010 after 000009");
+            assertEquals(i, assertInstanceOf(JournalEvent.TrialStarted.class, events.get(i)).trial(),
+                    "numeric order, 000010 after 000009");
         }
-        assertEquals(0.011, ((Number) events.get(11).parameters().get("learning_rate")).doubleValue(), 1e-12);
-        assertEquals(JournalEvent.TRIAL_LOST, events.get(12).event());
-        assertEquals(JournalEvent.SWEEP_ENDED, events.get(13).event());
+        assertEquals(0.011, ((Number) ((JournalEvent.TrialStarted) events.get(11)).parameters().get("learning_rate"))
+                .doubleValue(), 1e-12);
+        assertEquals(11, assertInstanceOf(JournalEvent.TrialLost.class, events.get(12)).trial());
+        assertEquals(SweepStatus.COMPLETED, assertInstanceOf(JournalEvent.SweepEnded.class, events.get(13)).status());
         assertTrue(Files.exists(dir.resolve("run/journal/000014.json")));
         try (var files = Files.list(dir.resolve("run/journal"))) {
             assertEquals(14, files.count(), "no temporary files left");

@@ -6,6 +6,7 @@ import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
+import io.automlseg.executor.trial.TrialStatus;
 import java.util.Map;
 
 /**
@@ -41,7 +42,7 @@ public final class FakeTrialMain {
             System.out.println("resumed from checkpoint at epoch " + epoch);
         }
         System.out.flush();
-        String status = TrialResult.COMPLETED;
+        TrialStatus status = TrialStatus.COMPLETED;
         while (epoch < epochs) {
             epoch++;
             Thread.sleep(sleepMillis);
@@ -68,7 +69,7 @@ public final class FakeTrialMain {
                 Thread.sleep(600_000);
             }
             if (!ignoreStop && Storage.exists(TrialFiles.resolve(dir, TrialFiles.STOP_REQUEST))) {
-                status = TrialResult.EARLY_TERMINATED;
+                status = TrialStatus.EARLY_TERMINATED;
                 break;
             }
         }

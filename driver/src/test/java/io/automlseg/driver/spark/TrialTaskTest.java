@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.automlseg.driver.sweep.TrialExit;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.trial.TrialSpec;
 import java.nio.file.Files;

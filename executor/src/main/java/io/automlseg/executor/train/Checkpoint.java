@@ -7,6 +7,7 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.trial.TrialFiles;
+import io.automlseg.executor.trial.TrialStatus;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -58,7 +59,7 @@ final class Checkpoint {
             @JsonProperty("evaluations_without_improvement") int evaluationsWithoutImprovement,
             @JsonProperty("skipped_steps") int skippedSteps,
             @JsonProperty("finished") boolean finished,
-            @JsonProperty("status") String status,
+            @JsonProperty("status") TrialStatus status,
             @JsonProperty("random") String random) {}
 
     static String dir(String trialDir) {

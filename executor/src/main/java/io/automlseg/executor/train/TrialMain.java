@@ -5,6 +5,7 @@ import io.automlseg.executor.io.Json;
 import io.automlseg.executor.trial.DeviceChoice;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
+import io.automlseg.executor.trial.TrialStatus;
 import io.automlseg.executor.trial.TrialSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -42,7 +43,7 @@ public final class TrialMain {
             e.printStackTrace(new PrintWriter(trace));
             System.err.println(trace);
             String message = e instanceof TrialTrainer.TrialFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            result = new TrialResult(TrialResult.FAILED, 0, null, 0, (System.nanoTime() - started) / 1e9, message);
+            result = new TrialResult(TrialStatus.FAILED, 0, null, 0, (System.nanoTime() - started) / 1e9, message);
         }
         Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.RESULT), result);
         System.out.println("trial " + spec.trialId() + " " + result.status()

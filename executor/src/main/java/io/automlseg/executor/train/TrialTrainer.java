@@ -18,6 +18,7 @@ import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
+import io.automlseg.executor.trial.TrialStatus;
 import io.automlseg.executor.trial.TrialSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -70,7 +71,7 @@ public final class TrialTrainer {
         int evaluationsWithoutImprovement;
         int skippedSteps;
         int nonFiniteSteps;
-        String status = TrialResult.COMPLETED;
+        TrialStatus status = TrialStatus.COMPLETED;
         boolean finished;
 
         Checkpoint.State toState(Random rng) {
@@ -88,7 +89,7 @@ public final class TrialTrainer {
             p.evaluationsWithoutImprovement = s.evaluationsWithoutImprovement();
             p.skippedSteps = s.skippedSteps();
             p.finished = s.finished();
-            p.status = s.status() == null ? TrialResult.COMPLETED : s.status();
+            p.status = s.status() == null ? TrialStatus.COMPLETED : s.status();
             return p;
         }
     }
@@ -252,7 +253,7 @@ public final class TrialTrainer {
         }
         if (evaluateNow && Storage.exists(TrialFiles.resolve(spec.trialDir(), TrialFiles.STOP_REQUEST))) {
             log.printf("stop requested by the sweep's early termination policy after epoch %d%n", epoch);
-            progress.status = TrialResult.EARLY_TERMINATED;
+            progress.status = TrialStatus.EARLY_TERMINATED;
             progress.finished = true;
         } else if (params.earlyStopping() && progress.evaluationsWithoutImprovement > params.earlyStoppingPatience()) {
             log.printf("early stopping: no improvement in %d evaluations%n", progress.evaluationsWithoutImprovement);

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * How a trial ended, written last as {@code result.json} in the trial's folder.
  *
- * @param status {@code completed}, {@code early_terminated} (stopped by the sweep's policy),
- *     {@code failed}
+ * @param status completed, early_terminated (stopped by the sweep's policy) or failed
  * @param bestEpoch epoch whose weights are the trial's model (0 if none)
  * @param bestValue primary metric of that epoch (NaN if never evaluated)
  * @param epochsRun epochs trained
@@ -16,14 +15,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrialResult(
-        @JsonProperty("status") String status,
+        @JsonProperty("status") TrialStatus status,
         @JsonProperty("best_epoch") int bestEpoch,
         @JsonProperty("best_value") Double bestValue,
         @JsonProperty("epochs_run") int epochsRun,
         @JsonProperty("seconds") double seconds,
-        @JsonProperty("error") String error) {
-
-    public static final String COMPLETED = "completed";
-    public static final String EARLY_TERMINATED = "early_terminated";
-    public static final String FAILED = "failed";
-}
+        @JsonProperty("error") String error) {}

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.automlseg.executor.trial.TrialStatus;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.TrialFiles;
-import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class CheckpointResumeTest {
     void resumedTrialMatchesAnUninterruptedOneAndTheSeedDecides(@TempDir Path dir) throws Exception {
         TrialSpec whole = TinyTrials.spec(dir, "whole", params(2, 5));
         TinyTrials.Run wholeRun = TinyTrials.run(whole);
-        assertEquals(TrialResult.COMPLETED, wholeRun.result().status(), wholeRun.log());
+        assertEquals(TrialStatus.COMPLETED, wholeRun.result().status(), wholeRun.log());
 
         // The same trial lost after epoch 1, then started again with the full number of epochs.
         TrialSpec first = TinyTrials.spec(dir, "resumed", params(1, 5));

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.automlseg.executor.trial.TrialStatus;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.savedmodel.ModelConfigs;
 import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
-import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ class FrozenLayersTest {
         // Batch norm, so the running statistics (buffers) of frozen layers are checked too.
         TrialSpec spec = TinyTrials.spec(dir, "t", Map.of("layers_to_freeze", 2, "norm", "batch"));
         TinyTrials.Run run = TinyTrials.run(spec);
-        assertEquals(TrialResult.COMPLETED, run.result().status(), run.log());
+        assertEquals(TrialStatus.COMPLETED, run.result().status(), run.log());
         assertTrue(run.log().contains("layers_to_freeze 2"), run.log());
 
         Map<String, NetworkWeights.Tensor> trained = TinyTrials.weights(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.automlseg.executor.trial.TrialStatus;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
@@ -15,7 +16,6 @@ import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.PretrainedWeights;
 import io.automlseg.executor.trial.StartingWeights;
 import io.automlseg.executor.trial.TrialFiles;
-import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -78,7 +78,7 @@ class PretrainedStartTest {
 
         TinyTrials.Run run = TinyTrials.run(spec);
 
-        assertEquals(TrialResult.COMPLETED, run.result().status(), run.log());
+        assertEquals(TrialStatus.COMPLETED, run.result().status(), run.log());
         StartingWeights start = startingWeights(spec);
         assertEquals(StartingWeights.From.PRETRAINED_IMAGENET, start.from());
         assertEquals("http://mirror/models/resnet18-00000000.pth", start.source());
@@ -105,7 +105,7 @@ class PretrainedStartTest {
 
         TinyTrials.Run run = TinyTrials.run(spec);
 
-        assertEquals(TrialResult.COMPLETED, run.result().status(), run.log());
+        assertEquals(TrialStatus.COMPLETED, run.result().status(), run.log());
         StartingWeights start = startingWeights(spec);
         assertEquals(StartingWeights.From.PRETRAINED_COCO, start.from());
         assertEquals(source.size() - 6, start.loaded());
@@ -120,7 +120,7 @@ class PretrainedStartTest {
     @Test
     void withoutPretrainedWeightsTheTrialSaysItStartedFromScratch(@TempDir Path dir) throws Exception {
         TrialSpec spec = TinyTrials.spec(dir, "scratch", Map.of("number_of_epochs", 1));
-        assertEquals(TrialResult.COMPLETED, TinyTrials.run(spec).result().status());
+        assertEquals(TrialStatus.COMPLETED, TinyTrials.run(spec).result().status());
         StartingWeights start = startingWeights(spec);
         assertEquals(StartingWeights.From.SCRATCH, start.from());
         assertEquals(List.of("everything"), start.reinitialised());

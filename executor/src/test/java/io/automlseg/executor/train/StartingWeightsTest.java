@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.automlseg.executor.trial.TrialStatus;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.TrialFiles;
-import io.automlseg.executor.trial.TrialResult;
 import io.automlseg.executor.trial.TrialSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +100,7 @@ class StartingWeightsTest {
 
         TinyTrials.Run run = TinyTrials.run(spec);
 
-        assertEquals(TrialResult.COMPLETED, run.result().status(), run.log());
+        assertEquals(TrialStatus.COMPLETED, run.result().status(), run.log());
         assertTrue(run.log().contains("6 class-specific skipped"), run.log());
         assertTrue(run.log().contains("layers_to_freeze 2"), run.log());
         Map<String, NetworkWeights.Tensor> before = TinyTrials.weights(Path.of(source, "weights.params"));

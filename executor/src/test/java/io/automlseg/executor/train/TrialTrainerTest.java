@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.automlseg.executor.trial.TrialStatus;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.LabelSet;
 import io.automlseg.executor.data.LoadOptions;
@@ -62,7 +63,7 @@ class TrialTrainerTest {
         TrialResult result = new TrialTrainer(spec, TrialData.load(spec), new PrintStream(log, true)).run();
         System.out.print(log); // the trial's own log, in the test report
 
-        assertEquals(TrialResult.COMPLETED, result.status(), log.toString());
+        assertEquals(TrialStatus.COMPLETED, result.status(), log.toString());
         assertEquals(4, result.epochsRun());
         assertNull(result.error());
         EpochReport first = Json.read(trialDir + "/" + TrialFiles.epochReport(1), EpochReport.class);

@@ -1,6 +1,6 @@
-package io.automlseg.driver.spark;
+package io.automlseg.driver.sweep;
 
-import io.automlseg.driver.sweep.Trial;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,6 +29,7 @@ public final class SchedulerStats {
     private int tasks;
     private long monitorCpuNanos;
     private long processCpuNanos;
+    private long[] cpuStarted;
 
     /**
      * A trial's task ended at {@code taskEndMillis} and the driver learnt it at {@code seenMillis}: its slot is free
@@ -72,9 +73,22 @@ public final class SchedulerStats {
         }
     }
 
-    synchronized void cpu(long monitorNanos, long processNanos) {
-        monitorCpuNanos = monitorNanos;
-        processCpuNanos = processNanos;
+    /** Starts measuring the CPU the sweep loop's thread (and the whole driver) spends. */
+    synchronized void cpuStart() {
+        cpuStarted = new long[] {ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime(), processCpuNanosNow()};
+    }
+
+    /** Stops the measurement {@link #cpuStart()} began, on the same thread; nothing if it did not begin. */
+    synchronized void cpuStop() {
+        if (cpuStarted != null) {
+            monitorCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStarted[0];
+            processCpuNanos = processCpuNanosNow() - cpuStarted[1];
+        }
+    }
+
+    private static long processCpuNanosNow() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** Sum of the tasks' busy time over slots × (last task end − first task start). */

@@ -1,0 +1,95 @@
+package io.automlseg.driver.spark;
+
+import io.automlseg.driver.sweep.Trial;
+import io.automlseg.driver.sweep.TrialBackend;
+import io.automlseg.driver.sweep.TrialExit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Runs trials on Spark: each run of a trial is one Spark job with one task ({@link TrialTask}), in its own job group
+ * {@code trial-<id>} so it can be cancelled alone. Driver threads submit the jobs and wait for them, one per running
+ * trial.
+ */
+final class SparkTrialBackend implements TrialBackend {
+    private final JavaSparkContext jsc;
+    private final TrialLaunch launch;
+    private final int slots;
+    private final Set<Trial> cancelled = ConcurrentHashMap.newKeySet();
+    /** The runs not ended yet, with their trials (a trial's next run may start before its last one is forgotten). */
+    private final Map<Future<TrialExit>, Trial> running = new ConcurrentHashMap<>();
+    private final ExecutorService submitters;
+
+    SparkTrialBackend(JavaSparkContext jsc, TrialLaunch launch, int slots) {
+        this.jsc = jsc;
+        this.launch = launch;
+        this.slots = slots;
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.submitters = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "trial-submitter-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public int slots() {
+        return slots;
+    }
+
+    @Override
+    public Future<TrialExit> launch(Trial t, String specUri, Runnable onEnd) {
+        cancelled.remove(t);
+        FutureTask<TrialExit> task = new FutureTask<>(() -> {
+            jsc.setJobGroup(jobGroup(t), "automl-seg trial " + t.id() + " " + t.parameters(), true);
+            try {
+                if (cancelled.contains(t)) {
+                    throw new IllegalStateException("cancelled before its Spark job started");
+                }
+                return jsc.parallelize(List.of(specUri), 1).mapPartitions(new TrialTask(launch)).collect().get(0);
+            } finally {
+                jsc.clearJobGroup();
+            }
+        }) {
+            @Override
+            protected void done() {
+                running.remove(this);
+                onEnd.run();
+            }
+        };
+        running.put(task, t);
+        submitters.execute(task);
+        return task;
+    }
+
+    @Override
+    public void cancel(Trial t) {
+        cancelled.add(t);
+        jsc.cancelJobGroup(jobGroup(t));
+    }
+
+    @Override
+    public boolean endLeftoverProcess(String trialDir) {
+        return TrialProcess.endLeftoverProcess(trialDir);
+    }
+
+    @Override
+    public void close() {
+        for (Trial t : running.values()) {
+            jsc.cancelJobGroup(jobGroup(t));
+        }
+        submitters.shutdownNow();
+    }
+
+    private static String jobGroup(Trial t) {
+        return "trial-" + t.id();
+    }
+}

@@ -1,0 +1,147 @@
+package io.automlseg.driver.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.automlseg.driver.config.SweepConfig;
+import io.automlseg.driver.persist.JournalEvent;
+import io.automlseg.driver.persist.JournalReplay;
+import io.automlseg.driver.persist.RunFolder;
+import io.automlseg.driver.persist.RunRecorder;
+import io.automlseg.driver.persist.SweepJournal;
+import io.automlseg.driver.persist.SweepSummary;
+import io.automlseg.driver.report.SweepConsole;
+import io.automlseg.executor.io.Json;
+import io.automlseg.executor.trial.StartingWeights;
+import io.automlseg.executor.trial.TrialSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A sweep on the {@link FakeTrialBackend} and a {@link ManualClock}, put together as the Spark runner does, with the
+ * real run folder, journal and console: rules that take minutes on Spark take milliseconds here.
+ */
+final class FakeSweep {
+    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    static final Duration POLL = Duration.ofSeconds(15);
+
+    final Path dir;
+    final ManualClock clock = new ManualClock(START);
+    final FakeTrialBackend backend;
+    final RunFolder run;
+    Duration stopGrace = Duration.ofSeconds(60);
+    /**
+     * When it holds (checked every round, after the trials moved on), the driver "dies": the loop stops with
+     * {@link DriverKilled}, before it saw what the trials did since.
+     */
+    Predicate<FakeSweep> killDriverWhen = s -> false;
+
+    static final class DriverKilled extends RuntimeException {}
+
+    record Ran(SweepLoop.Outcome outcome, SweepSummary summary, SweepState state, String printed,
+               Map<String, JsonNode> trials, List<JournalEvent> journal) {
+        JsonNode trial(String id) {
+            return trials.get(id);
+        }
+    }
+
+    FakeSweep(Path dir, int slots) {
+        this.dir = dir;
+        this.backend = new FakeTrialBackend(clock, slots);
+        this.run = new RunFolder(dir.resolve("run").toUri().toString());
+    }
+
+    static SweepConfig config(Path dir, String body) throws Exception {
+        String yaml = "task: image_instance_segmentation\ntarget_column_name: label\ntraining_data: ./train\n" + body;
+        return SweepConfig.parse(yaml.getBytes(StandardCharsets.UTF_8), "job.yaml", dir.toUri().toString());
+    }
+
+    /** Runs (or, when the run folder holds a journal, resumes) the sweep the YAML describes. */
+    Ran run(String yaml) throws Exception {
+        SweepConfig config = config(dir, yaml);
+        List<JournalEvent> history = SweepJournal.read(run);
+        SweepState state = new SweepState(config.primaryMetric());
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        SweepConsole console = new SweepConsole(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        ResumePoint resume = ResumePoint.NONE;
+        if (!history.isEmpty()) {
+            resume = JournalReplay.replay(history, state, run);
+            console.journalReplayed(state.trials().size() - resume.interrupted().size(), resume.interrupted().size());
+        }
+        SweepJournal journal = SweepJournal.open(run);
+        Sampler sampler = config.sampler();
+        journal.sweepStarted("fake", Map.of(), sampler.name(), config.seed());
+        SweepConfig.Limits limits = config.limits();
+        int maxTrials = sampler instanceof GridSampler grid ? (int) Math.min(grid.size(), limits.maxTrials())
+                : limits.maxTrials();
+        int concurrency = Math.min(Math.min(limits.maxConcurrentTrials(), backend.slots()), maxTrials);
+        Instant started = clock.instant();
+        StopRules rules = new StopRules(started, Duration.ofMinutes(1), limits.timeoutMinutes(),
+                limits.trialTimeoutMinutes(), stopGrace, limits.maxFailedTrials());
+        TerminationPolicy policy = config.terminationPolicy();
+        SweepLoop loop = new SweepLoop(state, sampler, policy,
+                new SweepLoop.Limits(maxTrials, concurrency, limits.maxTrialRetries(), POLL), rules, backend,
+                setup(config), new RunRecorder(run, journal, state, records -> { }), console, new SchedulerStats(),
+                clock, (wake, max) -> {
+                    clock.advance(max);
+                    backend.advanceTo(clock.instant());
+                    if (killDriverWhen.test(this)) {
+                        throw new DriverKilled();
+                    }
+                });
+        SweepLoop.Outcome outcome = loop.run(resume);
+        SweepSummary summary = SweepSummary.of("fake", config, state, outcome, run.bestModel(), concurrency,
+                policy.name(), started, null);
+        journal.sweepEnded(outcome.status());
+        console.concluded(state, summary, outcome.end());
+        String text = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(text);
+        return new Ran(outcome, summary, state, text, trials(), SweepJournal.read(run));
+    }
+
+    private TrialSetup setup(SweepConfig config) {
+        return new TrialSetup() {
+            @Override
+            public String trialDir(Trial t) {
+                return run.trialDir(t.id());
+            }
+
+            @Override
+            public TrialSpec spec(Trial t) {
+                return new TrialSpec(t.id(), run.trialDir(t.id()), "train.jsonl", "validation.jsonl",
+                        List.of("can"), config.resolve(t.parameters()), 1, "cpu");
+            }
+
+            @Override
+            public StartingWeights startingWeights(Trial t) {
+                return StartingWeights.scratch();
+            }
+        };
+    }
+
+    Path trialDir(String id) {
+        return dir.resolve("run/trials").resolve(id);
+    }
+
+    private Map<String, JsonNode> trials() throws Exception {
+        Map<String, JsonNode> byId = new HashMap<>();
+        for (JsonNode t : Json.MAPPER.readTree(dir.resolve("run/trials.json").toFile()).get("trials")) {
+            byId.put(t.get("trial_id").asText(), t);
+        }
+        return byId;
+    }
+
+    static long count(List<JournalEvent> events, Class<? extends JournalEvent> kind, int trial) {
+        return events.stream().filter(kind::isInstance)
+                .filter(e -> e instanceof JournalEvent.TrialStarted s ? s.trial() == trial
+                        : e instanceof JournalEvent.TrialEnded d ? d.trial() == trial
+                        : e instanceof JournalEvent.TrialLost l && l.trial() == trial)
+                .count();
+    }
+}
