@@ -1,7 +1,7 @@
 package io.automlseg.driver.cli;
 
 import io.automlseg.driver.config.ConfigException;
-import io.automlseg.driver.spark.BadInputException;
+import io.automlseg.driver.config.BadInputException;
 import java.io.PrintWriter;
 import io.automlseg.driver.convert.ConvertCommand;
 import io.automlseg.driver.datasets.GenerateSyntheticCommand;

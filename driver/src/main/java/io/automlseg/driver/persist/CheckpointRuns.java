@@ -2,7 +2,7 @@ package io.automlseg.driver.persist;
 
 import io.automlseg.driver.config.Hyperparameters;
 import io.automlseg.driver.config.SweepConfig;
-import io.automlseg.driver.spark.BadInputException;
+import io.automlseg.driver.config.BadInputException;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.savedmodel.SavedModel;

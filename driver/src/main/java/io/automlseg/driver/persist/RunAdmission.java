@@ -1,7 +1,7 @@
 package io.automlseg.driver.persist;
 
 import io.automlseg.driver.config.SweepConfig;
-import io.automlseg.driver.spark.BadInputException;
+import io.automlseg.driver.config.BadInputException;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
 import java.time.Instant;

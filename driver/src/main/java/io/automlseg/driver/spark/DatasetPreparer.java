@@ -3,6 +3,7 @@ package io.automlseg.driver.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 
+import io.automlseg.driver.config.BadInputException;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.RunFolder;
 import io.automlseg.executor.data.DataError;

@@ -1,5 +1,6 @@
 package io.automlseg.driver.spark;
 
+import io.automlseg.driver.config.BadInputException;
 import io.automlseg.executor.data.DataError;
 import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.LoadedDataset;

@@ -1,5 +1,6 @@
 package io.automlseg.driver.spark;
 
+import io.automlseg.driver.config.BadInputException;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.CheckpointRuns;
 import io.automlseg.driver.persist.JournalEvent;

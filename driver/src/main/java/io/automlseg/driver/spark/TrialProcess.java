@@ -28,6 +28,15 @@ public final class TrialProcess {
     private static final long LOG_SYNC_NANOS = 30_000_000_000L;
     /** Host and pid of the trial's child process, in the trial folder. */
     public static final String PROCESS_FILE = "process.json";
+    /**
+     * The system property that names a trial's spec on its JVM's command line. It comes before the classpath: the
+     * command line the JDK reports for another process may be cut short, and the classpath is long.
+     */
+    static final String SPEC_PROPERTY = "automlseg.trial.spec";
+
+    static String specOption(String specUri) {
+        return "-D" + SPEC_PROPERTY + "=" + specUri;
+    }
 
     private TrialProcess() {}
 
@@ -96,7 +105,7 @@ public final class TrialProcess {
 
     /**
      * Ends the process that {@value #PROCESS_FILE} names if it still runs on this host and is this trial's (its
-     * command line names the trial folder): a trial left running by a driver that died must not write into the folder
+     * command line names the trial's spec in {@value #SPEC_PROPERTY}): a trial left running by a driver that died must not write into the folder
      * while the trial runs again.
      *
      * @return whether a process was ended
@@ -114,7 +123,7 @@ public final class TrialProcess {
             }
             String spec = TrialFiles.resolve(trialDir, TrialFiles.SPEC);
             java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid.longValue())
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(spec)).orElse(false));
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(specOption(spec))).orElse(false));
             if (handle.isEmpty()) {
                 return false;
             }

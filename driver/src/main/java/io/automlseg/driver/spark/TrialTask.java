@@ -119,6 +119,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
     List<String> command(String specUri) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // First, so that a later driver finds this trial's process by it (see TrialProcess.endLeftoverProcess).
+        cmd.add(TrialProcess.specOption(specUri));
         if (launch.maxHeap() != null && !launch.maxHeap().isBlank()) {
             cmd.add("-Xmx" + launch.maxHeap());
         }

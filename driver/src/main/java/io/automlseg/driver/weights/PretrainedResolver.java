@@ -2,7 +2,7 @@ package io.automlseg.driver.weights;
 
 import io.automlseg.driver.config.Hyperparameters;
 import io.automlseg.driver.config.SweepConfig;
-import io.automlseg.driver.spark.BadInputException;
+import io.automlseg.driver.config.BadInputException;
 import io.automlseg.driver.weights.PretrainedSetting.Mode;
 import io.automlseg.driver.weights.WeightsUnavailableException.Reason;
 import io.automlseg.executor.io.Sha256;

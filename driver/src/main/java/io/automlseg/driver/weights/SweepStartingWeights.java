@@ -1,7 +1,7 @@
 package io.automlseg.driver.weights;
 
 import io.automlseg.driver.config.SweepConfig;
-import io.automlseg.driver.spark.BadInputException;
+import io.automlseg.driver.config.BadInputException;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Sha256;
 import io.automlseg.executor.io.Storage;

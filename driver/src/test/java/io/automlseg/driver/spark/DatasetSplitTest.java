@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.automlseg.driver.config.BadInputException;
 import io.automlseg.executor.data.ImageRecord;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Clean-up of the process a dead driver left behind: only the trial's own process, on this host, is ended. */
 class TrialProcessTest {
 
-    /** A child JVM with {@code argument} on its command line, once it shows there (it starts as a spawn helper). */
-    private static Process sleeper(String argument) throws Exception {
-        // The argument comes before the (long) classpath: the command line the JDK reports may be cut short.
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
-                "-Dtrial.spec=" + argument, "-cp", System.getProperty("java.class.path"),
-                SleepingTrialMain.class.getName(), argument)
+    /** A trial's child JVM for the spec {@code specUri}, started as the trial task starts it, once it shows. */
+    private static Process sleeper(String specUri) throws Exception {
+        List<String> command = new TrialTask(new TrialLaunch(SleepingTrialMain.class.getName(), "32m", 1, List.of()))
+                .command(specUri);
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String argument = TrialProcess.specOption(specUri);
         long deadline = System.currentTimeMillis() + 20_000;
         while (!p.info().commandLine().map(c -> c.contains(argument)).orElse(false)
                 && System.currentTimeMillis() < deadline) {

@@ -44,6 +44,8 @@ class TrialTaskTest {
         assertTrue(cmd.contains("-Dextra=1"));
         assertEquals(List.of("x.Main", "file:/run/trials/0001/spec.json"), cmd.subList(cmd.size() - 2, cmd.size()));
         assertTrue(cmd.get(cmd.indexOf("-cp") + 1).contains(System.getProperty("java.class.path").split(":")[0]));
+        assertEquals("-Dautomlseg.trial.spec=file:/run/trials/0001/spec.json", cmd.get(1),
+                "the spec comes first, where a later driver can find the process by it");
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.automlseg.driver.config.SweepConfig;
-import io.automlseg.driver.spark.BadInputException;
+import io.automlseg.driver.config.BadInputException;
 import io.automlseg.executor.trial.PretrainedWeights;
 import io.automlseg.executor.weights.TorchTensor;
 import io.automlseg.executor.weights.TorchWriter;

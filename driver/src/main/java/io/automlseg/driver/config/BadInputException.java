@@ -1,4 +1,4 @@
-package io.automlseg.driver.spark;
+package io.automlseg.driver.config;
 
 import java.util.List;
 
