@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One trial of a sweep as the driver sees it: its tuned parameters, the epochs it reported, its state. Updated by
- * the driver's monitor and by the thread that waits for the trial's Spark job, hence synchronized.
+ * One trial of a sweep as the driver sees it: its tuned parameters, the epochs it reported, its state and attempts.
+ * The sweep loop updates it; synchronized so that listeners on other threads (a report, a progress bar) read it whole.
  */
 public final class Trial {
 
