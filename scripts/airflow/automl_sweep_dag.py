@@ -5,7 +5,7 @@ that `sweep --validate-only` accepts it). The run id and output folder are templ
 date, so an Airflow retry of the sweep task submits the same --run-id and --output: the sweep resumes where the
 failed attempt stopped instead of starting another one.
 
-Exit codes of the application (see the README): 0 done; 2 bad input (configuration, data, output folder): fix and
+Exit codes of the application (see the README and docs/cluster.md): 0 done; 2 bad input (configuration, data, output folder): fix and
 clear the task, a retry cannot help; 3 no trial produced a model; 4 the sweep's timeout_minutes ran out (the best
 model so far is published); 1 an unexpected or infrastructure error, worth a retry.
 
