@@ -22,8 +22,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Scores images with a saved model as a Spark ML {@link Transformer}: each partition loads the model once per executor
- * (through {@link ModelLoader}) and predicts its rows in batches. The input has a column of image URIs; the output adds
+ * Scores images with a saved model as a Spark ML {@link Transformer}: the model is loaded once per executor JVM
+ * (through {@link ModelLoader}) and each partition predicts its rows in batches. The input has a column of image URIs; the output adds
  * a column with the reference product's scoring JSON for the image ({@code {"filename": ..., "boxes": [...]}}).
  */
 public final class InstanceSegmenter extends Transformer {
@@ -118,7 +118,12 @@ public final class InstanceSegmenter extends Transformer {
 
     private static Iterator<Row> scorePartition(Iterator<Row> rows, ModelLoader loader, int inputIndex, int batchSize)
             throws Exception {
-        ImageScorer scorer = loader.scorer();
+        try (ModelCache.Lease lease = loader.lease()) {
+            return scoreAll(rows, lease.scorer(), inputIndex, batchSize);
+        }
+    }
+
+    private static Iterator<Row> scoreAll(Iterator<Row> rows, ImageScorer scorer, int inputIndex, int batchSize) {
         List<Row> out = new ArrayList<>();
         List<Row> pending = new ArrayList<>(batchSize);
         while (rows.hasNext()) {

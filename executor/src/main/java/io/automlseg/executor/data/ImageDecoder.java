@@ -35,7 +35,15 @@ public final class ImageDecoder {
 
     /** Decodes an image file into a BufferedImage of whatever colour model the file has. */
     public static BufferedImage read(String imageUrl, String source) {
-        byte[] bytes = bytes(imageUrl, source);
+        return read(bytes(imageUrl, source), imageUrl, source);
+    }
+
+    /** Decodes encoded image bytes (e.g. a Spark binaryFile column); {@code imageName} names it in errors. */
+    public static InputImage decodeBytes(byte[] bytes, String imageName, String source) {
+        return toInput(read(bytes, imageName, source));
+    }
+
+    private static BufferedImage read(byte[] bytes, String imageUrl, String source) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = reader(in, imageUrl, source);
             try {

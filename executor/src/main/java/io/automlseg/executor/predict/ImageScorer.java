@@ -62,6 +62,21 @@ public final class ImageScorer implements AutoCloseable {
         return out;
     }
 
+    /** Scores decoded images as values (records without a filename), in the order given. */
+    public List<ImagePrediction> score(List<InputImage> images) {
+        List<Detections> found = detect(images);
+        List<ImagePrediction> out = new ArrayList<>(found.size());
+        for (Detections d : found) {
+            List<byte[]> masks = new ArrayList<>(d.size());
+            for (int i = 0; i < d.size(); i++) {
+                masks.add(d.binaryMask(i, maskThreshold));
+            }
+            ScoredImage record = ScoringFormat.toScoredImage(null, d, masks, saved.labels(), maxPolygonPoints);
+            out.add(new ImagePrediction(d, masks, record));
+        }
+        return out;
+    }
+
     /** Raw detections for decoded images. */
     public List<Detections> detect(List<InputImage> images) {
         // Grad mode is per thread in libtorch and on by default on threads the engine did not start.

@@ -1,0 +1,143 @@
+package io.automlseg.driver.scoring;
+
+import io.automlseg.executor.data.DataError;
+import io.automlseg.executor.model.InputImage;
+import io.automlseg.executor.predict.ImagePrediction;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.TaskCompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores one partition as a stream: it reads {@code batchSize} rows, scores those whose image decodes in one forward
+ * pass, hands the rows on with their predictions and reads the next batch, so that no more than one batch of the
+ * partition is held in memory. A row whose image cannot be decoded gets null predictions and the reason in the error
+ * column; their count is logged when the partition ends.
+ */
+final class PartitionScorer implements Iterator<Row> {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
+
+    private final Iterator<Row> rows;
+    private final ImageCells cells;
+    private final String modelUri;
+    private final int batchSize;
+    private final boolean includeRle;
+    private final ArrayDeque<Row> ready = new ArrayDeque<>();
+    private ModelCache.Lease lease;
+    private boolean finished;
+    private long scored;
+    private long undecodable;
+
+    PartitionScorer(Iterator<Row> rows, ImageCells cells, String modelUri, int batchSize, boolean includeRle) {
+        this.rows = rows;
+        this.cells = cells;
+        this.modelUri = modelUri;
+        this.batchSize = batchSize;
+        this.includeRle = includeRle;
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            // a partition read only in part (e.g. under limit) never reaches its end: release the model anyway
+            task.addTaskCompletionListener((TaskCompletionListener) ctx -> finish());
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (ready.isEmpty() && !finished) {
+            if (rows.hasNext()) {
+                scoreNextBatch();
+            } else {
+                finish();
+            }
+        }
+        return !ready.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        return ready.poll();
+    }
+
+    private void scoreNextBatch() {
+        List<Row> batch = new ArrayList<>(batchSize);
+        List<InputImage> images = new ArrayList<>(batchSize);
+        List<String> errors = new ArrayList<>(batchSize);
+        while (batch.size() < batchSize && rows.hasNext()) {
+            Row row = rows.next();
+            batch.add(row);
+            try {
+                images.add(cells.decode(row));
+                errors.add(null);
+            } catch (RuntimeException e) {
+                errors.add(reason(e));
+            }
+        }
+        List<ImagePrediction> predictions = images.isEmpty() ? List.of() : lease().scorer().score(images);
+        int next = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            String error = errors.get(i);
+            Object predicted = null;
+            if (error == null) {
+                predicted = PredictionRows.of(predictions.get(next++), includeRle);
+                scored++;
+            } else {
+                undecodable++;
+            }
+            ready.add(withColumns(batch.get(i), predicted, error));
+        }
+    }
+
+    /** The model, taken from the per-JVM cache on the first image, so an empty partition loads nothing. */
+    private ModelCache.Lease lease() {
+        if (lease == null) {
+            lease = ModelCache.acquire(modelUri);
+        }
+        return lease;
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (lease != null) {
+            lease.close();
+        }
+        TaskContext task = TaskContext.get();
+        String partition = task == null ? "?" : Integer.toString(task.partitionId());
+        if (undecodable > 0) {
+            LOG.warn("partition {}: scored {} images, {} could not be decoded (null predictions, reason in the error "
+                    + "column)", partition, scored, undecodable);
+        } else if (scored > 0) {
+            LOG.info("partition {}: scored {} images", partition, scored);
+        }
+    }
+
+    private static Row withColumns(Row row, Object predictions, String error) {
+        Object[] values = new Object[row.length() + 2];
+        for (int c = 0; c < row.length(); c++) {
+            values[c] = row.get(c);
+        }
+        values[row.length()] = predictions;
+        values[row.length() + 1] = error;
+        return RowFactory.create(values);
+    }
+
+    /** The problem itself, without the data-error location prefix that means nothing here. */
+    private static String reason(RuntimeException e) {
+        if (e instanceof DataError de && !de.problems().isEmpty()) {
+            return de.problems().get(0).message();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}
