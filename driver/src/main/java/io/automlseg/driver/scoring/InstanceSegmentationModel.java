@@ -14,6 +14,9 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -28,9 +31,10 @@ import org.apache.spark.sql.types.StructType;
  * URIs on any Hadoop file system ({@code uri}). The output adds typed columns: {@code outputCol}, the detected objects
  * of each image (see {@link PredictionRows}), and {@code errorCol}, why an image could not be decoded (its
  * predictions are then null). Each executor JVM loads the model once ({@link ModelCache}) and streams its partitions
- * through it in batches of {@code batchSize}.
+ * through it in batches of {@code batchSize}. It saves and loads as Spark ML stages do ({@link StagePersistence}),
+ * alone or in a {@code PipelineModel}.
  */
-public final class InstanceSegmentationModel extends Model<InstanceSegmentationModel> {
+public final class InstanceSegmentationModel extends Model<InstanceSegmentationModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
 
     // Spark ML finds params through public no-argument methods returning Param; the uid must be set before them.
@@ -200,6 +204,21 @@ public final class InstanceSegmentationModel extends Model<InstanceSegmentationM
         boolean rle = getIncludeRle();
         MapPartitionsFunction<Row, Row> score = rows -> new PartitionScorer(rows, cells, model, batch, rle);
         return dataset.toDF().mapPartitions(score, Encoders.row(outputSchema));
+    }
+
+    /** Saves the params and a copy of the model folder under a path (see {@link StagePersistence}). */
+    @Override
+    public MLWriter write() {
+        return new StagePersistence.Writer(this);
+    }
+
+    // Static read() and load() are what Spark's readers (PipelineModel.load) look for on a stage's class.
+    public static MLReader<InstanceSegmentationModel> read() {
+        return new StagePersistence.Reader();
+    }
+
+    public static InstanceSegmentationModel load(String path) {
+        return read().load(path);
     }
 
     @Override

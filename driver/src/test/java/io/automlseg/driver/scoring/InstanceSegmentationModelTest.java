@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.automlseg.executor.mask.RleCodec;
 import io.automlseg.executor.predict.ScoredImage;
+import io.automlseg.executor.savedmodel.SavedModel;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.image.ImageSchema;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -234,5 +238,39 @@ class InstanceSegmentationModelTest {
             double score = o.getAs("score");
             assertTrue(score >= 0.05 && score <= 1, "score " + score);
         }
+    }
+
+    @Test
+    void savesAndLoadsAloneAndInAPipelineWithoutTheOriginalFolder() throws Exception {
+        Path source = TinyScoringModel.copy(model, dir.resolve("to_be_deleted"));
+        Dataset<Row> uris = spark.createDataset(List.of(uri("rgb.png"), uri("grey.png")), Encoders.STRING())
+                .toDF("image_url");
+        InstanceSegmentationModel stage = InstanceSegmentationModel.fromSavedModel(source.toString())
+                .setInputKind("uri").setInputCol("image_url").setIncludeRle(true).setBatchSize(1);
+        List<Row> before = stage.transform(uris).select(to_json(col("predictions"))).collectAsList();
+        String alone = dir.resolve("saved_stage").toString();
+        stage.write().overwrite().save(alone);
+        PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {stage}).fit(uris);
+        String inPipeline = dir.resolve("saved_pipeline").toString();
+        pipeline.write().save(inPipeline);
+        String metadata = Files.readString(Path.of(alone, "metadata", "part-00000"));
+        assertTrue(metadata.contains("\"class\":\"" + InstanceSegmentationModel.class.getName() + "\""), metadata);
+        assertTrue(metadata.contains("\"includeRle\":true"), metadata);
+        try (java.util.stream.Stream<Path> files = Files.list(source)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(source);
+
+        InstanceSegmentationModel loaded = InstanceSegmentationModel.load(alone);
+        assertEquals(stage.uid(), loaded.uid());
+        assertEquals("uri", loaded.getInputKind());
+        assertTrue(loaded.getModelUri().endsWith("saved_stage/model"), loaded.getModelUri());
+        assertTrue(SavedModel.isComplete(loaded.getModelUri()), "the model folder is copied under the stage");
+        assertEquals(before, loaded.transform(uris).select(to_json(col("predictions"))).collectAsList());
+        PipelineModel reloaded = PipelineModel.load(inPipeline);
+        assertTrue(reloaded.stages()[0] instanceof InstanceSegmentationModel);
+        assertEquals(before, reloaded.transform(uris).select(to_json(col("predictions"))).collectAsList());
     }
 }
