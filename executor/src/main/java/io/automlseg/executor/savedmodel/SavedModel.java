@@ -8,10 +8,11 @@ import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,9 +104,11 @@ public final class SavedModel {
         Json.write(TrialFiles.resolve(tmp, SETTINGS_JSON), settings);
         Json.write(TrialFiles.resolve(tmp, LABELS_JSON), labels);
         Json.write(TrialFiles.resolve(tmp, METRICS_JSON), metrics);
-        ByteArrayOutputStream weights = new ByteArrayOutputStream();
-        model.save(weights);
-        Storage.writeBytes(TrialFiles.resolve(tmp, WEIGHTS), weights.toByteArray());
+        // Streamed tensor by tensor, as the checkpoint is: buffered whole, a ResNet-152's weights took three times
+        // their size of heap and a trial with a 1 GB heap ran out of memory saving its model.
+        try (OutputStream out = new BufferedOutputStream(Storage.create(TrialFiles.resolve(tmp, WEIGHTS)))) {
+            model.save(out);
+        }
         Storage.writeString(TrialFiles.resolve(tmp, COMPLETE_MARKER), "");
         if (Storage.exists(dirUri)) {
             Storage.delete(dirUri);
