@@ -1,6 +1,7 @@
 package io.automlseg.driver.cli;
 
-import io.automlseg.driver.scoring.InstanceSegmenter;
+import io.automlseg.driver.scoring.BatchScoring;
+import io.automlseg.driver.scoring.InstanceSegmentationModel;
 import io.automlseg.executor.data.DataError;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.LoadOptions;
@@ -10,15 +11,11 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,8 +25,9 @@ import picocli.CommandLine.Option;
  * best model on Spark and writes one line per image in the reference product's batch-scoring format.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Score images with a saved model (a sweep's best_model/). Writes one JSON line per image: "
-                + "filename, and boxes with box (normalised), label, score and polygon.")
+        description = "Score images with a saved model (a sweep's best_model/) on Spark; the executors write the "
+                + "output. JSONL: one line per image, in input order: filename, and boxes with box (normalised), "
+                + "label, score and polygon; an image that cannot be scored gets boxes [] and an error.")
 final class PredictCommand implements Callable<Integer> {
     private static final Set<String> IMAGE_EXTENSIONS =
             Set.of("jpg", "jpeg", "jpe", "jfif", "png", "bmp", "tif", "tiff", "gif");
@@ -52,14 +50,33 @@ final class PredictCommand implements Callable<Integer> {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--output-format", defaultValue = "jsonl", paramLabel = "FORMAT",
+            description = "jsonl (one file, default) or parquet (a folder: filename, typed predictions, error).")
+    String outputFormat;
+
+    @Option(names = "--fail-on-bad-image",
+            description = "Exit 2 without writing any output if an image cannot be scored (default: such an image's "
+                    + "line carries an error and the others are scored).")
+    boolean failOnBadImage;
+
     @Override
     public Integer call() throws Exception {
         if (batchSize < 1) {
             throw new CliException(ExitCodes.BAD_INPUT, "--batch-size must be at least 1");
         }
+        BatchScoring.Format format;
+        try {
+            format = BatchScoring.Format.of(outputFormat);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--output-format: " + e.getMessage());
+        }
         if (!SavedModel.isComplete(model)) {
             throw new CliException(ExitCodes.BAD_INPUT, model + " is not a saved model (no "
                     + SavedModel.COMPLETE_MARKER + " marker): pass the best_model/ folder of a sweep");
+        }
+        if (format == BatchScoring.Format.JSONL && Storage.exists(output) && Storage.isDirectory(output)) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--output " + output + " is a folder: JSONL output is one "
+                    + "file (or use --output-format parquet)");
         }
         List<String> images = imagesOf(input);
         if (images.isEmpty()) {
@@ -73,21 +90,23 @@ final class PredictCommand implements Callable<Integer> {
         }
         SparkSession spark = builder.getOrCreate();
         try {
-            int partitions = Math.max(1, Math.min(images.size(), spark.sparkContext().defaultParallelism()));
-            Dataset<Row> frame = spark.createDataset(images, Encoders.STRING()).toDF("image_url").repartition(partitions);
-            List<Row> scored = new InstanceSegmenter().setModelPath(model).setBatchSize(batchSize)
-                    .transform(frame).select("image_url", "prediction").collectAsList();
-            // Lines in input order, whatever order the partitions finished in.
-            java.util.Map<String, String> byImage = new java.util.HashMap<>();
-            for (Row r : scored) {
-                byImage.put(r.getString(0), r.getString(1));
+            InstanceSegmentationModel stage = InstanceSegmentationModel.fromSavedModel(model).setBatchSize(batchSize);
+            BatchScoring.Pending pending = BatchScoring.score(spark, stage, images, output, format);
+            BatchScoring.Outcome outcome = pending.outcome();
+            if (outcome.unscored() > 0 && (failOnBadImage || outcome.scored() == 0)) {
+                pending.discard();
+                throw new CliException(ExitCodes.BAD_INPUT, (outcome.scored() == 0 ? "no image could be scored"
+                        : outcome.unscored() + " of " + images.size() + " images could not be scored "
+                        + "(--fail-on-bad-image)") + "; nothing written. First: " + String.join("; ",
+                        outcome.firstProblems()));
             }
-            StringBuilder out = new StringBuilder();
-            for (String image : images) {
-                out.append(byImage.get(image)).append('\n');
+            pending.publish();
+            if (outcome.unscored() > 0) {
+                System.out.printf("Warning: %d of %d images could not be scored (their lines carry an error), "
+                        + "first: %s%n", outcome.unscored(), images.size(), String.join("; ",
+                        outcome.firstProblems()));
             }
-            Storage.writeAtomically(output, out.toString().getBytes(StandardCharsets.UTF_8));
-            System.out.printf("scored %d images with %s; predictions in %s%n", images.size(), model, output);
+            System.out.printf("scored %d images with %s; predictions in %s%n", outcome.scored(), model, output);
         } finally {
             spark.stop();
         }
