@@ -46,6 +46,7 @@ public final class InstanceSegmentationModel extends Model<InstanceSegmentationM
     private final Param<String> errorCol;
     private final IntParam batchSize;
     private final BooleanParam includeRle;
+    private final Param<String> runFolder;
 
     public InstanceSegmentationModel() {
         this(Identifiable$.MODULE$.randomUID("instanceSegmentationModel"));
@@ -62,6 +63,8 @@ public final class InstanceSegmentationModel extends Model<InstanceSegmentationM
         errorCol = new Param<>(this, "errorCol", "column for why an image could not be decoded (null if it could)");
         batchSize = new IntParam(this, "batchSize", "images per forward pass", ParamValidators.gtEq(1));
         includeRle = new BooleanParam(this, "includeRle", "whether each object carries its mask as COCO RLE");
+        runFolder = new Param<>(this, "runFolder", "the run folder of the sweep that made the model, when a sweep "
+                + "Estimator fitted it");
         setDefault(inputCol, "image");
         setDefault(inputKind, "image");
         setDefault(outputCol, "predictions");
@@ -111,6 +114,10 @@ public final class InstanceSegmentationModel extends Model<InstanceSegmentationM
         return includeRle;
     }
 
+    public Param<String> runFolder() {
+        return runFolder;
+    }
+
     public String getModelUri() {
         return $(modelUri);
     }
@@ -137,6 +144,15 @@ public final class InstanceSegmentationModel extends Model<InstanceSegmentationM
 
     public boolean getIncludeRle() {
         return (Boolean) $(includeRle);
+    }
+
+    /** The sweep's run folder, or null when the model was not fitted by {@code InstanceSegmentationSweep}. */
+    public String getRunFolder() {
+        return isDefined(runFolder) ? $(runFolder) : null;
+    }
+
+    public InstanceSegmentationModel setRunFolder(String value) {
+        return (InstanceSegmentationModel) set(runFolder, value);
     }
 
     public InstanceSegmentationModel setModelUri(String value) {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Small MLTables cut from the repository's synthetic sample, and sweep configurations that train in seconds. */
-final class TinyData {
+public final class TinyData {
     static final Path SAMPLE = StandaloneCluster.REPO.resolve("datasets/synthetic-shapes");
 
     /** Settings that make a from-scratch trial take seconds: ResNet-18 at 64 px, small RoI and proposal budgets. */
@@ -35,7 +35,7 @@ final class TinyData {
      * Copies the first {@code n} images of a sample split with their MLTable into {@code out}, image URLs relative to
      * it (so the folder can be moved, e.g. to HDFS, as a whole).
      */
-    static Path mltable(String split, int n, Path out) throws IOException {
+    public static Path mltable(String split, int n, Path out) throws IOException {
         Path source = SAMPLE.resolve(split);
         Files.createDirectories(out.resolve("images"));
         Files.copy(source.resolve("MLTable"), out.resolve("MLTable"));

@@ -48,6 +48,25 @@ public final class MLTableReader {
         for (String file : files) {
             readFile(table, file, parser, records, failing, dropped);
         }
+        return checked(table.folder(), records, failing, dropped, options);
+    }
+
+    /**
+     * Reads JSONL lines held in memory (such as the rows of a DataFrame as JSON) with every check of an MLTable's
+     * file; problems name {@code name} and the 1-based position of the line.
+     *
+     * @param folderUri the folder against which relative image URLs are resolved
+     */
+    public static LoadedDataset readLines(String name, String folderUri, List<String> lines, LoadOptions options) {
+        AnnotationParser parser = new AnnotationParser(folderUri, options.targetColumnName());
+        DataReport failing = new DataReport();
+        List<ImageRecord> records = new ArrayList<>();
+        parseLines(name, lines, parser, records, failing, failing);
+        return checked(name, records, failing, new DataReport(), options);
+    }
+
+    private static LoadedDataset checked(String source, List<ImageRecord> records, DataReport failing,
+                                         DataReport dropped, LoadOptions options) {
         if (!options.ignoreDataErrors()) {
             failing.throwIfAny();
         }
@@ -62,9 +81,9 @@ public final class MLTableReader {
                 msg.append(" (").append(report.skipped(DataReport.Skipped.ROW)).append(" lines were skipped: ")
                         .append(report.examples().get(0)).append(report.total() > 1 ? " ..." : "").append(')');
             }
-            throw new DataError(new DataProblem(table.folder(), 0, null, DataProblem.Kind.TOO_FEW_IMAGES, msg.toString()));
+            throw new DataError(new DataProblem(source, 0, null, DataProblem.Kind.TOO_FEW_IMAGES, msg.toString()));
         }
-        return new LoadedDataset(table.folder(), List.copyOf(records), report);
+        return new LoadedDataset(source, List.copyOf(records), report);
     }
 
     private static void readFile(MLTable table, String file, AnnotationParser parser, List<ImageRecord> records,
@@ -85,7 +104,17 @@ public final class MLTableReader {
             invalid.add(new DataProblem(name, bad.get(i), null, DataProblem.Kind.BAD_ENCODING, badWhy.get(i)),
                     DataReport.Skipped.ROW);
         }
-        int nonBlank = bad.size();
+        int nonBlank = bad.size() + parseLines(name, lines, parser, records, invalid, failing);
+        if (decoded && nonBlank == 0) {
+            failing.add(new DataProblem(name, 0, null, DataProblem.Kind.EMPTY_FILE,
+                    "the file holds no JSON lines; expected one line per image"), DataReport.Skipped.FILE);
+        }
+    }
+
+    /** Parses the non-null lines into records; returns how many were not blank. */
+    private static int parseLines(String name, List<String> lines, AnnotationParser parser, List<ImageRecord> records,
+                                  DataReport invalid, DataReport failing) {
+        int nonBlank = 0;
         for (int i = 0; i < lines.size(); i++) {
             String text = lines.get(i);
             if (text == null || text.isBlank()) {
@@ -112,10 +141,7 @@ public final class MLTableReader {
                 records.add(record);
             }
         }
-        if (decoded && nonBlank == 0) {
-            failing.add(new DataProblem(name, 0, null, DataProblem.Kind.EMPTY_FILE,
-                    "the file holds no JSON lines; expected one line per image"), DataReport.Skipped.FILE);
-        }
+        return nonBlank;
     }
 
     /**
