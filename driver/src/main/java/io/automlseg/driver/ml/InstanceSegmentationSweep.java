@@ -340,7 +340,8 @@ public final class InstanceSegmentationSweep extends Estimator<InstanceSegmentat
             throw new IllegalStateException("the sweep in " + $(runFolder) + " ended (" + summary.status()
                     + ") without a model: " + summary.failed() + " of " + summary.trials() + " trials failed");
         }
-        InstanceSegmentationModel model = scoring(summary.bestModelPath()).setRunFolder($(runFolder));
+        InstanceSegmentationModel model = scoring(summary.bestModelPath())
+                .setRunFolder(io.automlseg.executor.io.Storage.qualify($(runFolder)));
         return model.setParent(this);
     }
 
