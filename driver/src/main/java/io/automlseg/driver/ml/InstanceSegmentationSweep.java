@@ -17,6 +17,7 @@ import io.automlseg.executor.data.DataError;
 import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTableLine;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.io.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -341,7 +342,7 @@ public final class InstanceSegmentationSweep extends Estimator<InstanceSegmentat
                     + ") without a model: " + summary.failed() + " of " + summary.trials() + " trials failed");
         }
         InstanceSegmentationModel model = scoring(summary.bestModelPath())
-                .setRunFolder(io.automlseg.executor.io.Storage.qualify($(runFolder)));
+                .setRunFolder(Storage.qualify($(runFolder)));
         return model.setParent(this);
     }
 
