@@ -23,15 +23,15 @@ import javax.imageio.ImageIO;
 /**
  * The scoring tests' model and images: a randomly initialised maskrcnn_resnet18_fpn at 64-128 px whose score
  * threshold is low enough that random weights still detect objects, and small PNG images of coloured shapes in
- * grey, RGB and RGBA.
+ * grey, RGB and RGBA. Public for the scoring test on the standalone cluster (driver.cluster).
  */
-final class TinyScoringModel {
+public final class TinyScoringModel {
     static final List<String> LABELS = List.of("circle", "square", "triangle");
 
     private TinyScoringModel() {}
 
     /** Writes the model into {@code folder} (a saved model folder, as a sweep's best_model/). */
-    static void write(Path folder) throws IOException {
+    public static void write(Path folder) throws IOException {
         Map<String, Object> hp = new LinkedHashMap<>();
         hp.put("model_name", "maskrcnn_resnet18_fpn");
         hp.put("random_seed", 7);
@@ -61,7 +61,7 @@ final class TinyScoringModel {
     }
 
     /** An image of {@code type} (TYPE_INT_RGB, TYPE_BYTE_GRAY or TYPE_4BYTE_ABGR) with a disc and a square. */
-    static BufferedImage shapes(int type, int width, int height, long seed) {
+    public static BufferedImage shapes(int type, int width, int height, long seed) {
         BufferedImage img = new BufferedImage(width, height, type);
         Graphics2D g = img.createGraphics();
         java.util.Random rng = new java.util.Random(seed);
@@ -75,7 +75,7 @@ final class TinyScoringModel {
         return img;
     }
 
-    static byte[] png(BufferedImage img) {
+    public static byte[] png(BufferedImage img) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(img, "png", out)) {
