@@ -1,13 +1,21 @@
 package io.automlseg.driver.cluster;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.automlseg.driver.scoring.InstanceSegmentationModel;
+import io.automlseg.driver.scoring.ModelCache;
+import io.automlseg.driver.scoring.TinyScoringModel;
+import io.automlseg.driver.spark.TrialLaunch;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.predict.ImageScorer;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +30,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -216,6 +235,122 @@ class StandaloneClusterTest {
         } finally {
             running.stop();
         }
+    }
+
+    /**
+     * Spark ML scoring on both executors, from a session in this JVM: the transform's typed predictions equal
+     * {@code automl predict}'s scoring records (ImageScorer.predict) for the same images, and each executor JVM loads
+     * the model once, for all its tasks and for a second transform. What this JVM does itself (writing the model,
+     * computing predict's records) overlaps with the executors starting and loading the model.
+     */
+    @Test
+    @Order(4)
+    void scoringOnBothExecutorsEqualsPredictAndLoadsTheModelOncePerExecutor() throws Exception {
+        long t0 = System.nanoTime();
+        SparkSession spark = SparkSession.builder().master(cluster.masterUrl()).appName("cluster-scoring")
+                .config("spark.jars", String.join(",", appJar.toString(), jars, ClusterScoring.jar(tmp).toString()))
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.executor.extraJavaOptions", String.join(" ", TrialLaunch.JAVA17_OPENS))
+                .config("spark.executor.memory", "768m").config("spark.executor.cores", "1")
+                .config("spark.cores.max", "2").config("spark.task.maxFailures", "1")
+                // Spark's image data source then reads one image file per partition.
+                .config("spark.sql.files.maxPartitionBytes", "1024")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        try {
+            assertEquals(cluster.masterUrl(), spark.sparkContext().master(), "a new session on the cluster");
+            Path model = tmp.resolve("scoring-model");
+            TinyScoringModel.write(model);
+            String modelUri = model.toString();
+            Path imageDir = tmp.resolve("scoring-images");
+            List<String> uris = ClusterScoring.images(imageDir);
+            awaitExecutors(spark, 2);
+
+            Column executor = functions.udf(ClusterScoring.EXECUTOR_ID, DataTypes.StringType).asNondeterministic()
+                    .apply();
+            InstanceSegmentationModel stage = InstanceSegmentationModel.fromSavedModel(modelUri)
+                    .setInputKind("uri").setInputCol("image_url").setBatchSize(1);
+            Dataset<Row> frame = spark.createDataset(JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelize(uris, 8).rdd(), Encoders.STRING()).toDF("image_url");
+            CompletableFuture<List<Row>> scoring = CompletableFuture.supplyAsync(() -> stage.transform(frame)
+                    .select(col("image_url"), col("predictions"), col("error"), executor, spark_partition_id())
+                    .collectAsList());
+
+            Map<String, String> uriByName = new TreeMap<>();
+            Map<String, String> expected = new TreeMap<>();
+            try (ImageScorer scorer = ImageScorer.load(modelUri)) {
+                for (String uri : uris) {
+                    // One image per forward pass on both sides (batchSize 1): a batch pads its images to one size.
+                    uriByName.put(fileName(uri), uri);
+                    expected.put(fileName(uri), Json.line(scorer.predict(List.of(uri)).get(0)));
+                }
+            }
+            assertTrue(expected.values().stream().anyMatch(line -> line.contains("\"label\"")),
+                    "the tiny model detects objects, so objects are compared: " + expected);
+
+            Map<String, Set<Integer>> tasks = new TreeMap<>();
+            for (Row r : scoring.get(5, TimeUnit.MINUTES)) {
+                assertNull(r.get(2), "error for " + r.getString(0));
+                assertEquals(expected.get(fileName(r.getString(0))),
+                        Json.line(ClusterScoring.record(r.getString(0), r.getList(1))), r.getString(0));
+                tasks.computeIfAbsent(r.getString(3), e -> new TreeSet<>()).add(r.getInt(4));
+            }
+            assertEquals(2, tasks.size(), "scoring tasks ran on both executors: " + tasks);
+            assertEquals(8, tasks.values().stream().mapToInt(Set::size).sum(), "partitions per executor " + tasks);
+            Map<String, Integer> loads = modelLoads(spark, modelUri);
+            assertEquals(tasks.keySet(), loads.keySet(), "the load counts of both executors");
+            assertTrue(loads.values().stream().allMatch(n -> n == 1), "one load per executor for its tasks: " + loads);
+            assertEquals(0, ModelCache.loads(modelUri), "the driver scored nothing");
+
+            // A second job, from Spark's image data source this time (grey, BGR and BGRA structs).
+            Dataset<Row> structs = spark.read().format("image").load(imageDir.toString());
+            InstanceSegmentationModel imageStage = InstanceSegmentationModel.fromSavedModel(modelUri)
+                    .setInputKind("image").setInputCol("image").setBatchSize(1);
+            Set<String> secondExecutors = new TreeSet<>();
+            int rows = 0;
+            for (Row r : imageStage.transform(structs).select(col("image.origin"), col("predictions"),
+                    col("error"), executor).collectAsList()) {
+                String name = fileName(r.getString(0));
+                assertNull(r.get(2), "error for " + name);
+                assertEquals(expected.get(name), Json.line(ClusterScoring.record(uriByName.get(name), r.getList(1))),
+                        name);
+                secondExecutors.add(r.getString(3));
+                rows++;
+            }
+            assertEquals(12, rows);
+            assertEquals(tasks.keySet(), secondExecutors, "the second transform ran on the same executors");
+            loads = modelLoads(spark, modelUri);
+            assertEquals(tasks.keySet(), loads.keySet(), "the load counts of both executors");
+            assertTrue(loads.values().stream().allMatch(n -> n == 1), "no executor loaded the model again: " + loads);
+            System.out.printf("standalone scoring: 12 images, two transforms, tasks per executor %s, %.1f s%n",
+                    tasks, (System.nanoTime() - t0) / 1e9);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Per executor, how many times its JVM loaded the model, from a job whose tasks reach every executor. */
+    private static Map<String, Integer> modelLoads(SparkSession spark, String modelUri) {
+        Map<String, Integer> loads = new TreeMap<>();
+        for (String line : spark.range(0, 8, 1, 8).mapPartitions(ClusterScoring.modelLoads(modelUri),
+                Encoders.STRING()).collectAsList()) {
+            String[] parts = line.split(" ");
+            Integer before = loads.put(parts[0], Integer.parseInt(parts[1]));
+            assertTrue(before == null || before == Integer.parseInt(parts[1]), line);
+        }
+        return loads;
+    }
+
+    private static void awaitExecutors(SparkSession spark, int n) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        // the driver counts as one
+        while (spark.sparkContext().statusTracker().getExecutorInfos().length < n + 1) {
+            assertTrue(System.nanoTime() < end, "no " + n + " executors within 90 s");
+            Thread.sleep(200);
+        }
+    }
+
+    private static String fileName(String uri) {
+        return uri.substring(uri.lastIndexOf('/') + 1);
     }
 
     /** The trial folder of a trial JVM (its argument is {@code <trial folder>/spec.json}), or null. */

@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
 /**
  * The scoring tests' model and images: a randomly initialised maskrcnn_resnet18_fpn at 64-128 px whose score
  * threshold is low enough that random weights still detect objects, and small PNG images of coloured shapes in
- * grey, RGB and RGBA.
+ * grey, RGB and RGBA. Public for the scoring test on the standalone cluster (driver.cluster).
  */
 public final class TinyScoringModel {
     public static final List<String> LABELS = List.of("circle", "square", "triangle");
