@@ -24,6 +24,14 @@ usage() {
         "[--deploy-mode MODE] [spark-submit options...] [--trial-memory SIZE] [--trial-threads N] [--verbose]" >&2
     exit 2
 }
+# spark-submit's options that take a value; submit.sh passes them on. Any other unknown option is refused by name.
+SPARK_VALUE_OPTIONS=" --class --name --jars --packages --exclude-packages --repositories --py-files --files \
+--archives --conf -c --driver-memory --driver-java-options --driver-library-path --driver-class-path \
+--executor-memory --proxy-user --driver-cores --total-executor-cores --executor-cores --num-executors --principal \
+--keytab --queue "
+needs_value() {
+    [[ "$2" -ge 2 ]] || { echo "submit: option $1 needs a value" >&2; usage; }
+}
 [[ $# -ge 1 && "$1" != -* ]] || usage
 CONFIG="$1"
 shift
@@ -42,19 +50,25 @@ SPARK_ARGS=()
 SWEEP_EXTRA=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --output) [[ $# -ge 2 ]] || usage; OUTPUT="$2"; shift 2 ;;
-        --run-id) [[ $# -ge 2 ]] || usage; RUN_ID="$2"; shift 2 ;;
+        --output) needs_value "$1" $#; OUTPUT="$2"; shift 2 ;;
+        --run-id) needs_value "$1" $#; RUN_ID="$2"; shift 2 ;;
         --resume) RESUME=1; shift ;;
         --validate-only) VALIDATE_ONLY=1; shift ;;
-        --master) [[ $# -ge 2 ]] || usage; MASTER="$2"; shift 2 ;;
-        --deploy-mode) [[ $# -ge 2 ]] || usage; DEPLOY_MODE="$2"; shift 2 ;;
-        --properties-file) [[ $# -ge 2 ]] || usage; PROPERTIES="$2"; shift 2 ;;
+        --master) needs_value "$1" $#; MASTER="$2"; shift 2 ;;
+        --deploy-mode) needs_value "$1" $#; DEPLOY_MODE="$2"; shift 2 ;;
+        --properties-file) needs_value "$1" $#; PROPERTIES="$2"; shift 2 ;;
         --trial-memory|--trial-threads|--trial-main-class|--trial-jvm-option)
-            [[ $# -ge 2 ]] || usage; SWEEP_EXTRA+=("$1" "$2"); shift 2 ;;
+            needs_value "$1" $#; SWEEP_EXTRA+=("$1" "$2"); shift 2 ;;
         --verbose) SWEEP_EXTRA+=("--verbose"); shift ;;
-        --*=*) SPARK_ARGS+=("$1"); shift ;;
+        --*=*)
+            [[ "$SPARK_VALUE_OPTIONS" == *" ${1%%=*} "* ]] \
+                || { echo "submit: unknown option '${1%%=*}' (neither submit.sh's nor spark-submit's)" >&2; usage; }
+            SPARK_ARGS+=("$1"); shift ;;
         --supervise|--help|--version) SPARK_ARGS+=("$1"); shift ;;
-        --*) [[ $# -ge 2 ]] || usage; SPARK_ARGS+=("$1" "$2"); shift 2 ;;
+        -*)
+            [[ "$SPARK_VALUE_OPTIONS" == *" $1 "* ]] \
+                || { echo "submit: unknown option '$1' (neither submit.sh's nor spark-submit's)" >&2; usage; }
+            needs_value "$1" $#; SPARK_ARGS+=("$1" "$2"); shift 2 ;;
         *) echo "submit: unexpected argument '$1'" >&2; usage ;;
     esac
 done

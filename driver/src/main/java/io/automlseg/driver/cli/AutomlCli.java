@@ -1,7 +1,5 @@
 package io.automlseg.driver.cli;
 
-import io.automlseg.driver.config.ConfigException;
-import io.automlseg.driver.config.BadInputException;
 import java.io.PrintWriter;
 import io.automlseg.driver.convert.ConvertCommand;
 import io.automlseg.driver.datasets.GenerateSyntheticCommand;
@@ -42,7 +40,7 @@ public final class AutomlCli implements Runnable {
 
     /** Runs the command line and returns its exit code (without exiting: for tests and embedding). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new AutomlCli());
+        CommandLine cli = new CommandLine(new AutomlCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.expandedArgs().contains("--verbose");
             PrintWriter err = commandLine.getErr();
@@ -51,7 +49,7 @@ public final class AutomlCli implements Runnable {
             if (e instanceof CliException c) {
                 code = c.exitCode();
                 message = c.getMessage();
-            } else if (e instanceof ConfigException || e instanceof BadInputException) {
+            } else if (ExitCodes.isBadInput(e)) {
                 code = ExitCodes.BAD_INPUT;
                 message = e.getMessage();
             } else {

@@ -1,6 +1,11 @@
 package io.automlseg.driver.cli;
 
+import io.automlseg.driver.config.BadInputException;
+import io.automlseg.driver.config.ConfigException;
+import io.automlseg.driver.datasets.DataSetException;
 import io.automlseg.driver.persist.SweepSummary;
+import io.automlseg.executor.data.DataError;
+import io.automlseg.executor.eval.CocoFormatException;
 
 /**
  * Exit codes of the {@code automl} command, for scripts and schedulers (e.g. an Airflow task deciding whether to
@@ -22,6 +27,15 @@ public final class ExitCodes {
     public static final int TIMEOUT = 4;
 
     private ExitCodes() {}
+
+    /**
+     * Whether an error that reached the command line is the user's input (exit code {@link #BAD_INPUT}, message
+     * alone): the configuration, the data (MLTable lines, COCO files, images) or the output folder.
+     */
+    public static boolean isBadInput(Throwable e) {
+        return e instanceof ConfigException || e instanceof BadInputException || e instanceof DataSetException
+                || e instanceof DataError || e instanceof CocoFormatException;
+    }
 
     /** The exit code of a sweep that ran (or had already ended: the same code again). */
     public static int of(SweepSummary summary) {

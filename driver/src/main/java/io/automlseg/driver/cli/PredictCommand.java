@@ -74,6 +74,13 @@ final class PredictCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.BAD_INPUT, model + " is not a saved model (no "
                     + SavedModel.COMPLETE_MARKER + " marker): pass the best_model/ folder of a sweep");
         }
+        try {
+            SavedModel.verify(model);
+        } catch (IOException | RuntimeException e) {
+            // a description that does not parse, a missing or damaged weight file: the folder, not a retry, is wrong
+            throw new CliException(ExitCodes.BAD_INPUT, "the model folder " + model + " is damaged: "
+                    + e.getMessage());
+        }
         if (format == BatchScoring.Format.JSONL && Storage.exists(output) && Storage.isDirectory(output)) {
             throw new CliException(ExitCodes.BAD_INPUT, "--output " + output + " is a folder: JSONL output is one "
                     + "file (or use --output-format parquet)");

@@ -72,7 +72,8 @@ final class SweepCommand implements Callable<Integer> {
         }
         SweepConfig sweepConfig = SweepConfig.load(config);
         if (validateOnly) {
-            Preflight.check(sweepConfig, recordSource, output, RunnerOptions.isLocalMaster(master), System.out);
+            Preflight.check(sweepConfig, recordSource, output, runId, resume, RunnerOptions.isLocalMaster(master),
+                    System.out);
             return ExitCodes.OK;
         }
         RunnerOptions options = RunnerOptions.defaults().withMaster(master).withRunId(runId)

@@ -3,13 +3,12 @@ package io.automlseg.driver.convert;
 import io.automlseg.driver.datasets.DataSetException;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code convert}: COCO JSON to an MLTable folder ({@code --from coco}) or an MLTable folder to COCO JSON
- * ({@code --from mltable}). Usable as a subcommand of the main CLI or on its own through {@link #main}.
+ * ({@code --from mltable}), as {@code automl convert}.
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert instance-segmentation labels between COCO JSON and an MLTable folder.")
@@ -49,15 +48,10 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CocoConverter.Report report;
-        try {
-            report = from == Source.coco
-                    ? CocoConverter.cocoToMlTable(input, images, output, copyImages)
-                    : CocoConverter.mlTableToCoco(input, output, categoryOrder, ignoreDataErrors);
-        } catch (DataSetException e) {
-            System.err.println("convert: " + e.getMessage());
-            return 1;
-        }
+        // Bad data throws DataSetException, which the automl command reports as bad input (exit code 2).
+        CocoConverter.Report report = from == Source.coco
+                ? CocoConverter.cocoToMlTable(input, images, output, copyImages)
+                : CocoConverter.mlTableToCoco(input, output, categoryOrder, ignoreDataErrors);
         System.out.printf("wrote %s: %d images, %d objects, %d classes%n",
                 output, report.images(), report.objects(), report.labels().size());
         if (!report.unusedCategories().isEmpty()) {
@@ -74,9 +68,5 @@ public final class ConvertCommand implements Callable<Integer> {
         }
         report.warnings().forEach(w -> System.out.println("  " + w));
         return 0;
-    }
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new ConvertCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 }

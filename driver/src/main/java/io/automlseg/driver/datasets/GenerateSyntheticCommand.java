@@ -3,14 +3,12 @@ package io.automlseg.driver.datasets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code generate-synthetic}: writes the synthetic shapes data set as one MLTable folder, or as {@code train/} and
- * {@code validation/} folders when {@code --validation-count} is given. Usable as a subcommand of the main CLI or on
- * its own through {@link #main}.
+ * {@code validation/} folders when {@code --validation-count} is given; {@code automl generate-synthetic}.
  */
 @Command(name = "generate-synthetic", mixinStandardHelpOptions = true,
         description = "Write a deterministic synthetic instance-segmentation data set (MLTable folders).")
@@ -52,8 +50,8 @@ public final class GenerateSyntheticCommand implements Callable<Integer> {
         try {
             opts = new SyntheticShapes.Options(count, imageSize, seed, classes, minObjects, maxObjects, format);
         } catch (IllegalArgumentException e) {
-            System.err.println("generate-synthetic: " + e.getMessage());
-            return 2;
+            // reported by the automl command as bad input (exit code 2)
+            throw new DataSetException("generate-synthetic: " + e.getMessage());
         }
         if (validationCount > 0) {
             Map<String, SyntheticShapes.Summary> out = SyntheticShapes.generateSplit(opts, validationCount, output);
@@ -67,9 +65,5 @@ public final class GenerateSyntheticCommand implements Callable<Integer> {
     private static void print(String name, SyntheticShapes.Summary s) {
         System.out.printf("%s: %d images, %d objects (%d in several parts), per class %s%n",
                 name, s.images(), s.objects(), s.multiPartObjects(), s.objectsPerClass());
-    }
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new GenerateSyntheticCommand()).execute(args));
     }
 }

@@ -33,6 +33,14 @@ public final class RunAdmission {
                 : "sweep-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
     }
 
+    /** A run folder must be a folder: an existing file under its name is refused before anything reads it. */
+    public static void requireFolder(RunFolder folder) throws IOException, BadInputException {
+        if (Storage.exists(folder.uri()) && !Storage.isDirectory(folder.uri())) {
+            throw new BadInputException("the output folder " + folder.uri() + " is a file, not a folder; choose "
+                    + "another --output");
+        }
+    }
+
     /** Whether the journaled sweep already ended (and its summary is there to tell its outcome again). */
     public static boolean hasEnded(RunFolder folder, List<JournalEvent> history) throws IOException {
         return history.stream().anyMatch(e -> e instanceof JournalEvent.SweepEnded)

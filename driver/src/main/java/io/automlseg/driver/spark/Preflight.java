@@ -2,6 +2,10 @@ package io.automlseg.driver.spark;
 
 import io.automlseg.driver.config.BadInputException;
 import io.automlseg.driver.config.SweepConfig;
+import io.automlseg.driver.persist.JournalEvent;
+import io.automlseg.driver.persist.RunAdmission;
+import io.automlseg.driver.persist.RunFolder;
+import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.weights.PretrainedPlan;
 import io.automlseg.driver.weights.PretrainedResolver;
 import io.automlseg.driver.weights.SweepStartingWeights;
@@ -16,6 +20,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,18 +39,15 @@ public final class Preflight {
     private Preflight() {}
 
     /**
+     * @param output the run folder, admitted as the sweep would admit it
+     * @param runId the sweep's --run-id, or null
+     * @param resume whether the sweep is asked to resume
+     * @param localMaster whether the sweep would run with a local master (it decides the default weights cache)
      * @throws BadInputException naming file, line and field of what must be fixed
      */
-    public static void check(SweepConfig config, RecordSource source, String output, PrintStream out)
-            throws IOException, BadInputException {
-        check(config, source, output, true, out);
-    }
-
-    /**
-     * @param localMaster whether the sweep would run with a local master (it decides the default weights cache)
-     */
-    public static void check(SweepConfig config, RecordSource source, String output, boolean localMaster,
-                             PrintStream out) throws IOException, BadInputException {
+    public static void check(SweepConfig config, RecordSource source, String output, String runId, boolean resume,
+                             boolean localMaster, PrintStream out) throws IOException, BadInputException {
+        String outputNote = admitOutput(config, output, runId, resume);
         List<ImageRecord> train = source.read(config.trainingData(), config, true);
         List<ImageRecord> validation = config.validationData() == null ? List.of()
                 : source.read(config.validationData(), config, false);
@@ -66,13 +68,6 @@ public final class Preflight {
         if (!problems.isEmpty()) {
             throw BadInputException.unusableImages(problems);
         }
-        String outputNote;
-        try {
-            String qualified = Storage.qualify(output);
-            outputNote = Storage.exists(qualified) ? "exists: " + qualified : "will be created: " + qualified;
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException("the output folder " + output + " is not reachable: " + e.getMessage(), e);
-        }
         WeightsCache cache = WeightsCache.forSweep(config.weightsCache(), localMaster, Storage.qualify(output));
         PretrainedPlan weights = new PretrainedResolver(WeightCatalog.current(), cache, out).check(config);
         SweepStartingWeights.announce(weights, out);
@@ -80,6 +75,24 @@ public final class Preflight {
                         + "The sweep may start.%n", config.experimentName(), train.size(),
                 config.validationData() == null ? "(split off: validation_data_size " + config.validationDataSize()
                         + ")" : Integer.toString(validation.size()), labels.size(), labels, outputNote);
+    }
+
+    /** The run folder as the sweep admits it (a folder; a journaled sweep only when it may be continued). */
+    private static String admitOutput(SweepConfig config, String output, String runId, boolean resume)
+            throws BadInputException {
+        try {
+            RunFolder folder = new RunFolder(Storage.qualify(output));
+            RunAdmission.requireFolder(folder);
+            List<JournalEvent> history = SweepJournal.read(folder);
+            String admitted = RunAdmission.runId(folder, history, runId, resume, config, Instant.now());
+            if (history.isEmpty()) {
+                return (Storage.exists(folder.uri()) ? "exists: " : "will be created: ") + folder.uri();
+            }
+            return folder.uri() + " holds sweep " + admitted + (RunAdmission.hasEnded(folder, history)
+                    ? ", which has ended: running it again repeats its outcome" : ", which will be resumed");
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException("the output folder " + output + " is not reachable: " + e.getMessage(), e);
+        }
     }
 
     /** Opens every image and reads its header (not its pixels): the file exists, is an image and has a size. */

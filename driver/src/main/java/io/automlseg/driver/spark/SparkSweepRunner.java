@@ -89,6 +89,7 @@ public final class SparkSweepRunner {
         Instant started = Instant.now();
         // Checked before Spark starts, so a wrong folder or a changed configuration fails in a second.
         RunFolder folder = new RunFolder(Storage.qualify(output));
+        RunAdmission.requireFolder(folder);
         List<JournalEvent> history = SweepJournal.read(folder);
         String runId = RunAdmission.runId(folder, history, options.runId(), options.resume(), config, started);
         if (RunAdmission.hasEnded(folder, history)) {

@@ -138,6 +138,14 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void aBoxOfNegativeWidthOrHeightIsRejected() throws Exception {
+        assertBadInput(runWithResults("[{\"image_id\": 1, \"category_id\": 1, \"score\": 0.5,\n"
+                + " \"bbox\": [4, 4, -2, 5]}]"), "dt.json", "line 2", "bbox", "negative width or height");
+        assertBadInput(runWithResults("[{\"image_id\": 1, \"category_id\": 1, \"score\": 0.5, \"bbox\": [4, 4, 2, -0.5]}]"),
+                "dt.json", "bbox", "negative");
+    }
+
+    @Test
     void missingScoreIsRejected() throws Exception {
         CliRun run = runWithResults("[{\"image_id\": 1, \"category_id\": 1,\n \"bbox\": [0, 0, 5, 5]}]");
         assertBadInput(run, "dt.json", "score");

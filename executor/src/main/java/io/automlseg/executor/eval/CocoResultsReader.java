@@ -127,6 +127,11 @@ final class CocoResultsReader {
         if (bbox != null && bbox.length != 4) {
             throw CocoFormatException.entry(source, where, "bbox", "must be [x, y, width, height]");
         }
+        if (bbox != null && (bbox[2] < 0 || bbox[3] < 0)) {
+            // pycocotools would give such a box a negative area and match it anyway
+            throw CocoFormatException.entry(source, where, "bbox", "has a negative width or height: ["
+                    + bbox[0] + ", " + bbox[1] + ", " + bbox[2] + ", " + bbox[3] + "]");
+        }
         return check(i, source, r.imageId(), r.categoryId(), r.score(), bbox, r.segmentation(), fromBoxes);
     }
 

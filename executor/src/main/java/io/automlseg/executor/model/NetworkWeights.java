@@ -160,6 +160,44 @@ public final class NetworkWeights implements AutoCloseable {
         data.flush();
     }
 
+    /**
+     * Walks a file written by {@link #write} without reading its values: the header, then each tensor's name and
+     * shape, skipping its floats. Returns the number of tensors; a foreign, truncated or over-long file throws.
+     */
+    public static int inspect(InputStream in) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        if (data.readInt() != MAGIC) {
+            throw new IOException("not a Mask R-CNN weight file (bad magic number)");
+        }
+        int version = data.readInt();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("unsupported weight file version " + version);
+        }
+        int count = data.readInt();
+        try {
+            for (int i = 0; i < count; i++) {
+                String name = data.readUTF();
+                int rank = data.readInt();
+                if (rank < 0 || rank > 8) {
+                    throw new IOException("tensor " + (i + 1) + " (" + name + ") has rank " + rank);
+                }
+                long size = 1;
+                for (int d = 0; d < rank; d++) {
+                    size = Math.multiplyExact(size, data.readLong());
+                }
+                data.skipNBytes(Math.multiplyExact(size, 4L));
+            }
+        } catch (java.io.EOFException e) {
+            throw new IOException("the file ends early: it is truncated", e);
+        } catch (ArithmeticException e) {
+            throw new IOException("a tensor's shape is corrupt", e);
+        }
+        if (data.read() != -1) {
+            throw new IOException("the file goes on after its " + count + " tensors");
+        }
+        return count;
+    }
+
     /** Reads a file written by {@link #write}, in file order. */
     public static Map<String, Tensor> read(InputStream in) throws IOException {
         DataInputStream data = new DataInputStream(in);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
+import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
@@ -140,6 +141,23 @@ public final class SavedModel {
         @SuppressWarnings("unchecked")
         Map<String, Object> hp = (Map<String, Object>) info.getOrDefault("hyperparameters", Map.of());
         return new SavedModel((String) info.get("model_name"), labels, hp, settings, metrics);
+    }
+
+    /**
+     * Checks a model folder without loading its network, as a driver does before starting any work: its description
+     * files parse and its weight file is whole. The message names the file that is wrong.
+     */
+    public static void verify(String dirUri) throws IOException {
+        read(dirUri);
+        String weights = TrialFiles.resolve(dirUri, WEIGHTS);
+        if (!Storage.exists(weights)) {
+            throw new FileNotFoundException(weights + ": missing");
+        }
+        try (InputStream in = new java.io.BufferedInputStream(Storage.open(weights), 1 << 16)) {
+            NetworkWeights.inspect(in);
+        } catch (IOException e) {
+            throw new IOException(weights + ": " + e.getMessage(), e);
+        }
     }
 
     /** Builds the network described by this model with the saved weights, honouring the (editable) settings. */
