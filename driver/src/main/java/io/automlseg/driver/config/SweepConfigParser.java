@@ -1,15 +1,13 @@
 package io.automlseg.driver.config;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.automlseg.driver.config.SweepConfig.DataInput;
 import io.automlseg.driver.config.SweepConfig.EarlyTermination;
 import io.automlseg.driver.config.SweepConfig.Limits;
 import io.automlseg.driver.config.SweepConfig.SweepSettings;
 import io.automlseg.driver.sweep.SearchSpace;
+import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
 import java.util.Iterator;
@@ -25,9 +23,6 @@ import java.util.Set;
  * {@code properties}, the job's {@code name}, ...) are tolerated; any other key is a problem.
  */
 final class SweepConfigParser {
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-
     private static final Set<String> TOP_KEYS = Set.of("$schema", "type", "task", "name", "display_name",
             "description", "tags", "experiment_name", "log_verbosity", "primary_metric", "target_column_name",
             "training_data", "validation_data", "validation_data_size", "limits", "training_parameters", "sweep",
@@ -55,10 +50,9 @@ final class SweepConfigParser {
     }
 
     SweepConfig parse(byte[] yaml) throws ConfigException {
-        JsonNode root;
+        JsonNode root = JobYaml.read(yaml, source);
         try {
             problems = ConfigProblems.forYaml(source, yaml);
-            root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
             throw new ConfigException("Invalid sweep configuration " + source + ": line "
                     + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
@@ -381,7 +375,7 @@ final class SweepConfigParser {
             return null;
         }
         try {
-            return YAML.treeToValue(node, Object.class);
+            return Json.MAPPER.treeToValue(node, Object.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

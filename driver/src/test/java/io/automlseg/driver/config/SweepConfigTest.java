@@ -321,6 +321,40 @@ class SweepConfigTest {
     }
 
     @Test
+    void anAliasMeansWhatItsAnchorHolds() throws Exception {
+        SweepConfig c = parse("""
+                task: image_instance_segmentation
+                target_column_name: label
+                training_data: &train {type: mltable, path: /data/pantry}
+                validation_data: *train
+                training_parameters: &params {model_name: maskrcnn_resnet18_fpn, number_of_epochs: 3}
+                limits: {max_trials: 2}
+                """);
+        assertEquals("/data/pantry", c.validationData().path(), "the alias is the training data's mapping");
+        assertEquals(c.trainingData(), c.validationData());
+        assertEquals(3, c.trainingParameters().get("number_of_epochs"));
+        ConfigException dup = failure("task: a\nx: &a {k: 1}\ny: *a\ntask: b\n");
+        assertTrue(dup.getMessage().contains("line 4") && dup.getMessage().contains("task"), dup.getMessage());
+    }
+
+    @Test
+    void anAliasBombIsRefusedBeforeItExpands() {
+        StringBuilder bomb = new StringBuilder("task: image_instance_segmentation\na: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'k'; c++) {
+            char prev = (char) (c - 1);
+            bomb.append(c).append(": &").append(c).append(" [*").append(prev).append(", *").append(prev)
+                    .append(", *").append(prev).append(", *").append(prev).append(", *").append(prev)
+                    .append(", *").append(prev).append(", *").append(prev).append(", *").append(prev)
+                    .append(", *").append(prev).append("]\n");
+        }
+        // 9^10 elements if it expanded: the alias limit refuses it first
+        ConfigException bad = failure(bomb.toString());
+        assertTrue(bad.getMessage().contains("aliases"), bad.getMessage());
+        ConfigException huge = failure("task: " + "x".repeat(JobYaml.MAX_CHARACTERS) + "\n");
+        assertTrue(huge.getMessage().contains("at most " + JobYaml.MAX_CHARACTERS), huge.getMessage());
+    }
+
+    @Test
     void loadsFromAFileResolvingPathsAgainstItsFolder(@TempDir Path dir) throws Exception {
         Path job = dir.resolve("job.yaml");
         Files.writeString(job, "task: image_instance_segmentation\ntarget_column_name: label\n"
