@@ -22,6 +22,8 @@ final class SearchSpaceParser {
             Distribution.Kind.UNIFORM, Distribution.Kind.QUNIFORM);
 
     private final ConfigProblems problems;
+    /** The kind of every expression that parsed, by path, also those refused later for their range or values. */
+    private final Map<String, Distribution.Kind> kinds = new LinkedHashMap<>();
 
     SearchSpaceParser(ConfigProblems problems) {
         this.problems = problems;
@@ -85,6 +87,7 @@ final class SearchSpaceParser {
             problems.add(path, e.getMessage());
             return null;
         }
+        kinds.put(path, d.kind());
         if (d.isChoice()) {
             List<Object> converted = new ArrayList<>();
             for (Object v : d.choices()) {
@@ -116,20 +119,26 @@ final class SearchSpaceParser {
      * The reference product's Bayesian sampling takes only choice, uniform and quniform, and no early termination.
      * (It also refuses a list of sub-spaces; here each sub-space is one more categorical choice of the model.)
      */
-    void bayesianRestrictions(SearchSpace space, boolean earlyTermination) {
-        List<Map<String, Distribution>> subspaces = space.subspaces();
-        for (int i = 0; i < subspaces.size(); i++) {
-            for (Map.Entry<String, Distribution> e : subspaces.get(i).entrySet()) {
-                if (!BAYESIAN_KINDS.contains(e.getValue().kind())) {
-                    problems.add("search_space[" + i + "]." + e.getKey(), "bayesian sampling takes only choice, "
-                            + "uniform and quniform, not " + e.getValue().kind().yamlName()
-                            + " (use random sampling, or rewrite it as uniform/quniform)");
-                }
+    void bayesianRestrictions(boolean earlyTermination) {
+        kinds.forEach((path, kind) -> {
+            if (!BAYESIAN_KINDS.contains(kind)) {
+                problems.add(path, "bayesian sampling takes only choice, uniform and quniform, not " + kind.yamlName()
+                        + " (use random sampling, or rewrite it as uniform/quniform)");
             }
-        }
+        });
         if (earlyTermination) {
             problems.add("sweep.early_termination", "bayesian sampling does not support early termination (as in "
                     + "the reference product): remove early_termination or use random sampling");
         }
+    }
+
+    /** Grid sampling takes only choice expressions: each other one is named, whatever else is wrong with it. */
+    void gridRestrictions() {
+        kinds.forEach((path, kind) -> {
+            if (kind != Distribution.Kind.CHOICE) {
+                problems.add(path, "grid sampling takes only choice expressions, not " + kind.yamlName()
+                        + " (use random or bayesian sampling, or list the values with choice)");
+            }
+        });
     }
 }

@@ -130,11 +130,11 @@ final class SweepConfigParser {
                 space = AutomaticSearchSpace.forFixed(trainingParams);
             }
         }
-        if ("grid".equals(sweep.samplingAlgorithm()) && !space.isChoiceOnly()) {
-            problems.add("sweep.sampling_algorithm", "grid sampling needs choice expressions only in search_space");
+        if ("grid".equals(sweep.samplingAlgorithm())) {
+            spaces.gridRestrictions();
         }
         if ("bayesian".equals(sweep.samplingAlgorithm())) {
-            spaces.bayesianRestrictions(space, hasEarlyTermination(root));
+            spaces.bayesianRestrictions(hasEarlyTermination(root));
         }
         if (!space.isEmpty() && !space.isAutomatic() && !algorithmGiven) {
             problems.add("sweep.sampling_algorithm", "required when search_space is given (random, grid or bayesian)");

@@ -252,16 +252,18 @@ class SweepConfigTest {
                 "line 13: training_parameters.tile_grid_size: not accepted: small-object tiling is not supported",
                 "line 16: sweep.early_termination: bandit needs exactly one of slack_factor and slack_amount",
                 "line 18: search_space[0].learning_rate: uniform(0.1, 2) can produce values outside learning_rate's range",
+                "line 18: search_space[0].learning_rate: grid sampling takes only choice expressions, not uniform",
                 "line 19: search_space[0].model_name: choice value \"yolov5\" must be one of maskrcnn_resnet18_fpn",
                 "line 20: search_space[0].momentum: unknown distribution \"gaussian\"",
                 "line 21: search_space[0].optimizer: optimizer takes one of sgd, adam, adamw; use choice(...) for it",
+                "line 21: search_space[0].optimizer: grid sampling takes only choice expressions, not uniform",
                 "line 22: validaton_data_size: unknown key (did you mean validation_data_size?)");
         for (String want : expected) {
             assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(want)),
                     "missing problem: " + want + "\nall:\n" + e.getMessage());
         }
         assertEquals(expected.size(), e.problems().size(), e.getMessage());
-        assertTrue(e.getMessage().startsWith("Invalid sweep configuration job.yaml (15 problems):"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Invalid sweep configuration job.yaml (17 problems):"), e.getMessage());
     }
 
     @Test
@@ -273,7 +275,26 @@ class SweepConfigTest {
                 sweep: {sampling_algorithm: grid}
                 search_space: [{learning_rate: "uniform(0.001, 0.01)"}]
                 """);
-        assertTrue(grid.getMessage().contains("grid sampling needs choice expressions only"), grid.getMessage());
+        assertTrue(grid.getMessage().contains("line 5: search_space[0].learning_rate: grid sampling takes only choice "
+                + "expressions, not uniform"), grid.getMessage());
+    }
+
+    @Test
+    void aGridOverAUniformWhoseRangeIsAlsoWrongReportsBothAtTheEntrysLine() {
+        ConfigException grid = failure("""
+                task: image_instance_segmentation
+                target_column_name: label
+                training_data: train
+                sweep: {sampling_algorithm: grid}
+                search_space:
+                  - model_name: {type: choice, values: [maskrcnn_resnet18_fpn]}
+                    learning_rate: "uniform(0.5, 2)"
+                """);
+        assertEquals(2, grid.problems().size(), grid.getMessage());
+        assertTrue(grid.getMessage().contains("line 7: search_space[0].learning_rate: uniform(0.5, 2) can produce "
+                + "values outside"), grid.getMessage());
+        assertTrue(grid.getMessage().contains("line 7: search_space[0].learning_rate: grid sampling takes only "
+                + "choice expressions"), grid.getMessage());
     }
 
     @Test
@@ -409,7 +430,9 @@ class SweepConfigTest {
                         + "not loguniform",
                 "line 10: search_space[0].momentum: bayesian sampling takes only choice, uniform and quniform, "
                         + "not normal",
-                "line 12: search_space[0].number_of_epochs: randint(8) can produce values outside");
+                "line 12: search_space[0].number_of_epochs: randint(8) can produce values outside",
+                "line 12: search_space[0].number_of_epochs: bayesian sampling takes only choice, uniform and "
+                        + "quniform, not randint");
         for (String want : expected) {
             assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(want)),
                     "missing problem: " + want + "\nall:\n" + e.getMessage());
