@@ -1,8 +1,8 @@
 package io.automlseg.driver.spark;
 
-import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.data.DataError;
+import io.automlseg.executor.data.ImageDecoder;
 import java.awt.image.BufferedImage;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,19 +30,13 @@ final class ImageCheck implements MapPartitionsFunction<Row, Row> {
             int width = 0;
             int height = 0;
             String error = null;
-            try (InputStream in = Storage.open(url)) {
-                BufferedImage image = ImageIO.read(in);
-                if (image == null) {
-                    error = "not a decodable image (jpg, png, bmp, gif are supported)";
-                } else if (image.getWidth() < 1 || image.getHeight() < 1) {
-                    error = "the image is empty";
-                } else {
-                    width = image.getWidth();
-                    height = image.getHeight();
-                }
-            } catch (java.io.FileNotFoundException e) {
-                error = "image file not found";
-            } catch (Exception e) {
+            try {
+                BufferedImage image = ImageDecoder.read(url, source);
+                width = image.getWidth();
+                height = image.getHeight();
+            } catch (DataError e) {
+                error = e.problems().isEmpty() ? e.getMessage() : e.problems().get(0).message();
+            } catch (RuntimeException e) {
                 error = "cannot read the image: " + e.getMessage();
             }
             out.add(RowFactory.create(source, url, width, height, error));

@@ -12,21 +12,15 @@ import io.automlseg.driver.weights.SweepStartingWeights;
 import io.automlseg.driver.weights.WeightCatalog;
 import io.automlseg.driver.weights.WeightsCache;
 import io.automlseg.executor.data.DataError;
-import io.automlseg.executor.data.DataProblem;
+import io.automlseg.executor.data.ImageDecoder;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.LabelSet;
 import io.automlseg.executor.io.Storage;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * The pre-flight check of {@code sweep --validate-only}: everything the sweep checks before its first trial, without
@@ -95,34 +89,13 @@ public final class Preflight {
         }
     }
 
-    /** Opens every image and reads its header (not its pixels): the file exists, is an image and has a size. */
+    /** Reads every image's header (not its pixels): the file exists, is an image, has a size within the limit. */
     private static void checkImages(List<ImageRecord> records, List<String> problems) {
         for (ImageRecord r : records) {
-            String error = null;
-            try (InputStream in = Storage.open(r.imageUrl());
-                 ImageInputStream stream = ImageIO.createImageInputStream(in)) {
-                Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
-                if (readers == null || !readers.hasNext()) {
-                    error = "not a decodable image (jpg, png, bmp, gif are supported)";
-                } else {
-                    ImageReader reader = readers.next();
-                    try {
-                        reader.setInput(stream, true, true);
-                        if (reader.getWidth(0) < 1 || reader.getHeight(0) < 1) {
-                            error = "the image is empty";
-                        }
-                    } finally {
-                        reader.dispose();
-                    }
-                }
-            } catch (FileNotFoundException e) {
-                error = "image file not found";
-            } catch (IOException | RuntimeException e) {
-                error = "cannot read the image: " + e.getMessage();
-            }
-            if (error != null) {
-                problems.add(DataProblem.atSource(r.source(), "image_url", DataProblem.Kind.BAD_IMAGE_URL,
-                        r.imageUrl() + ": " + error).toString());
+            try {
+                ImageDecoder.probeSize(r.imageUrl(), r.source());
+            } catch (DataError e) {
+                e.problems().forEach(p -> problems.add(p.toString()));
             }
         }
     }

@@ -26,6 +26,7 @@ import io.automlseg.driver.sweep.TrialBackend;
 import io.automlseg.driver.sweep.TrialSetup;
 import io.automlseg.driver.weights.PretrainedPlan;
 import io.automlseg.driver.weights.SweepStartingWeights;
+import io.automlseg.executor.data.ImageDecoder;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.trial.StartingWeights;
@@ -34,6 +35,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -170,8 +172,13 @@ public final class SparkSweepRunner {
         int threads = options.threadsPerTrial() > 0 ? options.threadsPerTrial()
                 : sc.isLocal() ? Math.max(1, sc.defaultParallelism() / concurrency) : taskCpus;
         String device = sc.getConf().contains("spark.task.resource.gpu.amount") ? "gpu" : "cpu";
+        List<String> trialOptions = new ArrayList<>(options.extraTrialJvmOptions());
+        if (System.getProperty(ImageDecoder.MAX_PIXELS_PROPERTY) != null) {
+            // the driver's pixel limit is the trials' too, wherever they run
+            trialOptions.add("-D" + ImageDecoder.MAX_PIXELS_PROPERTY + "=" + ImageDecoder.maxPixels());
+        }
         TrialLaunch launch = new TrialLaunch(options.trialMainClass(), options.trialMaxHeap(), threads,
-                options.extraTrialJvmOptions(), options.inTaskTrials());
+                trialOptions, options.inTaskTrials());
         TerminationPolicy policy = config.terminationPolicy();
         SweepState state = new SweepState(config.primaryMetric());
         SweepJournal journal = SweepJournal.open(run);

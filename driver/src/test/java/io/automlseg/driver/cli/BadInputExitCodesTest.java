@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.automlseg.driver.scoring.TinyScoringModel;
+import io.automlseg.executor.data.ImageDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -66,6 +67,20 @@ class BadInputExitCodesTest {
         Files.writeString(occupied.resolve("trials.json"), "[]");
         assertBadInput(CliRun.of("sweep", "--config", QUICKSTART.toString(), "--output", occupied.toString(),
                 "--validate-only"), "occupied", "already holds a sweep");
+    }
+
+    @Test
+    void validateOnlyAppliesThePixelLimitFromTheImageHeaders() {
+        // The sample's 160x160 images against a limit of 1000 pixels stand for a decompression bomb (the executor's
+        // decoder tests use a real one): the pre-flight check reads the same headers with the same limit.
+        System.setProperty(ImageDecoder.MAX_PIXELS_PROPERTY, "1000");
+        try {
+            assertBadInput(CliRun.of("sweep", "--config", QUICKSTART.toString(), "--output",
+                    tmp.resolve("run").toString(), "--validate-only"), "train/annotations.jsonl line 1, field image_url", "160x160",
+                    "more than the limit of 1000");
+        } finally {
+            System.clearProperty(ImageDecoder.MAX_PIXELS_PROPERTY);
+        }
     }
 
     @Test

@@ -37,6 +37,7 @@ public record DataProblem(String file, int line, String field, Kind kind, String
         UNKNOWN_LABEL("label not in the training data"),
         MISSING_IMAGE("missing image"),
         UNDECODABLE_IMAGE("undecodable image"),
+        TOO_MANY_PIXELS("image over the pixel limit"),
         TOO_FEW_IMAGES("too few images");
 
         private final String description;

@@ -26,7 +26,17 @@ public final class ImageDecoder {
     /** Pixel size of an image. */
     public record Size(int width, int height) {}
 
+    /** The system property that sets {@link #maxPixels()}, on the driver and in trial JVMs alike. */
+    public static final String MAX_PIXELS_PROPERTY = "automlseg.maxImagePixels";
+    /** Twice Pillow's warning threshold, where Pillow itself refuses an image as a decompression bomb. */
+    public static final long DEFAULT_MAX_PIXELS = 178_956_970L;
+
     private ImageDecoder() {}
+
+    /** The most pixels an image may declare; a larger one is refused from its header, before any decoding. */
+    public static long maxPixels() {
+        return Long.getLong(MAX_PIXELS_PROPERTY, DEFAULT_MAX_PIXELS);
+    }
 
     /** Decodes an image into the model's input: RGB, channel-major, values in [0, 1]. */
     public static InputImage decode(String imageUrl, String source) {
@@ -48,6 +58,7 @@ public final class ImageDecoder {
             ImageReader reader = reader(in, imageUrl, source);
             try {
                 reader.setInput(in, true, true);
+                checkPixels(reader.getWidth(0), reader.getHeight(0), imageUrl, source);
                 return reader.read(0);
             } finally {
                 reader.dispose();
@@ -70,7 +81,9 @@ public final class ImageDecoder {
             ImageReader reader = reader(in, imageUrl, source);
             try {
                 reader.setInput(in, true, true);
-                return new Size(reader.getWidth(0), reader.getHeight(0));
+                Size size = new Size(reader.getWidth(0), reader.getHeight(0));
+                checkPixels(size.width(), size.height(), imageUrl, source);
+                return size;
             } finally {
                 reader.dispose();
             }
@@ -168,6 +181,20 @@ public final class ImageDecoder {
             throw error(source, DataProblem.Kind.MISSING_IMAGE, "image " + imageUrl + " does not exist");
         } catch (IOException e) {
             throw error(source, DataProblem.Kind.MISSING_IMAGE, "cannot read image " + imageUrl + ": " + e.getMessage());
+        }
+    }
+
+    /** A tiny file can declare a huge image (a decompression bomb): the header's size is checked first. */
+    private static void checkPixels(int width, int height, String imageUrl, String source) {
+        if (width < 1 || height < 1) {
+            throw error(source, DataProblem.Kind.UNDECODABLE_IMAGE, "image " + imageUrl + " is empty (" + width
+                    + "x" + height + ")");
+        }
+        long limit = maxPixels();
+        if ((long) width * height > limit) {
+            throw error(source, DataProblem.Kind.TOO_MANY_PIXELS, "image " + imageUrl + " declares " + width + "x"
+                    + height + " pixels, more than the limit of " + limit + " (-D" + MAX_PIXELS_PROPERTY
+                    + "=N raises it): refused before decoding");
         }
     }
 

@@ -129,4 +129,32 @@ class ImageDecoderTest {
         assertEquals(3, ImageDecoder.withSizes(withMissing, true, report).size());
         assertEquals(1, report.count(DataProblem.Kind.MISSING_IMAGE));
     }
+
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeaderBeforeDecoding() throws Exception {
+        byte[] bomb = TestData.pngDeclaring(23000, 23000);
+        assertTrue(bomb.length < 1000, bomb.length + " bytes");
+        Path file = Files.write(tmp.resolve("bomb.png"), bomb);
+        for (Runnable read : List.<Runnable>of(
+                () -> ImageDecoder.decode(file.toString(), "t.jsonl:4"),
+                () -> ImageDecoder.probeSize(file.toString(), "t.jsonl:4"),
+                () -> ImageDecoder.decodeBytes(bomb, "bomb.png", "t.jsonl:4"))) {
+            DataError e = assertThrows(DataError.class, read::run);
+            assertEquals(DataProblem.Kind.TOO_MANY_PIXELS, e.problems().get(0).kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("23000x23000") && e.getMessage().contains("t.jsonl")
+                    && e.getMessage().contains(ImageDecoder.MAX_PIXELS_PROPERTY), e.getMessage());
+        }
+        // Under the limit, the same header is read as the size it declares.
+        String before = System.getProperty(ImageDecoder.MAX_PIXELS_PROPERTY);
+        System.setProperty(ImageDecoder.MAX_PIXELS_PROPERTY, Long.toString(23000L * 23000L));
+        try {
+            assertEquals(new ImageDecoder.Size(23000, 23000), ImageDecoder.probeSize(file.toString(), "t.jsonl:4"));
+        } finally {
+            if (before == null) {
+                System.clearProperty(ImageDecoder.MAX_PIXELS_PROPERTY);
+            } else {
+                System.setProperty(ImageDecoder.MAX_PIXELS_PROPERTY, before);
+            }
+        }
+    }
 }
