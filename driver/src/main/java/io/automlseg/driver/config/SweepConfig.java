@@ -172,7 +172,9 @@ public record SweepConfig(
 
     /** Whether bad data is skipped (and reported) instead of failing the sweep: {@code ignore_data_errors}. */
     public boolean ignoreDataErrors() {
-        return Boolean.TRUE.equals(trainingParameters.get(Hyperparameters.IGNORE_DATA_ERRORS));
+        Object value = trainingParameters.get(Hyperparameters.IGNORE_DATA_ERRORS);
+        return Boolean.TRUE.equals(value != null ? value
+                : Hyperparameters.spec(Hyperparameters.IGNORE_DATA_ERRORS).orElseThrow().defaultValue());
     }
 
     /**

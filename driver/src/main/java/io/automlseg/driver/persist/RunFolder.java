@@ -36,6 +36,11 @@ public record RunFolder(String uri) {
         return dataDir() + "/labels.json";
     }
 
+    /** What ignore_data_errors left out ({@link SkippedData}). */
+    public String skippedData() {
+        return dataDir() + "/skipped.json";
+    }
+
     public String trialsDir() {
         return uri + "/trials";
     }

@@ -27,6 +27,7 @@ import java.util.Optional;
  *     null
  * @param pretrainedWeights what {@code pretrained_weights} resolved to: the file each variant started from, and
  *     why the others trained from scratch
+ * @param skippedData what {@code ignore_data_errors} left out of the data, or null if nothing
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SweepSummary(
@@ -51,7 +52,8 @@ public record SweepSummary(
         @JsonProperty("finished_at") String finishedAt,
         @JsonProperty("wall_seconds") double wallSeconds,
         @JsonProperty("warning") String warning,
-        @JsonProperty("pretrained_weights") PretrainedPlan pretrainedWeights) {
+        @JsonProperty("pretrained_weights") PretrainedPlan pretrainedWeights,
+        @JsonProperty("skipped_data") SkippedData skippedData) {
 
     /**
      * The summary of a sweep that ran to {@code outcome}.
@@ -61,7 +63,7 @@ public record SweepSummary(
      */
     public static SweepSummary of(String runId, SweepConfig config, SweepState state, SweepLoop.Outcome outcome,
                                   String bestModel, int concurrency, String policy, Instant started,
-                                  PretrainedPlan pretrained) {
+                                  PretrainedPlan pretrained, SkippedData skipped) {
         Optional<Trial> best = outcome.best();
         Instant end = outcome.end();
         return new SweepSummary(runId, config.experimentName(), outcome.status(), state.primaryMetric(),
@@ -71,6 +73,6 @@ public record SweepSummary(
                 (int) state.count(TrialState.EARLY_TERMINATED), (int) state.count(TrialState.FAILED),
                 (int) state.count(TrialState.CANCELED), outcome.retries(), concurrency,
                 config.sweep().samplingAlgorithm(), policy, started.toString(), end.toString(),
-                Duration.between(started, end).toMillis() / 1000.0, outcome.warning(), pretrained);
+                Duration.between(started, end).toMillis() / 1000.0, outcome.warning(), pretrained, skipped);
     }
 }

@@ -1,12 +1,8 @@
 package io.automlseg.driver.spark;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-
 import io.automlseg.driver.config.BadInputException;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.RunFolder;
-import io.automlseg.executor.data.DataError;
 import io.automlseg.executor.data.DataProblem;
 import io.automlseg.executor.data.ImageRecord;
 import io.automlseg.executor.data.LabelSet;
@@ -23,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -79,14 +76,13 @@ public final class DatasetPreparer {
         List<ImageRecord> train = source.read(config.trainingData(), config, true);
         List<ImageRecord> validation = config.validationData() == null ? null
                 : source.read(config.validationData(), config, false);
+        boolean ignore = config.ignoreDataErrors();
+        if (validation != null && !ignore) {
+            // Strict: fail before any Spark job, naming file, line and field.
+            DataSkips.requireKnownLabels(train, validation, config);
+        }
         List<ImageRecord> all = new ArrayList<>(train);
         if (validation != null) {
-            // A class the model never trains on cannot be scored fairly: fail up front, naming file, line and field.
-            try {
-                LabelSet.checkKnown(LabelSet.labels(train), validation, config.targetColumnName());
-            } catch (DataError e) {
-                throw new BadInputException(e.getMessage(), e);
-            }
             all.addAll(validation);
         }
         Dataset<Row> records = spark.createDataFrame(rows(all), RECORD_SCHEMA);
@@ -95,18 +91,21 @@ public final class DatasetPreparer {
                 .mapPartitions(new ImageCheck(), Encoders.row(CHECK_SCHEMA))
                 .collectAsList();
         Map<String, Row> bySource = new HashMap<>();
-        List<String> problems = new ArrayList<>();
+        Map<String, String> unusable = new TreeMap<>();
         for (Row r : checked) {
             bySource.put(r.getString(0), r);
             if (r.getString(4) != null) {
-                problems.add(DataProblem.atSource(r.getString(0), "image_url", DataProblem.Kind.BAD_IMAGE_URL,
-                        r.getString(1) + ": " + r.getString(4)).toString());
+                unusable.put(r.getString(0), DataProblem.atSource(r.getString(0), "image_url",
+                        DataProblem.Kind.BAD_IMAGE_URL, r.getString(1) + ": " + r.getString(4)).toString());
             }
         }
-        if (!problems.isEmpty()) {
-            problems.sort(String::compareTo);
-            throw BadInputException.unusableImages(problems);
+        DataSkips skips = new DataSkips(config, out);
+        train = skips.withoutUnusable(train, unusable, "training");
+        if (validation != null) {
+            validation = skips.withoutUnusable(validation, unusable, "validation");
+            validation = skips.withoutUnknownLabels(train, validation);
         }
+        skips.record(run);
         train = withCheckedSizes(train, bySource);
         if (validation != null) {
             validation = withCheckedSizes(validation, bySource);
@@ -119,11 +118,9 @@ public final class DatasetPreparer {
                     validation.size(), all.size(), config.validationDataSize(), config.seed());
         }
 
-        List<String> labels = new ArrayList<>();
-        for (Row r : records.select(explode(col("label")).as("object"))
-                .groupBy(col("object.label").as("name")).count().orderBy("name").collectAsList()) {
-            labels.add(r.getString(0));
-        }
+        List<ImageRecord> kept = new ArrayList<>(train);
+        kept.addAll(validation);
+        List<String> labels = LabelSet.labels(kept);
         if (labels.isEmpty()) {
             throw new BadInputException("the data has no labelled objects: " + config.trainingData().path());
         }

@@ -19,8 +19,9 @@ import io.automlseg.executor.io.Storage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The pre-flight check of {@code sweep --validate-only}: everything the sweep checks before its first trial, without
@@ -45,22 +46,22 @@ public final class Preflight {
         List<ImageRecord> train = source.read(config.trainingData(), config, true);
         List<ImageRecord> validation = config.validationData() == null ? List.of()
                 : source.read(config.validationData(), config, false);
+        if (config.validationData() != null && !config.ignoreDataErrors()) {
+            DataSkips.requireKnownLabels(train, validation, config);
+        }
+        // The same decisions as the sweep's data preparation, from the image headers.
+        Map<String, String> unusable = new TreeMap<>();
+        checkImages(train, unusable);
+        checkImages(validation, unusable);
+        DataSkips skips = new DataSkips(config, out);
+        train = skips.withoutUnusable(train, unusable, "training");
         if (config.validationData() != null) {
-            try {
-                LabelSet.checkKnown(LabelSet.labels(train), validation, config.targetColumnName());
-            } catch (DataError e) {
-                throw new BadInputException(e.getMessage(), e);
-            }
+            validation = skips.withoutUnusable(validation, unusable, "validation");
+            validation = skips.withoutUnknownLabels(train, validation);
         }
         List<String> labels = LabelSet.labels(train);
         if (labels.isEmpty()) {
             throw new BadInputException("the data has no labelled objects: " + config.trainingData().path());
-        }
-        List<String> problems = new ArrayList<>();
-        checkImages(train, problems);
-        checkImages(validation, problems);
-        if (!problems.isEmpty()) {
-            throw BadInputException.unusableImages(problems);
         }
         WeightsCache cache = WeightsCache.forSweep(config.weightsCache(), localMaster, Storage.qualify(output));
         PretrainedPlan weights = new PretrainedResolver(WeightCatalog.current(), cache, out).check(config);
@@ -90,12 +91,12 @@ public final class Preflight {
     }
 
     /** Reads every image's header (not its pixels): the file exists, is an image, has a size within the limit. */
-    private static void checkImages(List<ImageRecord> records, List<String> problems) {
+    private static void checkImages(List<ImageRecord> records, Map<String, String> unusable) {
         for (ImageRecord r : records) {
             try {
                 ImageDecoder.probeSize(r.imageUrl(), r.source());
             } catch (DataError e) {
-                e.problems().forEach(p -> problems.add(p.toString()));
+                unusable.put(r.source(), e.problems().get(0).toString());
             }
         }
     }

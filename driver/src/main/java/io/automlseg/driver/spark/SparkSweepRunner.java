@@ -6,6 +6,7 @@ import io.automlseg.driver.persist.CheckpointRuns;
 import io.automlseg.driver.persist.JournalEvent;
 import io.automlseg.driver.persist.JournalReplay;
 import io.automlseg.driver.persist.RunAdmission;
+import io.automlseg.driver.persist.SkippedData;
 import io.automlseg.driver.persist.RunFolder;
 import io.automlseg.driver.persist.RunRecorder;
 import io.automlseg.driver.persist.SweepFingerprint;
@@ -227,7 +228,7 @@ public final class SparkSweepRunner {
         SweepLoop.Outcome outcome = loop.run(resume);
 
         SweepSummary summary = SweepSummary.of(runId, config, state, outcome, run.bestModel(), concurrency,
-                policy.name(), started, pretrained);
+                policy.name(), started, pretrained, SkippedData.read(run));
         Json.writeAtomically(run.summaryJson(), summary);
         journal.sweepEnded(outcome.status());
         console.concluded(state, summary, outcome.end());

@@ -36,7 +36,12 @@ class BadDataCliTest {
         return out;
     }
 
+    /** A job over the data that fails on bad data ({@code ignore_data_errors: false}) unless {@code ignore}. */
     private Path config(Path train, Path validation) throws IOException {
+        return config(train, validation, false);
+    }
+
+    private Path config(Path train, Path validation, boolean ignore) throws IOException {
         Path config = tmp.resolve("job.yaml");
         Files.writeString(config, """
                 type: automl
@@ -46,8 +51,9 @@ class BadDataCliTest {
                 training_data: {type: mltable, path: %s}
                 %s
                 limits: {max_trials: 1}
-                training_parameters: {model_name: maskrcnn_resnet18_fpn, number_of_epochs: 1}
-                """.formatted(train, validation == null ? "" : "validation_data: {type: mltable, path: " + validation + "}"));
+                training_parameters: {model_name: maskrcnn_resnet18_fpn, number_of_epochs: 1, ignore_data_errors: %s}
+                """.formatted(train, validation == null ? "" : "validation_data: {type: mltable, path: " + validation + "}",
+                ignore));
         return config;
     }
 
@@ -81,6 +87,18 @@ class BadDataCliTest {
         assertTrue(o.err().contains("line 3"), o.err());
         assertTrue(o.err().contains("no-such-image.jpg"), o.err());
         assertNoResults(output);
+    }
+
+    @Test
+    void byDefaultAMissingImageIsSkippedAndTheSweepMayStart() throws Exception {
+        Path train = trainingWith(3, "{\"image_url\": \"images/no-such-image.jpg\", \"label\": [{\"label\": \"circle\","
+                + " \"isCrowd\": 0, \"polygon\": [[0.1, 0.1, 0.5, 0.1, 0.5, 0.5]]}]}");
+        CliRun o = CliRun.of("sweep", "--config", config(train, null, true).toString(), "--output",
+                tmp.resolve("run").toString(), "--validate-only");
+        assertEquals(ExitCodes.OK, o.code(), o.out() + o.err());
+        assertTrue(o.out().contains("Skipped 1 training image that cannot be used (ignore_data_errors), first: "
+                + "train/annotations.jsonl line 3"), o.out());
+        assertTrue(o.out().contains("59 training"), o.out());
     }
 
     @Test

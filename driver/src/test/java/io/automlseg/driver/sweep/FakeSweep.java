@@ -97,7 +97,7 @@ final class FakeSweep {
                 });
         SweepLoop.Outcome outcome = loop.run(resume);
         SweepSummary summary = SweepSummary.of("fake", config, state, outcome, run.bestModel(), concurrency,
-                policy.name(), started, null);
+                policy.name(), started, null, null);
         journal.sweepEnded(outcome.status());
         console.concluded(state, summary, outcome.end());
         String text = printed.toString(StandardCharsets.UTF_8);

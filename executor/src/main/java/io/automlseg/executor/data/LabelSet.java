@@ -41,25 +41,37 @@ public final class LabelSet {
      * @param targetColumn the JSONL column of the objects, for the field path
      */
     public static void checkKnown(List<String> trainingLabels, List<ImageRecord> records, String targetColumn) {
+        List<DataProblem> unknown = new ArrayList<>();
+        withoutUnknown(trainingLabels, records, targetColumn, unknown);
+        if (!unknown.isEmpty()) {
+            throw new DataError(unknown.subList(0, Math.min(DataError.SHOWN, unknown.size())), unknown.size());
+        }
+    }
+
+    /**
+     * The records without their objects of a class the training data never had (a model cannot be scored on a class
+     * it never saw); each removed object's problem is added to {@code removed}.
+     */
+    public static List<ImageRecord> withoutUnknown(List<String> trainingLabels, List<ImageRecord> records,
+                                                   String targetColumn, List<DataProblem> removed) {
         Set<String> known = Set.copyOf(trainingLabels);
-        List<DataProblem> problems = new ArrayList<>();
-        int total = 0;
+        List<ImageRecord> out = new ArrayList<>(records.size());
         for (ImageRecord r : records) {
+            List<ObjectAnnotation> kept = new ArrayList<>(r.objects().size());
             for (int i = 0; i < r.objects().size(); i++) {
-                String label = r.objects().get(i).label();
-                if (!known.contains(label)) {
-                    total++;
-                    if (problems.size() < DataError.SHOWN) {
-                        problems.add(DataProblem.atSource(r.source(), targetColumn + "[" + i + "].label",
-                                DataProblem.Kind.UNKNOWN_LABEL, "label '" + label
-                                        + "' does not occur in the training data (training labels: "
-                                        + String.join(", ", trainingLabels) + ")"));
-                    }
+                ObjectAnnotation o = r.objects().get(i);
+                if (known.contains(o.label())) {
+                    kept.add(o);
+                } else {
+                    removed.add(DataProblem.atSource(r.source(), targetColumn + "[" + i + "].label",
+                            DataProblem.Kind.UNKNOWN_LABEL, "label '" + o.label()
+                                    + "' does not occur in the training data (training labels: "
+                                    + String.join(", ", trainingLabels) + ")"));
                 }
             }
+            out.add(kept.size() == r.objects().size() ? r
+                    : new ImageRecord(r.imageUrl(), r.source(), r.width(), r.height(), List.copyOf(kept)));
         }
-        if (total > 0) {
-            throw new DataError(problems, total);
-        }
+        return out;
     }
 }

@@ -95,9 +95,10 @@ public final class HyperparameterTable {
         bool("export_as_image", false).notActedOn().doc("the reference's export of predicted masks as images");
         choice("image_type", List.of("jpg", "png", "bmp"), "jpg").notActedOn()
                 .doc("the image format of `export_as_image`");
+        bool("ignore_data_errors", true).doc("skip bad rows, objects and polygon parts, missing and undecodable "
+                + "images, and validation objects of labels training never has, counting and reporting them, instead"
+                + " of failing (as the reference does by default); `false` fails on them, all listed at once");
         // Ours, beyond the reference product's names.
-        bool("ignore_data_errors", false).ours()
-                .doc("skip bad rows, objects and polygon parts (and report them) instead of failing");
         bool("apply_automl_train_augmentations", true).ours().doc("the reference's training augmentations: random"
                 + " crop around the objects or expansion onto a mean-coloured canvas (each with probability 1/4), then"
                 + " a horizontal flip (1/2); false turns all three off (also accepted inside `advanced_settings`)");
