@@ -34,6 +34,8 @@ import java.util.Map;
  * @param properties {@code properties} as given (tolerated, not used)
  * @param weightsCache {@code weights_cache} (ours): the folder pretrained weights are fetched into, or null for the
  *     default (see {@link io.automlseg.driver.weights.WeightsCache#forSweep})
+ * @param datastores {@code datastores} (ours): the Hadoop folders of the reference's datastores, for
+ *     {@code azureml://} image URLs in the MLTables
  */
 public record SweepConfig(
         String source,
@@ -53,7 +55,8 @@ public record SweepConfig(
         Map<String, Object> outputs,
         Object compute,
         Map<String, Object> properties,
-        String weightsCache) {
+        String weightsCache,
+        Map<String, String> datastores) {
 
     public static final String TASK = "image_instance_segmentation";
     public static final String PRIMARY_METRIC = "mean_average_precision";
@@ -149,7 +152,7 @@ public record SweepConfig(
     public SweepConfig withTrainingParameters(Map<String, Object> parameters) {
         return new SweepConfig(source, type, task, experimentName, logVerbosity, primaryMetric, targetColumnName,
                 trainingData, validationData, validationDataSize, limits, new LinkedHashMap<>(parameters), sweep, searchSpace,
-                outputs, compute, properties, weightsCache);
+                outputs, compute, properties, weightsCache, datastores);
     }
 
     /** {@code pretrained_weights}, {@code auto} unless given. */

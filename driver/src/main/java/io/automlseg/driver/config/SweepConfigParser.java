@@ -26,7 +26,8 @@ final class SweepConfigParser {
     private static final Set<String> TOP_KEYS = Set.of("$schema", "type", "task", "name", "display_name",
             "description", "tags", "experiment_name", "log_verbosity", "primary_metric", "target_column_name",
             "training_data", "validation_data", "validation_data_size", "limits", "training_parameters", "sweep",
-            "search_space", "outputs", "compute", "properties", "weights_cache");
+            "search_space", "outputs", "compute", "properties", "weights_cache", AzureMlMappings.DATASTORES,
+            AzureMlMappings.DATA_ASSETS);
     private static final Set<String> DATA_KEYS = Set.of("type", "path", "mode");
     private static final Set<String> LIMIT_KEYS = Set.of("max_trials", "max_concurrent_trials", "timeout_minutes",
             "trial_timeout_minutes", "max_failed_trials", "max_trial_retries");
@@ -43,6 +44,7 @@ final class SweepConfigParser {
     private final String source;
     private final String baseDir;
     private ConfigProblems problems;
+    private AzureMlMappings azureMl;
 
     SweepConfigParser(String source, String baseDir) {
         this.source = source;
@@ -93,6 +95,7 @@ final class SweepConfigParser {
         if (target == null && (!root.has("target_column_name") || root.get("target_column_name").isNull())) {
             problems.add("target_column_name", "required (the JSONL column holding the objects, usually label)");
         }
+        azureMl = AzureMlMappings.parse(root, problems);
         DataInput training = dataInput(root, "training_data", true);
         DataInput validation = dataInput(root, "validation_data", false);
         double validationSize = 0.2;
@@ -147,7 +150,7 @@ final class SweepConfigParser {
         return new SweepConfig(source, type, task, experiment, verbosity, metric, target, training, validation,
                 validationSize, limits, trainingParams, sweep, space, mapOf(root.get("outputs")),
                 plain(root.get("compute")), mapOf(root.get("properties")),
-                StartingPointChecks.weightsCache(weightsCache, baseDir));
+                StartingPointChecks.weightsCache(weightsCache, baseDir), azureMl.datastores());
     }
 
     private static boolean hasEarlyTermination(JsonNode root) {
@@ -205,11 +208,8 @@ final class SweepConfigParser {
             problems.add(key, "must be a path or {type: mltable, path: ...}");
             return null;
         }
-        if (path.startsWith("azureml:")) {
-            problems.add(key, "azureml: assets are not reachable here; give a file, hdfs:, s3a: or other Hadoop path");
-            return null;
-        }
-        return new DataInput(type, Storage.resolve(baseDir, path));
+        path = azureMl.dataPath(key, path, problems);
+        return path == null ? null : new DataInput(type, Storage.resolve(baseDir, path));
     }
 
     private Limits limits(JsonNode n) {

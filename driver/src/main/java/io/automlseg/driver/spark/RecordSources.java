@@ -15,7 +15,7 @@ public final class RecordSources {
         return (input, config, training) -> {
             LoadOptions options = (training ? LoadOptions.training() : LoadOptions.validation())
                     .withTargetColumnName(config.targetColumnName())
-                    .withIgnoreDataErrors(config.ignoreDataErrors());
+                    .withIgnoreDataErrors(config.ignoreDataErrors()).withDatastores(config.datastores());
             try {
                 LoadedDataset loaded = MLTableReader.read(input.path(), options);
                 if (loaded.report().total() > 0) {

@@ -29,14 +29,17 @@ final class AnnotationParser {
 
     private final String folder;
     private final String targetColumn;
+    private final Map<String, String> datastores;
 
     /**
      * @param folder qualified MLTable folder, against which relative image URLs are resolved
      * @param targetColumn the column holding the objects
+     * @param datastores the folders of the reference's datastores, for {@code azureml://} image URLs
      */
-    AnnotationParser(String folder, String targetColumn) {
+    AnnotationParser(String folder, String targetColumn, Map<String, String> datastores) {
         this.folder = folder;
         this.targetColumn = targetColumn;
+        this.datastores = datastores;
     }
 
     /** Returns the record, or null when the line had to be left out (the reason is in {@code report}). */
@@ -85,11 +88,15 @@ final class AnnotationParser {
         }
         String url = node.asText().trim();
         String scheme = scheme(url);
-        if ("azureml".equalsIgnoreCase(scheme)) {
-            at.add(IMAGE_URL, DataProblem.Kind.BAD_IMAGE_URL, "'" + url + "' is an Azure ML datastore URI, which Hadoop"
-                    + " cannot read; use a path relative to the MLTable folder or a Hadoop URI (file:, hdfs:, s3a:, abfss:, ...)",
-                    DataReport.Skipped.ROW);
-            return null;
+        if (AzureMlDatastores.isDatastoreUri(url)) {
+            try {
+                url = AzureMlDatastores.resolve(url, datastores);
+                scheme = scheme(url);
+            } catch (IllegalArgumentException e) {
+                // a missing mapping is the job file's to fix, not this line's: it fails the data, even when ignored
+                throw new DataError(new DataProblem(at.file, at.line, IMAGE_URL, DataProblem.Kind.BAD_IMAGE_URL,
+                        e.getMessage()));
+            }
         }
         if (scheme != null) {
             String why = SCHEME_PROBLEMS.computeIfAbsent(scheme.toLowerCase(Locale.ROOT), AnnotationParser::schemeProblem);

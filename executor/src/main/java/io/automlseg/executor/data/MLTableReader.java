@@ -41,7 +41,7 @@ public final class MLTableReader {
     public static LoadedDataset read(String folderUri, LoadOptions options) {
         MLTable table = MLTable.read(folderUri);
         List<String> files = table.dataFiles();
-        AnnotationParser parser = new AnnotationParser(table.folder(), options.targetColumnName());
+        AnnotationParser parser = new AnnotationParser(table.folder(), options.targetColumnName(), options.datastores());
         DataReport failing = new DataReport();
         DataReport dropped = new DataReport();
         List<ImageRecord> records = new ArrayList<>();
@@ -58,7 +58,7 @@ public final class MLTableReader {
      * @param folderUri the folder against which relative image URLs are resolved
      */
     public static LoadedDataset readLines(String name, String folderUri, List<String> lines, LoadOptions options) {
-        AnnotationParser parser = new AnnotationParser(folderUri, options.targetColumnName());
+        AnnotationParser parser = new AnnotationParser(folderUri, options.targetColumnName(), options.datastores());
         DataReport failing = new DataReport();
         List<ImageRecord> records = new ArrayList<>();
         parseLines(name, lines, parser, records, failing, failing);

@@ -61,13 +61,30 @@ class MLTableReaderTest {
     }
 
     @Test
-    void azuremlAndUnknownSchemesAreRejected() {
-        Path dir = TestData.mltable(tmp.resolve("ds"), List.of(
-                line("azureml://subscriptions/s/resourcegroups/r/workspaces/w/datastores/d/paths/1.jpg", "can", triangle()),
-                line("nosuchfs://host/1.jpg", "can", triangle())), 0);
+    void unknownSchemesAreRejected() {
+        Path dir = TestData.mltable(tmp.resolve("ds"), List.of(line("images/0.png", "can", triangle()),
+                line("nosuchfs://host/1.jpg", "can", triangle())), 1);
         DataError e = assertThrows(DataError.class, () -> MLTableReader.read(dir.toString(), ANY));
-        assertProblem(e, 1, "image_url", DataProblem.Kind.BAD_IMAGE_URL, "Azure ML datastore URI");
         assertProblem(e, 2, "image_url", DataProblem.Kind.BAD_IMAGE_URL, "no Hadoop file system is available for the scheme 'nosuchfs:'");
+    }
+
+    @Test
+    void datastoreUrisOfTheReferenceAreMappedToFoldersAndAnUnmappedOneFailsEvenWhenErrorsAreIgnored() {
+        Path dir = TestData.mltable(tmp.resolve("ds"), List.of(
+                line("azureml://subscriptions/s/resourcegroups/r/workspaces/w/datastores/workspaceblobstore/paths/"
+                        + "images/0.png", "can", triangle()),
+                line("azureml://datastores/workspaceblobstore/paths/images/0.png", "can", triangle())), 1);
+        LoadOptions mapped = ANY.withDatastores(java.util.Map.of("workspaceblobstore", dir.toUri().toString()));
+        List<ImageRecord> rs = MLTableReader.read(dir.toString(), mapped).records();
+        assertEquals(List.of("file:" + dir.resolve(PNG0), "file:" + dir.resolve(PNG0)),
+                rs.stream().map(ImageRecord::imageUrl).toList());
+
+        DataError unmapped = assertThrows(DataError.class, () -> MLTableReader.read(dir.toString(),
+                ANY.withIgnoreDataErrors(true).withDatastores(java.util.Map.of("other", "file:///x"))));
+        assertProblem(unmapped, 1, "image_url", DataProblem.Kind.BAD_IMAGE_URL,
+                "datastore 'workspaceblobstore' of azureml://subscriptions/s/");
+        assertTrue(unmapped.getMessage().contains("datastores:\n    workspaceblobstore: abfss://"),
+                unmapped.getMessage());
     }
 
     @Test
