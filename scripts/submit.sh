@@ -15,7 +15,7 @@
 # --validate-only checks the configuration, the data paths and the MLTables without training, on this machine
 # (local master, client mode, whatever --master says), and exits 0 when the sweep may start.
 # Exit codes: those of `automl sweep` (0 done, 1 unexpected error, 2 bad input, 3 no successful trial, 4 sweep
-# timeout); 2 also for a bad command line here.
+# timeout, 5 another driver runs this sweep); 2 also for a bad command line here.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -7,7 +7,8 @@ failed attempt stopped instead of starting another one.
 
 Exit codes of the application (see the README and docs/cluster.md): 0 done; 2 bad input (configuration, data, output folder): fix and
 clear the task, a retry cannot help; 3 no trial produced a model; 4 the sweep's timeout_minutes ran out (the best
-model so far is published); 1 an unexpected or infrastructure error, worth a retry.
+model so far is published); 5 another driver (an earlier attempt) still runs this sweep, a later retry goes on;
+1 an unexpected or infrastructure error, worth a retry.
 
 Connections: `spark_default` points at the cluster (spark://host:7077, yarn or k8s://...); `spark_local` is a Spark
 connection with host `local[1]`: the pre-flight check reads the data from the Airflow worker and starts no executors.

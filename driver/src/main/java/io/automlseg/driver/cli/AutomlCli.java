@@ -1,5 +1,6 @@
 package io.automlseg.driver.cli;
 
+import io.automlseg.driver.persist.RunFolderBusyException;
 import java.io.PrintWriter;
 import io.automlseg.driver.convert.ConvertCommand;
 import io.automlseg.driver.datasets.GenerateSyntheticCommand;
@@ -20,7 +21,8 @@ import picocli.CommandLine.ScopeType;
             ExportCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected error", "2:bad input (command line, configuration, data, output)",
-            "3:no successful trial", "4:the sweep's timeout ran out"})
+            "3:no successful trial", "4:the sweep's timeout ran out",
+            "5:another driver is running the sweep in this output folder"})
 public final class AutomlCli implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
@@ -49,6 +51,9 @@ public final class AutomlCli implements Runnable {
             if (e instanceof CliException c) {
                 code = c.exitCode();
                 message = c.getMessage();
+            } else if (e instanceof RunFolderBusyException) {
+                code = ExitCodes.RUN_FOLDER_BUSY;
+                message = e.getMessage();
             } else if (ExitCodes.isBadInput(e)) {
                 code = ExitCodes.BAD_INPUT;
                 message = e.getMessage();

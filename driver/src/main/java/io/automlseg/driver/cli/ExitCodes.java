@@ -25,6 +25,11 @@ public final class ExitCodes {
     public static final int NO_SUCCESSFUL_TRIAL = 3;
     /** The sweep's {@code timeout_minutes} ran out (the best model so far, if any, is still published). */
     public static final int TIMEOUT = 4;
+    /**
+     * Another driver is running the sweep in this output folder (it holds the folder's lease): nothing was done.
+     * Retrying later may succeed, once that driver has ended or its lease has expired.
+     */
+    public static final int RUN_FOLDER_BUSY = 5;
 
     private ExitCodes() {}
 

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.not;
 import io.automlseg.driver.config.BadInputException;
 import io.automlseg.driver.config.ConfigException;
 import io.automlseg.driver.config.SweepConfig;
+import io.automlseg.driver.persist.RunFolderBusyException;
 import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.scoring.InstanceSegmentationModel;
 import io.automlseg.driver.spark.RecordSource;
@@ -334,6 +335,8 @@ public final class InstanceSegmentationSweep extends Estimator<InstanceSegmentat
             // the run folder's rules are the CLI's; say them in this stage's words
             throw new IllegalArgumentException(e.getMessage().replace("--output", "runFolder")
                     .replace("--resume", "resume=true").replace("--run-id", "runId"), e);
+        } catch (RunFolderBusyException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("the sweep in " + $(runFolder) + " could not go on", e);
         }

@@ -36,6 +36,11 @@ public record RunFolder(String uri) {
         return dataDir() + "/labels.json";
     }
 
+    /** Which driver runs the sweep now ({@link RunLease}). */
+    public String lease() {
+        return uri + "/lease.json";
+    }
+
     /** What ignore_data_errors left out ({@link SkippedData}). */
     public String skippedData() {
         return dataDir() + "/skipped.json";

@@ -6,6 +6,8 @@ import io.automlseg.driver.persist.CheckpointRuns;
 import io.automlseg.driver.persist.JournalEvent;
 import io.automlseg.driver.persist.JournalReplay;
 import io.automlseg.driver.persist.RunAdmission;
+import io.automlseg.driver.persist.RunFolderBusyException;
+import io.automlseg.driver.persist.RunLease;
 import io.automlseg.driver.persist.SkippedData;
 import io.automlseg.driver.persist.RunFolder;
 import io.automlseg.driver.persist.RunRecorder;
@@ -88,11 +90,17 @@ public final class SparkSweepRunner {
      * Runs the sweep to its end (or continues a journaled one) and returns its summary (also written as
      * {@code summary.json}). A sweep that already ended is not run again: its summary is printed and returned.
      */
-    public SweepSummary run() throws IOException, BadInputException {
+    public SweepSummary run() throws IOException, BadInputException, RunFolderBusyException {
         Instant started = Instant.now();
         // Checked before Spark starts, so a wrong folder or a changed configuration fails in a second.
         RunFolder folder = new RunFolder(Storage.qualify(output));
         RunAdmission.requireFolder(folder);
+        try (RunLease lease = RunLease.acquire(folder)) {
+            return admitAndRun(folder, started);
+        }
+    }
+
+    private SweepSummary admitAndRun(RunFolder folder, Instant started) throws IOException, BadInputException {
         List<JournalEvent> history = SweepJournal.read(folder);
         String runId = RunAdmission.runId(folder, history, options.runId(), options.resume(), config, started);
         if (RunAdmission.hasEnded(folder, history)) {

@@ -70,6 +70,21 @@ class BadInputExitCodesTest {
     }
 
     @Test
+    void aSweepWhoseFolderAnotherDriverRunsExitsFiveAndLeavesItAlone() throws Exception {
+        Path output = Files.createDirectories(tmp.resolve("busy"));
+        // This very process, alive, holds the lease: as a first Airflow attempt that still runs would.
+        String lease = "{\"holder\": \"first-attempt\", \"host\": \""
+                + java.net.InetAddress.getLocalHost().getHostName() + "\", \"pid\": " + ProcessHandle.current().pid()
+                + ", \"expires_at\": \"" + java.time.Instant.now().plusSeconds(60) + "\"}";
+        Files.writeString(output.resolve("lease.json"), lease);
+        CliRun run = CliRun.of("sweep", "--config", QUICKSTART.toString(), "--output", output.toString());
+        assertEquals(ExitCodes.RUN_FOLDER_BUSY, run.code(), run.out() + run.err());
+        assertTrue(run.err().contains("is being run by another driver (process " + ProcessHandle.current().pid()),
+                run.err());
+        assertEquals(lease, Files.readString(output.resolve("lease.json")), "the other driver's lease is untouched");
+    }
+
+    @Test
     void validateOnlyAppliesThePixelLimitFromTheImageHeaders() {
         // The sample's 160x160 images against a limit of 1000 pixels stand for a decompression bomb (the executor's
         // decoder tests use a real one): the pre-flight check reads the same headers with the same limit.
