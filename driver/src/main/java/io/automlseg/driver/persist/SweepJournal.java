@@ -45,8 +45,18 @@ public final class SweepJournal {
         return events;
     }
 
+    /**
+     * Appends an event. A failed write is not retried or skipped: the sweep must stop rather than run on with a
+     * journal that no longer tells what happened.
+     */
     public synchronized void append(JournalEvent event) throws IOException {
-        Json.writeAtomically(dir + "/" + String.format("%06d", next) + ".json", event);
+        String file = dir + "/" + String.format("%06d", next) + ".json";
+        try {
+            Json.writeAtomically(file, event);
+        } catch (IOException e) {
+            throw new IOException("cannot write the sweep's journal (" + file + "): " + e.getMessage() + "; the sweep "
+                    + "stops, and --resume continues it from what is journaled once the store works again", e);
+        }
         next++;
     }
 

@@ -54,4 +54,24 @@ class BestModelPublisherTest {
         assertEquals(0, leftovers(run));
         assertFalse(Files.exists(run.resolve("t2")));
     }
+
+    @Test
+    void aStoreThatFailsWritesMidwayLeavesThePreviousBestCompleteAndPublished(@TempDir Path run) throws Exception {
+        FaultyFileSystem.install();
+        String target = FaultyFileSystem.uri(run.resolve("best_model"));
+        BestModelPublisher.publish(model(run.resolve("t1/model"), "one".repeat(1000)).toString(), target, "0001", "m",
+                0.3);
+        FaultyFileSystem.failWrites(".best_model.tmp-", 1500);
+        try {
+            IOException failed = assertThrows(IOException.class, () -> BestModelPublisher.publish(
+                    model(run.resolve("t2/model"), "two".repeat(1000)).toString(), target, "0002", "m", 0.5));
+            assertTrue(failed.getMessage().contains("injected fault"), failed.getMessage());
+        } finally {
+            FaultyFileSystem.heal();
+        }
+        assertEquals("0001", BestModelPublisher.publishedTrial(target));
+        assertEquals("one".repeat(1000), Files.readString(run.resolve("best_model/weights.bin")));
+        assertTrue(Files.exists(run.resolve("best_model/sub/labels.json")));
+        assertEquals(0, leftovers(run), "the half-written copy is removed");
+    }
 }

@@ -52,9 +52,14 @@ final class FakeSweep {
     }
 
     FakeSweep(Path dir, int slots) {
+        this(dir, slots, dir.resolve("run").toUri().toString());
+    }
+
+    /** A sweep whose run folder is {@code dir/run} under another URI (e.g. a failing file system's). */
+    FakeSweep(Path dir, int slots, String runUri) {
         this.dir = dir;
         this.backend = new FakeTrialBackend(clock, slots);
-        this.run = new RunFolder(dir.resolve("run").toUri().toString());
+        this.run = new RunFolder(runUri);
     }
 
     static SweepConfig config(Path dir, String body) throws Exception {
