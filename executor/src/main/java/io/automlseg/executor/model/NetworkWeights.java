@@ -166,14 +166,7 @@ public final class NetworkWeights implements AutoCloseable {
      */
     public static int inspect(InputStream in) throws IOException {
         DataInputStream data = new DataInputStream(in);
-        if (data.readInt() != MAGIC) {
-            throw new IOException("not a Mask R-CNN weight file (bad magic number)");
-        }
-        int version = data.readInt();
-        if (version != FORMAT_VERSION) {
-            throw new IOException("unsupported weight file version " + version);
-        }
-        int count = data.readInt();
+        int count = tensorCount(data);
         try {
             for (int i = 0; i < count; i++) {
                 String name = data.readUTF();
@@ -198,9 +191,8 @@ public final class NetworkWeights implements AutoCloseable {
         return count;
     }
 
-    /** Reads a file written by {@link #write}, in file order. */
-    public static Map<String, Tensor> read(InputStream in) throws IOException {
-        DataInputStream data = new DataInputStream(in);
+    /** Checks the file's header and returns the number of tensors that follow. */
+    private static int tensorCount(DataInputStream data) throws IOException {
         if (data.readInt() != MAGIC) {
             throw new IOException("not a Mask R-CNN weight file (bad magic number)");
         }
@@ -208,7 +200,13 @@ public final class NetworkWeights implements AutoCloseable {
         if (version != FORMAT_VERSION) {
             throw new IOException("unsupported weight file version " + version);
         }
-        int count = data.readInt();
+        return data.readInt();
+    }
+
+    /** Reads a file written by {@link #write}, in file order. */
+    public static Map<String, Tensor> read(InputStream in) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        int count = tensorCount(data);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             String name = data.readUTF();
