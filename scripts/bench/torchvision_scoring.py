@@ -7,12 +7,13 @@ the same images in the same batches, on one thread, in inference mode. Timed per
 (Pillow), the float tensor, torchvision's resize and normalisation, the forward pass and its postprocessing (which
 pastes every detection's mask into the image), and thresholding the masks to bytes. Not done here: polygon tracing
 (torchvision has none) and building rows. The encoded bytes are read into memory before timing, as on the Java side.
-Prints "RESULT torchvision ips=X seconds=S images=I objects=O". Needs Debian's python3-torchvision (torch 1.13).
+Prints "RESULT torchvision ips=X seconds=S images=I objects=O peak=MiB". Needs Debian's python3-torchvision (torch 1.13).
 """
 import argparse
 import importlib.util
 import io
 import os
+import resource
 import time
 
 import numpy as np
@@ -56,7 +57,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--export", required=True, help="the torchvision export folder")
     parser.add_argument("--images", required=True, help="file with one image path a line (the Java side's list)")
-    parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--warmup-batches", type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -87,10 +88,11 @@ def main():
     for b in batches:
         objects += score(model, b, exported.MASK_THRESHOLD)
     seconds = time.perf_counter() - start
-    print("%d images in %.1f s = %.3f images/s; %d objects" % (len(contents), seconds, len(contents) / seconds,
-                                                               objects))
-    print("RESULT torchvision ips=%.4f seconds=%.2f images=%d objects=%d" % (len(contents) / seconds, seconds,
-                                                                           len(contents), objects))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+    print("%d images in %.1f s = %.3f images/s; %d objects; peak resident %d MiB"
+          % (len(contents), seconds, len(contents) / seconds, objects, peak))
+    print("RESULT torchvision ips=%.4f seconds=%.2f images=%d objects=%d peak=%d"
+          % (len(contents) / seconds, seconds, len(contents), objects, peak))
 
 
 if __name__ == "__main__":

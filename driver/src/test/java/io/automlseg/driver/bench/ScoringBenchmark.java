@@ -51,7 +51,8 @@ import scala.Tuple2;
  * scheduling and the transfer of the encoded bytes. The bytes are read from disk once, before timing, into the
  * driver's memory; partitions are contiguous slices of one batch each, so batches are the same in every run.
  *
- * <p>Prints {@code RESULT ours executors=N ips=X seconds=S images=I objects=O loads=id:n,...} per executor count.
+ * <p>Prints {@code RESULT ours executors=N ips=X seconds=S images=I objects=O loads=id:n,... peak=id:MiB,...} per
+ * executor count.
  */
 public final class ScoringBenchmark {
     private static final List<String> LABELS = List.of("item_a", "item_b", "item_c");
@@ -123,21 +124,21 @@ public final class ScoringBenchmark {
             List<Row> warm = rows.subList(0, Math.min(rows.size(), 2 * executors * batch));
             long t0 = System.nanoTime();
             score(spark, jsc, scorer, schema, warm, batch);
-            System.out.printf("executors=%d warm-up: %d images in %.1f s, loads %s%n", executors, warm.size(),
-                    (System.nanoTime() - t0) / 1e9, loads(jsc, modelUri, executors));
+            System.out.printf("executors=%d warm-up: %d images in %.1f s, model loads per executor %s%n", executors,
+                    warm.size(), (System.nanoTime() - t0) / 1e9, perExecutor(executorStats(jsc, modelUri, executors), 0));
 
             long start = System.nanoTime();
             Row totals = score(spark, jsc, scorer, schema, rows, batch);
             double seconds = (System.nanoTime() - start) / 1e9;
             long images = totals.getLong(0);
-            Map<String, Integer> loads = loads(jsc, modelUri, executors);
+            Map<String, int[]> stats = executorStats(jsc, modelUri, executors);
             System.out.printf("executors=%d: %d images in %.1f s = %.3f images/s; %d objects, %d polygons, %d "
-                            + "undecodable; model loads per executor %s%n", executors, images, seconds,
-                    images / seconds, totals.getLong(1), totals.getLong(2), totals.getLong(3), loads);
-            System.out.printf("RESULT ours executors=%d ips=%.4f seconds=%.2f images=%d objects=%d loads=%s%n",
-                    executors, images / seconds, seconds, images, totals.getLong(1),
-                    loads.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
-                            .collect(Collectors.joining(",")));
+                            + "undecodable; model loads per executor %s, peak resident MiB per executor %s%n",
+                    executors, images, seconds, images / seconds, totals.getLong(1), totals.getLong(2),
+                    totals.getLong(3), perExecutor(stats, 0), perExecutor(stats, 1));
+            System.out.printf("RESULT ours executors=%d ips=%.4f seconds=%.2f images=%d objects=%d loads=%s peak=%s%n",
+                    executors, images / seconds, seconds, images, totals.getLong(1), perExecutor(stats, 0),
+                    perExecutor(stats, 1));
         } finally {
             spark.stop();
         }
@@ -156,19 +157,36 @@ public final class ScoringBenchmark {
     }
 
     /**
-     * Each executor's count of model loads, read on the executors: enough small tasks that every executor runs one,
-     * each returning its executor id and {@link ModelCache#loads}.
+     * Each executor's count of model loads and its peak resident memory (VmHWM, MiB), read on the executors: enough
+     * small tasks that every executor runs one, each returning its executor id, {@link ModelCache#loads} and VmHWM.
      */
-    private static Map<String, Integer> loads(JavaSparkContext jsc, String modelUri, int executors) {
+    private static Map<String, int[]> executorStats(JavaSparkContext jsc, String modelUri, int executors) {
         int tasks = 8 * executors;
-        List<Tuple2<String, Integer>> seen = jsc.parallelize(IntStream.range(0, tasks).boxed().toList(), tasks)
+        List<Tuple2<String, int[]>> seen = jsc.parallelize(IntStream.range(0, tasks).boxed().toList(), tasks)
                 .mapPartitions((Iterator<Integer> ignored) -> {
                     Thread.sleep(100); // keeps one executor from taking every task before the other asks
-                    return List.of(new Tuple2<>(SparkEnv.get().executorId(), ModelCache.loads(modelUri))).iterator();
+                    int[] stats = {ModelCache.loads(modelUri), peakResidentMib()};
+                    return List.of(new Tuple2<>(SparkEnv.get().executorId(), stats)).iterator();
                 }).collect();
-        Map<String, Integer> byExecutor = new TreeMap<>();
-        seen.forEach(t -> byExecutor.merge(t._1(), t._2(), Math::max));
+        Map<String, int[]> byExecutor = new TreeMap<>();
+        seen.forEach(t -> byExecutor.merge(t._1(), t._2(), (a, b) -> a[0] >= b[0] ? a : b));
         return byExecutor;
+    }
+
+    /** This JVM's peak resident memory in MiB (heap and native: libtorch's tensors live outside the heap). */
+    private static int peakResidentMib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return (int) (Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
+            }
+        }
+        return -1;
+    }
+
+    /** id:value,... of one column of {@link #executorStats}. */
+    private static String perExecutor(Map<String, int[]> stats, int column) {
+        return stats.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()[column])
+                .collect(Collectors.joining(","));
     }
 
     private static void awaitExecutors(JavaSparkContext jsc, int executors) {
@@ -251,7 +269,7 @@ public final class ScoringBenchmark {
     private static Map<String, String> options(String[] args) {
         Map<String, String> opt = new LinkedHashMap<>(Map.of("model-name", "maskrcnn_resnet50_fpn",
                 "min-size", "512", "max-size", "853", "score-threshold", "0.05", "detections", "20",
-                "images", "48", "batch", "4", "executors", "1,2", "executor-mb", "2048"));
+                "images", "32", "batch", "1", "executors", "1,2", "executor-mb", "2048"));
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --name value pairs, got " + String.join(" ", args));
