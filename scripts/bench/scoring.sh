@@ -54,12 +54,16 @@ if [[ "${BENCH_BLAS:-openblas}" == "openblas" ]]; then
     lib="$out/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
     if [[ ! -e "$lib/libblas.so.3" ]]; then
         deb="$(ls /var/cache/apt/archives/libopenblas0-pthread_*.deb 2>/dev/null | head -1 || true)"
-        if [[ -z "$deb" ]]; then
-            (cd "$out" && apt-get download libopenblas0-pthread >&2) && deb="$(ls "$out"/libopenblas0-pthread_*.deb | head -1)"
+        if [[ -z "$deb" ]] && (cd "$out" && apt-get download libopenblas0-pthread >&2); then
+            deb="$(ls "$out"/libopenblas0-pthread_*.deb | head -1)"
         fi
-        dpkg-deb -x "$deb" "$out/openblas"
+        if [[ -n "$deb" ]]; then dpkg-deb -x "$deb" "$out/openblas"; fi
     fi
-    blas_env=(env LD_LIBRARY_PATH="$lib" OPENBLAS_NUM_THREADS=1)
+    if [[ -e "$lib/libblas.so.3" ]]; then
+        blas_env=(env LD_LIBRARY_PATH="$lib" OPENBLAS_NUM_THREADS=1)
+    else
+        echo "no libopenblas0-pthread package (apt-get update first?): torchvision runs on the system BLAS" >&2
+    fi
 fi
 tv=("${blas_env[@]}" env OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 /usr/bin/python3 "$here/torchvision_scoring.py"
     --export "$out/torchvision" --batch "$batch")
