@@ -96,7 +96,20 @@ public final class MaskRCNN implements AutoCloseable {
     private NDArray[] features(NDManager scope, ImageTransform.Batch batch, boolean batchStatistics) {
         NDArray x = Ops.upload(scope, batch.pixels(), new Shape(batch.count(), 3, batch.paddedHeight(), batch.paddedWidth()));
         NDArray[] c = ResNetBackbone.forward(store, config, x, batchStatistics);
-        return FeaturePyramidNetwork.forward(store, c);
+        if (JniUtils.isGradMode()) {
+            return FeaturePyramidNetwork.forward(store, c);
+        }
+        // No graph to keep: the pyramid's intermediates, the backbone's outputs and the pixels go once it exists.
+        NDArray[] p;
+        try (NDScope pyramid = new NDScope()) {
+            p = FeaturePyramidNetwork.forward(store, c);
+            NDScope.unregister(p);
+        }
+        for (NDArray stage : c) {
+            stage.close();
+        }
+        x.close();
+        return p;
     }
 
     private static int[][] featureSizes(NDArray[] features) {

@@ -1,8 +1,10 @@
 package io.automlseg.executor.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.List;
 import java.util.Random;
@@ -84,41 +86,68 @@ final class ResNetBackbone {
                 && train.stream().noneMatch(layer -> name.startsWith(PREFIX + layer)), false);
     }
 
-    /** Returns C2..C5 of the NCHW batch {@code x}. */
+    /**
+     * Returns C2..C5 of the NCHW batch {@code x}. Without gradient recording (inference, validation) each block's
+     * intermediates and the previous block's output are freed as soon as the block's output exists, as Python's
+     * reference counting frees them in torchvision: held to the end of the forward pass they took gigabytes.
+     */
     static NDArray[] forward(NetworkWeights store, ModelConfig config, NDArray x, boolean training) {
-        NDArray y = Ops.conv(store, PREFIX + "conv1", x, 2, 3);
-        y = Ops.relu(Norms.apply(store, PREFIX + "bn1", y, config, training));
-        y = Pool.maxPool2d(y, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+        boolean eager = !JniUtils.isGradMode();
+        NDArray y;
+        try (NDScope stem = eager ? new NDScope() : null) {
+            y = Ops.conv(store, PREFIX + "conv1", x, 2, 3);
+            y = Ops.relu(Norms.apply(store, PREFIX + "bn1", y, config, training));
+            y = Pool.maxPool2d(y, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+            keep(stem, y);
+        }
         int[] blocks = blocksPerStage(config.depth());
-        boolean bottleneck = bottleneck(config.depth());
         NDArray[] outputs = new NDArray[4];
         for (int stage = 0; stage < 4; stage++) {
             for (int b = 0; b < blocks[stage]; b++) {
-                String p = PREFIX + "layer" + (stage + 1) + "." + b + ".";
-                int s = (b == 0 && stage > 0) ? 2 : 1;
-                NDArray identity = y;
-                NDArray out;
-                if (bottleneck) {
-                    out = Ops.relu(Norms.apply(store, p + "bn1", Ops.conv(store, p + "conv1", y, 1, 0), config, training));
-                    out = Ops.relu(Norms.apply(store, p + "bn2", Ops.conv(store, p + "conv2", out, s, 1), config, training));
-                    out = Norms.apply(store, p + "bn3", Ops.conv(store, p + "conv3", out, 1, 0), config, training);
-                } else {
-                    out = Ops.relu(Norms.apply(store, p + "bn1", Ops.conv(store, p + "conv1", y, s, 1), config, training));
-                    out = Norms.apply(store, p + "bn2", Ops.conv(store, p + "conv2", out, 1, 1), config, training);
+                NDArray previous = y;
+                try (NDScope block = eager ? new NDScope() : null) {
+                    y = block(store, config, PREFIX + "layer" + (stage + 1) + "." + b + ".", previous,
+                            (b == 0 && stage > 0) ? 2 : 1, training);
+                    keep(block, y);
                 }
-                if (store.contains(p + "downsample.0.weight")) {
-                    // A 1x1 convolution with stride 2 equals a 1x1 convolution of every second pixel. Written that
-                    // way because libtorch 2.7.1's oneDNN dies with SIGFPE choosing a kernel for the strided 1x1
-                    // backward-data pass on AVX-512 CPUs with the Bottleneck widths (r50/r101/r152), and it skips
-                    // three quarters of the multiply-adds.
-                    NDArray sampled = s == 1 ? y : y.get(":, :, ::" + s + ", ::" + s);
-                    identity = Norms.apply(store, p + "downsample.1",
-                            Ops.conv(store, p + "downsample.0", sampled, 1, 0), config, training);
+                if (eager && (stage == 0 || previous != outputs[stage - 1])) {
+                    previous.close();
                 }
-                y = Ops.relu(out.add(identity));
             }
             outputs[stage] = y;
         }
         return outputs;
+    }
+
+    /** Keeps {@code y} when its scope closes (a null scope keeps everything anyway). */
+    private static void keep(NDScope scope, NDArray y) {
+        if (scope != null) {
+            NDScope.unregister(y);
+        }
+    }
+
+    /** One residual block (torchvision's Bottleneck or BasicBlock) with stride {@code s}. */
+    private static NDArray block(NetworkWeights store, ModelConfig config, String p, NDArray y, int s,
+                                 boolean training) {
+        NDArray identity = y;
+        NDArray out;
+        if (bottleneck(config.depth())) {
+            out = Ops.relu(Norms.apply(store, p + "bn1", Ops.conv(store, p + "conv1", y, 1, 0), config, training));
+            out = Ops.relu(Norms.apply(store, p + "bn2", Ops.conv(store, p + "conv2", out, s, 1), config, training));
+            out = Norms.apply(store, p + "bn3", Ops.conv(store, p + "conv3", out, 1, 0), config, training);
+        } else {
+            out = Ops.relu(Norms.apply(store, p + "bn1", Ops.conv(store, p + "conv1", y, s, 1), config, training));
+            out = Norms.apply(store, p + "bn2", Ops.conv(store, p + "conv2", out, 1, 1), config, training);
+        }
+        if (store.contains(p + "downsample.0.weight")) {
+            // A 1x1 convolution with stride 2 equals a 1x1 convolution of every second pixel. Written that
+            // way because libtorch 2.7.1's oneDNN dies with SIGFPE choosing a kernel for the strided 1x1
+            // backward-data pass on AVX-512 CPUs with the Bottleneck widths (r50/r101/r152), and it skips
+            // three quarters of the multiply-adds.
+            NDArray sampled = s == 1 ? y : y.get(":, :, ::" + s + ", ::" + s);
+            identity = Norms.apply(store, p + "downsample.1",
+                    Ops.conv(store, p + "downsample.0", sampled, 1, 0), config, training);
+        }
+        return Ops.relu(out.add(identity));
     }
 }
