@@ -3,6 +3,7 @@ package io.automlseg.driver.scoring;
 import io.automlseg.executor.data.DataError;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.predict.ImagePrediction;
+import io.automlseg.executor.predict.ImageScorer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -100,6 +101,11 @@ final class PartitionScorer implements Iterator<Row> {
     /** The model, taken from the per-JVM cache on the first image, so an empty partition loads nothing. */
     private ModelCache.Lease lease() {
         if (lease == null) {
+            TaskContext task = TaskContext.get();
+            if (task != null) {
+                // one intra-op thread per core the task was given: the executor's other tasks use the rest
+                ImageScorer.limitThreads(task.cpus());
+            }
             lease = ModelCache.acquire(modelUri);
         }
         return lease;

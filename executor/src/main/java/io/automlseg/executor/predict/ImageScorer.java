@@ -62,6 +62,18 @@ public final class ImageScorer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Sets how many threads libtorch's operators use in this JVM (a process-wide setting), unless the JVM was
+     * started with {@code -Dai.djl.pytorch.num_threads}. A scoring task should use the cores Spark gave it, not all
+     * of the machine's, which the executor's other tasks share.
+     */
+    public static synchronized void limitThreads(int threads) {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null && threads >= 1
+                && JniUtils.getNumThreads() != threads) {
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
     /** Scores decoded images as values (records without a filename), in the order given. */
     public List<ImagePrediction> score(List<InputImage> images) {
         List<Detections> found = detect(images);
