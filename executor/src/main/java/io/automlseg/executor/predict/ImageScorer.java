@@ -68,8 +68,11 @@ public final class ImageScorer implements AutoCloseable {
      * of the machine's, which the executor's other tasks share.
      */
     public static synchronized void limitThreads(int threads) {
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null && threads >= 1
-                && JniUtils.getNumThreads() != threads) {
+        if (System.getProperty("ai.djl.pytorch.num_threads") != null || threads < 1) {
+            return;
+        }
+        Engine.getEngine("PyTorch"); // loads libtorch, which a fresh executor JVM has not yet
+        if (JniUtils.getNumThreads() != threads) {
             JniUtils.setNumThreads(threads);
         }
     }
