@@ -79,11 +79,12 @@ final class DataSkips {
         return kept;
     }
 
-    /** The validation records without the objects of labels no training image has (counted and reported). */
-    List<ImageRecord> withoutUnknownLabels(List<ImageRecord> train, List<ImageRecord> validation)
-            throws BadInputException {
+    /**
+     * With {@code ignore_data_errors}, the validation records without the objects of labels no training image has
+     * (counted and reported); without it they were refused up front ({@link #requireKnownLabels}).
+     */
+    List<ImageRecord> withoutUnknownLabels(List<ImageRecord> train, List<ImageRecord> validation) {
         if (!config.ignoreDataErrors()) {
-            requireKnownLabels(train, validation, config);
             return validation;
         }
         List<DataProblem> removed = new ArrayList<>();
