@@ -10,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -41,18 +38,7 @@ final class ClusterScoring {
 
     /** A jar of this class (with its lambdas) for {@code spark.jars}. */
     static Path jar(Path dir) throws IOException, URISyntaxException {
-        Path classes = Path.of(ClusterScoring.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String folder = ClusterScoring.class.getPackageName().replace('.', '/');
-        Path jar = dir.resolve("cluster-scoring-test.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-                Stream<Path> files = Files.list(classes.resolve(folder))) {
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("ClusterScoring")).toList()) {
-                out.putNextEntry(new JarEntry(folder + "/" + f.getFileName()));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
-        }
-        return jar;
+        return TestJar.of(dir, "cluster-scoring-test.jar", ClusterScoring.class);
     }
 
     /** Twelve PNG images of shapes, grey, RGB and RGBA in turn, of different sizes; returns their URIs. */
