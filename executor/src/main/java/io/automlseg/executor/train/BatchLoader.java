@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
 
 /**
  * Hands one epoch's training batches to the training thread strictly in order, preparing them (decoding,
- * augmenting) on {@code number_of_workers} background threads while earlier steps train; with no workers each batch
+ * augmenting, resizing) on {@code number_of_workers} background threads while earlier steps train; with no workers each batch
  * is prepared on the training thread when it is asked for. A batch's content depends only on its index (see
  * {@link #batchRandom}), never on which thread prepared it or when, so the number of workers does not change a trial.
  *

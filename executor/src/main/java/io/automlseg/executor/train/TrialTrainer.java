@@ -12,6 +12,7 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.Ops;
+import io.automlseg.executor.model.PreparedBatch;
 import io.automlseg.executor.savedmodel.ModelConfigs;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.EpochReport;
@@ -170,15 +171,18 @@ public final class TrialTrainer {
         int inWindow = 0;
         double lr = schedule.at(progress.optimizerStep);
         double dataWaitSeconds;
-        try (BatchLoader<TrialData.Batch> loader = new BatchLoader<>(batches, params.integer("number_of_workers"),
-                i -> data.trainingBatch(order.subList(i * batchSize, Math.min(order.size(), (i + 1) * batchSize)),
-                        BatchLoader.batchRandom(augmentationSeed, i)))) {
+        try (BatchLoader<PreparedBatch> loader = new BatchLoader<>(batches, params.integer("number_of_workers"), i -> {
+            TrialData.Batch batch = data.trainingBatch(
+                    order.subList(i * batchSize, Math.min(order.size(), (i + 1) * batchSize)),
+                    BatchLoader.batchRandom(augmentationSeed, i));
+            return PreparedBatch.of(batch.images(), batch.targets(), config);
+        })) {
             for (int b = 0; b < batches; b++) {
-                TrialData.Batch batch = loader.next();
+                PreparedBatch batch = loader.next();
                 double total;
                 try (NDManager scope = manager.newSubManager();
                         GradientCollector collector = engine.newGradientCollector()) {
-                    Map<String, NDArray> losses = model.losses(scope, batch.images(), batch.targets(), rng);
+                    Map<String, NDArray> losses = model.losses(scope, batch, rng);
                     NDArray sum = null;
                     double[] values = new double[LOSS_NAMES.length];
                     for (int i = 0; i < LOSS_NAMES.length; i++) {
