@@ -129,15 +129,22 @@ public final class MaskRCNN implements AutoCloseable {
      * Intermediates are released before returning; the autograd graph keeps what backward needs.
      */
     public Map<String, NDArray> losses(NDManager scope, List<InputImage> images, List<TrainingTarget> targets, Random rng) {
-        validate(images, targets);
         StageTimes.start();
-        ImageTransform.Batch batch = ImageTransform.batch(images, config);
-        ImageTransform.ResizedTarget[] resized = new ImageTransform.ResizedTarget[images.size()];
-        for (int i = 0; i < images.size(); i++) {
-            resized[i] = ImageTransform.resizeTarget(targets.get(i), images.get(i), batch.heights()[i], batch.widths()[i]);
-        }
-        Map<String, NDArray> result = new LinkedHashMap<>();
+        PreparedBatch prepared = PreparedBatch.of(images, targets, config);
         StageTimes.mark("transform (java)");
+        return lossesOf(scope, prepared, rng);
+    }
+
+    /** The training forward of a batch already transformed (on a data-loading thread, say). */
+    public Map<String, NDArray> losses(NDManager scope, PreparedBatch prepared, Random rng) {
+        StageTimes.start();
+        return lossesOf(scope, prepared, rng);
+    }
+
+    private Map<String, NDArray> lossesOf(NDManager scope, PreparedBatch prepared, Random rng) {
+        ImageTransform.Batch batch = prepared.images;
+        ImageTransform.ResizedTarget[] resized = prepared.targets;
+        Map<String, NDArray> result = new LinkedHashMap<>();
         try (NDScope ignored = new NDScope()) {
             NDArray[] p = features(scope, batch, training);
             StageTimes.mark("upload + backbone + FPN");
@@ -332,37 +339,6 @@ public final class MaskRCNN implements AutoCloseable {
             masks[i] = Arrays.copyOfRange(probabilities, i * cells, (i + 1) * cells);
         }
         return masks;
-    }
-
-    private void validate(List<InputImage> images, List<TrainingTarget> targets) {
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException("no images given");
-        }
-        if (images.size() != targets.size()) {
-            throw new IllegalArgumentException(images.size() + " images but " + targets.size() + " targets");
-        }
-        for (int i = 0; i < images.size(); i++) {
-            TrainingTarget t = targets.get(i);
-            InputImage image = images.get(i);
-            if (t.boxes().length != t.size() || t.masks().length != t.size()) {
-                throw new IllegalArgumentException("target " + i + ": boxes, labels and masks differ in count");
-            }
-            for (int j = 0; j < t.size(); j++) {
-                float[] b = t.boxes()[j];
-                if (b.length != 4 || !(b[2] > b[0]) || !(b[3] > b[1])) {
-                    throw new IllegalArgumentException("target " + i + ", object " + j + ": box " + Arrays.toString(b)
-                            + " must be x1,y1,x2,y2 with positive width and height");
-                }
-                if (t.labels()[j] < 1 || t.labels()[j] >= config.numClasses()) {
-                    throw new IllegalArgumentException("target " + i + ", object " + j + ": label " + t.labels()[j]
-                            + " outside 1.." + (config.numClasses() - 1));
-                }
-                if (t.masks()[j].length != image.height() * image.width()) {
-                    throw new IllegalArgumentException("target " + i + ", object " + j + ": mask has " + t.masks()[j].length
-                            + " pixels, image is " + image.height() + "x" + image.width());
-                }
-            }
-        }
     }
 
     /** Writes all parameters and buffers by name. */

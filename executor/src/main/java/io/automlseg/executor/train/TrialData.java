@@ -15,10 +15,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A trial's view of its data: the validated records from the driver's manifests, decoded on demand. Decoded training
  * samples are kept in memory while they fit in a budget, since a sweep's trials read every image once per epoch.
+ * Training batches may be built on several threads at once ({@link BatchLoader}): the cache and its budget are shared.
  */
 public final class TrialData {
     /** Decoded pixels kept in memory at most (floats), about 1 GiB. */
@@ -28,7 +30,8 @@ public final class TrialData {
     private final List<ImageRecord> validation;
     private final Map<String, Integer> labelIndex;
     private final boolean augment;
-    private final TrainingSample[] cache;
+    private final AtomicReferenceArray<TrainingSample> cache;
+    /** Guarded by {@code this}. */
     private long cachedFloats;
 
     public TrialData(List<ImageRecord> train, List<ImageRecord> validation, List<String> labels, boolean augment) {
@@ -36,7 +39,7 @@ public final class TrialData {
         this.validation = validation;
         this.labelIndex = LabelSet.index(labels);
         this.augment = augment;
-        this.cache = new TrainingSample[train.size()];
+        this.cache = new AtomicReferenceArray<>(train.size());
     }
 
     public static TrialData load(TrialSpec spec) throws IOException {
@@ -63,7 +66,10 @@ public final class TrialData {
         return order;
     }
 
-    /** Images and targets of the given training records, augmented as the reference product does when that is on. */
+    /**
+     * Images and targets of the given training records, augmented as the reference product does when that is on,
+     * drawing from {@code rng}. Safe to call from several threads at once with different generators.
+     */
     public Batch trainingBatch(List<Integer> indices, Random rng) {
         List<InputImage> images = new ArrayList<>(indices.size());
         List<TrainingTarget> targets = new ArrayList<>(indices.size());
@@ -79,15 +85,18 @@ public final class TrialData {
     }
 
     private TrainingSample sample(int i) {
-        TrainingSample s = cache[i];
+        TrainingSample s = cache.get(i);
         if (s != null) {
             return s;
         }
+        // Decoded outside the lock, so workers decode in parallel; samples are never modified once built.
         s = TrainingSamples.load(train.get(i), labelIndex);
         long floats = s.image().chw().length + (long) s.target().size() * s.image().height() * s.image().width() / 4;
-        if (cachedFloats + floats <= CACHE_BUDGET_FLOATS) {
-            cache[i] = s;
-            cachedFloats += floats;
+        synchronized (this) {
+            if (cache.get(i) == null && cachedFloats + floats <= CACHE_BUDGET_FLOATS) {
+                cache.set(i, s);
+                cachedFloats += floats;
+            }
         }
         return s;
     }

@@ -12,6 +12,7 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.Ops;
+import io.automlseg.executor.model.PreparedBatch;
 import io.automlseg.executor.savedmodel.ModelConfigs;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.EpochReport;
@@ -160,50 +161,63 @@ public final class TrialTrainer {
         long epochStart = System.nanoTime();
         model.setTraining(true);
         List<Integer> order = data.shuffledTrainOrder(rng);
+        int batches = (order.size() + batchSize - 1) / batchSize;
+        // Each batch augments with a generator of its own, so its content does not depend on the thread that builds
+        // it, and the model's own draws from rng do not depend on the augmentations.
+        long augmentationSeed = rng.nextLong();
         double[] lossSums = new double[LOSS_NAMES.length];
         double totalSum = 0;
         int iterations = 0;
         int inWindow = 0;
         double lr = schedule.at(progress.optimizerStep);
-        for (int b = 0; b < order.size(); b += batchSize) {
-            TrialData.Batch batch = data.trainingBatch(order.subList(b, Math.min(order.size(), b + batchSize)), rng);
-            double total;
-            try (NDManager scope = manager.newSubManager();
-                    GradientCollector collector = engine.newGradientCollector()) {
-                Map<String, NDArray> losses = model.losses(scope, batch.images(), batch.targets(), rng);
-                NDArray sum = null;
-                double[] values = new double[LOSS_NAMES.length];
-                for (int i = 0; i < LOSS_NAMES.length; i++) {
-                    NDArray l = losses.get(LOSS_NAMES[i]);
-                    values[i] = l.getFloat();
-                    if (Double.isFinite(values[i])) {
-                        lossSums[i] += values[i];
+        double dataWaitSeconds;
+        try (BatchLoader<PreparedBatch> loader = new BatchLoader<>(batches, params.integer("number_of_workers"), i -> {
+            TrialData.Batch batch = data.trainingBatch(
+                    order.subList(i * batchSize, Math.min(order.size(), (i + 1) * batchSize)),
+                    BatchLoader.batchRandom(augmentationSeed, i));
+            return PreparedBatch.of(batch.images(), batch.targets(), config);
+        })) {
+            for (int b = 0; b < batches; b++) {
+                PreparedBatch batch = loader.next();
+                double total;
+                try (NDManager scope = manager.newSubManager();
+                        GradientCollector collector = engine.newGradientCollector()) {
+                    Map<String, NDArray> losses = model.losses(scope, batch, rng);
+                    NDArray sum = null;
+                    double[] values = new double[LOSS_NAMES.length];
+                    for (int i = 0; i < LOSS_NAMES.length; i++) {
+                        NDArray l = losses.get(LOSS_NAMES[i]);
+                        values[i] = l.getFloat();
+                        if (Double.isFinite(values[i])) {
+                            lossSums[i] += values[i];
+                        }
+                        sum = sum == null ? l : sum.add(l);
                     }
-                    sum = sum == null ? l : sum.add(l);
+                    total = sum.getFloat();
+                    // A non-finite loss leaves non-finite gradients, and that step is skipped below.
+                    if (Double.isFinite(total) && total > LOSS_EXPLOSION) {
+                        throw new TrialFailure(String.format(
+                                "loss explosion: training loss is %.4g at epoch %d, iteration %d (%s); try a lower"
+                                        + " learning_rate", total, epoch, iterations + 1, describe(values)));
+                    }
+                    if (verbose) {
+                        log.printf("  iteration %d: loss %.4f (%s), lr %.5f%n", iterations + 1, total,
+                                describe(values), lr);
+                    }
+                    collector.backward(accumulation > 1 ? Ops.scale(sum, 1f / accumulation) : sum);
                 }
-                total = sum.getFloat();
-                // A non-finite loss leaves non-finite gradients, and that step is skipped below.
-                if (Double.isFinite(total) && total > LOSS_EXPLOSION) {
-                    throw new TrialFailure(String.format(
-                            "loss explosion: training loss is %.4g at epoch %d, iteration %d (%s); try a lower"
-                                    + " learning_rate", total, epoch, iterations + 1, describe(values)));
+                if (Double.isFinite(total)) {
+                    totalSum += total;
                 }
-                if (verbose) {
-                    log.printf("  iteration %d: loss %.4f (%s), lr %.5f%n", iterations + 1, total, describe(values), lr);
+                iterations++;
+                inWindow++;
+                if (inWindow == accumulation || b == batches - 1) {
+                    lr = schedule.at(progress.optimizerStep);
+                    step(trainable, optimizer, lr, epoch, progress);
+                    inWindow = 0;
                 }
-                collector.backward(accumulation > 1 ? Ops.scale(sum, 1f / accumulation) : sum);
             }
-            if (Double.isFinite(total)) {
-                totalSum += total;
-            }
-            iterations++;
-            inWindow++;
-            boolean lastBatch = b + batchSize >= order.size();
-            if (inWindow == accumulation || lastBatch) {
-                lr = schedule.at(progress.optimizerStep);
-                step(trainable, optimizer, lr, epoch, progress);
-                inWindow = 0;
-            }
+            dataWaitSeconds = loader.waitNanos() / 1e9;
         }
         double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
         progress.epoch = epoch;
@@ -227,11 +241,12 @@ public final class TrialTrainer {
         double imagesPerSecond = order.size() / Math.max(1e-9, trainSeconds);
         Double residentMib = ResidentMemory.mebibytes();
         EpochReport report = new EpochReport(epoch, totalSum / Math.max(1, iterations), lossMeans, metrics,
-                perLabel, lr, seconds, imagesPerSecond, residentMib);
+                perLabel, lr, seconds, imagesPerSecond, residentMib, dataWaitSeconds);
         Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.epochReport(epoch)), report);
-        log.printf("epoch %d/%d: loss %.4f, %s, lr %.5f, %.1f s, %.2f images/s, resident memory %s%n", epoch,
-                params.numberOfEpochs(), report.trainLoss(), metrics.isEmpty() ? "not evaluated" : metrics,
-                lr, seconds, imagesPerSecond,
+        log.printf("epoch %d/%d: loss %.4f, %s, lr %.5f, %.1f s, %.2f images/s, waiting for data %.2f s (%.1f%% of"
+                        + " training), resident memory %s%n", epoch, params.numberOfEpochs(), report.trainLoss(),
+                metrics.isEmpty() ? "not evaluated" : metrics, lr, seconds, imagesPerSecond, dataWaitSeconds,
+                100 * dataWaitSeconds / Math.max(1e-9, trainSeconds),
                 residentMib == null ? "unknown" : String.format("%.0f MiB", residentMib));
 
         Double value = metrics.get("mean_average_precision");

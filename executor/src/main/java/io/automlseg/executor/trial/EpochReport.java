@@ -19,6 +19,9 @@ import java.util.Map;
  * @param imagesPerSecond training throughput
  * @param residentMemoryMib the trial process's resident memory (VmRSS) at the end of the epoch, in MiB; null when
  *     unknown (not Linux, or a report written before this field existed)
+ * @param dataWaitSeconds how long the training thread waited for its next batch over the epoch's training (with
+ *     {@code number_of_workers} 0: how long it spent decoding and augmenting); null in a report written before this
+ *     field existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochReport(
@@ -30,12 +33,21 @@ public record EpochReport(
         @JsonProperty("learning_rate") double learningRate,
         @JsonProperty("seconds") double seconds,
         @JsonProperty("images_per_second") double imagesPerSecond,
-        @JsonProperty("resident_memory_mib") Double residentMemoryMib) {
+        @JsonProperty("resident_memory_mib") Double residentMemoryMib,
+        @JsonProperty("data_wait_seconds") Double dataWaitSeconds) {
 
-    /** A report without the memory figure. */
+    /** A report without the data-wait figure. */
+    public EpochReport(int epoch, double trainLoss, Map<String, Double> losses, Map<String, Double> metrics,
+            Map<String, Map<String, Double>> perLabelMetrics, double learningRate, double seconds,
+            double imagesPerSecond, Double residentMemoryMib) {
+        this(epoch, trainLoss, losses, metrics, perLabelMetrics, learningRate, seconds, imagesPerSecond,
+                residentMemoryMib, null);
+    }
+
+    /** A report without the memory and data-wait figures. */
     public EpochReport(int epoch, double trainLoss, Map<String, Double> losses, Map<String, Double> metrics,
             Map<String, Map<String, Double>> perLabelMetrics, double learningRate, double seconds,
             double imagesPerSecond) {
-        this(epoch, trainLoss, losses, metrics, perLabelMetrics, learningRate, seconds, imagesPerSecond, null);
+        this(epoch, trainLoss, losses, metrics, perLabelMetrics, learningRate, seconds, imagesPerSecond, null, null);
     }
 }

@@ -63,7 +63,8 @@ public final class HyperparameterTable {
         add(new Row("layers_to_freeze", Type.INT, 0.0, false, 5.0, List.of(), null)).withStartingWeights(2)
                 .rule("0 from scratch, 2 with pretrained or other starting weights")
                 .doc("the first N of conv1 (with bn1), layer1 … layer4 of the backbone get no updates");
-        nonNegativeInt("number_of_workers", 4).notActedOn().doc("the reference's data-loading worker processes");
+        nonNegativeInt("number_of_workers", 4).doc("threads that decode and augment the next training batches while"
+                + " a step trains (0: on the training thread); the batches are the same whatever the number");
         bool("distributed", true).notActedOn().doc("the reference's multi-GPU training of one trial");
         add(new Row("random_seed", Type.INT, 0.0, false, null, List.of(), 47)).doc("seeds the trial (a CPU trial with"
                 + " the same seed, data and thread count repeats exactly), the sampler and the validation split");

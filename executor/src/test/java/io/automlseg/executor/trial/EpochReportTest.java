@@ -33,4 +33,15 @@ class EpochReportTest {
         // And a report without the figure leaves the field out rather than writing null.
         assertFalse(Json.line(new EpochReport(1, 1, Map.of(), Map.of(), null, 0.1, 1, 1)).contains("resident_memory"));
     }
+
+    @Test
+    void theDataWaitRoundTripsAndIsLeftOutWhenUnknown() throws Exception {
+        EpochReport report = new EpochReport(2, 1.0, Map.of(), Map.of(), null, 0.01, 10, 2, 700.0, 0.125);
+        String json = Json.line(report);
+        assertTrue(json.contains("\"data_wait_seconds\":0.125"), json);
+        assertEquals(report, Json.MAPPER.readValue(json, EpochReport.class));
+        assertNull(Json.MAPPER.readValue(Json.line(new EpochReport(1, 1, Map.of(), Map.of(), null, 0.1, 1, 1, 5.0)),
+                EpochReport.class).dataWaitSeconds());
+        assertFalse(Json.line(new EpochReport(1, 1, Map.of(), Map.of(), null, 0.1, 1, 1, 5.0)).contains("data_wait"));
+    }
 }
