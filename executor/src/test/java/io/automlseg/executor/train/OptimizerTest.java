@@ -114,6 +114,14 @@ class OptimizerTest {
         assertEquals(firstStep - 0.1 * 0.1 / Math.sqrt(0.5 / 0.75), ams, 1e-5);
     }
 
+    @Test
+    void adamAddsEpsAfterTheBiasCorrectedSquareRoot() {
+        // A gradient of eps's size: bias-corrected m = g, sqrt(v) = g, so the first step is lr * g / (g + eps) = lr / 2
+        // (eps added before the correction would give lr * 0.03).
+        assertEquals(0.95, stepsWithGradients(new AdamOptimizer(0.9, 0.999, 0.0, false, false, 5.0), 1e-8f), 1e-5);
+        assertEquals(0.95, stepsWithGradients(new AdamOptimizer(0.9, 0.999, 0.0, false, true, 5.0), 1e-8f), 1e-5);
+    }
+
     /** Steps from p = 1 with loss g_i * p at step i (so the gradient is g_i) and lr 0.1; returns the final p. */
     private static double stepsWithGradients(Optimizer optimizer, float... gradients) {
         try (NDManager manager = NDManager.newBaseManager()) {
