@@ -10,11 +10,10 @@
 # model loads and peak resident memory per executor, torchvision's images/s and the ratio ours (1 executor) /
 # torchvision; for reference the machine's own scaling: two torchvision processes at once, each on half the images.
 # Environment: BENCH_OUT keeps the logs, model and export there; BENCH_BLAS=openblas (default) runs torchvision on
-# Debian's OpenBLAS (libopenblas0-pthread, unpacked under BENCH_OUT, not installed) instead of the reference BLAS
-# that Debian's torch links by default and on which its linear layers are some 50 times slower; BENCH_BLAS=system
-# keeps the machine's. The default batch is 1 image: a batch pads its images to the largest, which costs both sides
-# time (measured with --batch 4: ours 0.19, torchvision 0.22 images/s) and raises ours' peak memory (1.9 GB per
-# executor at batch 1, 3.7 GB at batch 4).
+# Debian's OpenBLAS, BENCH_BLAS=system on the machine's BLAS (scripts/bench/openblas.sh says why). The default
+# batch is 1 image: a batch pads its images to the largest, which costs both sides time (measured with --batch 4:
+# ours 0.19, torchvision 0.22 images/s) and raises ours' peak memory (1.9 GB per executor at batch 1, 3.7 GB at
+# batch 4).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -50,22 +49,9 @@ java -Xmx2g "@$root/conf/java17-opens.txt" \
     --images-dir "$images_dir" "${args[@]}" 2> "$out/ours-stderr.log" | tee "$out/ours.log"
 
 echo "== torchvision =="
-blas_env=()
-if [[ "${BENCH_BLAS:-openblas}" == "openblas" ]]; then
-    lib="$out/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
-    if [[ ! -e "$lib/libblas.so.3" ]]; then
-        deb="$(ls /var/cache/apt/archives/libopenblas0-pthread_*.deb 2>/dev/null | head -1 || true)"
-        if [[ -z "$deb" ]] && (cd "$out" && apt-get download libopenblas0-pthread >&2); then
-            deb="$(ls "$out"/libopenblas0-pthread_*.deb | head -1)"
-        fi
-        if [[ -n "$deb" ]]; then dpkg-deb -x "$deb" "$out/openblas"; fi
-    fi
-    if [[ -e "$lib/libblas.so.3" ]]; then
-        blas_env=(env LD_LIBRARY_PATH="$lib" OPENBLAS_NUM_THREADS=1)
-    else
-        echo "no libopenblas0-pthread package (apt-get update first?): torchvision runs on the system BLAS" >&2
-    fi
-fi
+source "$here/openblas.sh"
+openblas_env "$out" 1
+echo "torchvision on $blas_name"
 tv=("${blas_env[@]}" env OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 /usr/bin/python3 "$here/torchvision_scoring.py"
     --export "$out/torchvision" --batch "$batch")
 quiet() { grep --line-buffered -v -e 'UserWarning' -e '^  warnings.warn'; }

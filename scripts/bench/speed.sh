@@ -5,11 +5,15 @@
 # budgets, plain BatchNorm, every layer trainable, the same synthetic images and targets on both sides.
 #   scripts/bench/speed.sh [--threads 1] [--models maskrcnn_resnet18_fpn,...] [--warmup 2] [--steps 4] [--blocks 2]
 #                          [--size 256] [--batch 2]
-# Prints each side's log (work per step, per-block images/s and resident memory), then the table
-#   variant  ours img/s  torchvision img/s  ratio (ours / torchvision)
+# Prints each side's log (work per step, per-block images/s and resident memory, ours' time per stage), then the table
+#   variant  ours img/s  torchvision img/s  ratio (ours / torchvision)  peak resident MiB of each side
+# under a header naming the PyTorch each side runs. --threads sets both sides' intra-op threads (libtorch's,
+# OpenMP's, OpenBLAS's); run it with 1 and with 2.
 # Environment: BENCH_NICE (default 0) runs both sides under `nice -n BENCH_NICE`; BENCH_OUT keeps the logs there;
 # BENCH_PARALLEL=1 runs the two sides of a pair at the same time (use with --threads 1 on a machine with two free
-# cores): on a shared machine whose load changes from minute to minute, that exposes both to the same load.
+# cores): on a shared machine whose load changes from minute to minute, that exposes both to the same load;
+# BENCH_BLAS=openblas (default) runs torchvision on Debian's OpenBLAS, BENCH_BLAS=system on the machine's BLAS
+# (scripts/bench/openblas.sh says why).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -23,6 +27,8 @@ for ((i = 0; i < ${#args[@]}; i++)); do
 done
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
 nice_cmd=(nice -n "${BENCH_NICE:-0}")
+source "$here/openblas.sh"
+openblas_env "$out" "$threads"
 
 # Compile the executor with its test classes (the benchmark lives there) and resolve its class path (offline; the
 # jars are in ~/.m2).
@@ -47,8 +53,8 @@ ours() {
 }
 theirs() {
     echo "== torchvision: $1 ==" > "$out/torchvision-$1.log"
-    "${nice_cmd[@]}" /usr/bin/python3 "$here/torchvision_speed.py" --models "$1" "${rest[@]}" \
-        >> "$out/torchvision-$1.log" 2>&1
+    "${nice_cmd[@]}" "${blas_env[@]}" /usr/bin/python3 "$here/torchvision_speed.py" --models "$1" "${rest[@]}" \
+        --blas "$blas_name" >> "$out/torchvision-$1.log" 2>&1
 }
 for model in ${models//,/ }; do
     if [[ -n "${BENCH_PARALLEL:-}" ]]; then
@@ -64,12 +70,19 @@ echo
 echo "training images/s, $threads thread(s)"
 awk '
     FNR == 1 { side++ }
-    $1 == "RESULT" { if (side == 1) { ours[$2] = $3; order[++n] = $2; mo[$2] = $4 } else { tv[$2] = $3; mt[$2] = $4 } }
+    side == 1 && !sides[1] && /^ours: / { sides[1] = substr($0, 1, index($0, ",") - 1) }
+    side == 2 && !sides[2] && /^torchvision: / { sides[2] = substr($0, 1, index($0, ",") - 1) }
+    $1 == "RESULT" {
+        if (side == 1) { ours[$2] = $3; order[++n] = $2; po[$2] = $5 } else { tv[$2] = $3; pt[$2] = $5 }
+    }
     END {
-        printf "%-24s %11s %18s %7s %10s %10s\n", "variant", "ours img/s", "torchvision img/s", "ratio", "ours MiB", "tv MiB"
+        print sides[1] "; " sides[2]
+        printf "%-24s %11s %18s %7s %14s %14s\n", "variant", "ours img/s", "torchvision img/s", "ratio",
+            "ours peak MiB", "tv peak MiB"
         for (i = 1; i <= n; i++) {
             m = order[i]
             r = (m in tv && tv[m] > 0) ? sprintf("%.2f", ours[m] / tv[m]) : "-"
-            printf "%-24s %11.3f %18s %7s %10s %10s\n", m, ours[m], (m in tv) ? sprintf("%.3f", tv[m]) : "-", r, mo[m], (m in mt) ? mt[m] : "-"
+            printf "%-24s %11.3f %18s %7s %14s %14s\n", m, ours[m], (m in tv) ? sprintf("%.3f", tv[m]) : "-", r,
+                po[m], (m in pt) ? pt[m] : "-"
         }
     }' "$out/ours.log" "$out/torchvision.log" | tee "$out/table.txt"

@@ -5,7 +5,8 @@ Same setting and same input as the Java benchmark: plain BatchNorm2d and every l
 pixels with min_size = max_size = size, torchvision's default RPN and RoI budgets, SGD (momentum 0.9, weight decay
 1e-4, lr 0.001), the BenchmarkScene images and targets (pixel hash and ellipse formulas, kept in step with
 BenchmarkScene.java). Prints the work per step (proposals, sampled and positive RoIs) and one line
-"RESULT <model> <images/s> <resident MiB>" per model. Needs Debian's python3-torchvision (torch 1.13).
+"RESULT <model> <images/s> <resident MiB> <peak resident MiB>" per model (the peak is the process's: run one model
+per process to read it per model, as speed.sh does). Needs Debian's python3-torchvision (torch 1.13).
 """
 import argparse
 import time
@@ -65,11 +66,12 @@ def build(name, classes, size):
     return MaskRCNN(backbone, **kwargs)
 
 
-def rss_mib():
+def rss_mib(field="VmRSS"):
+    """Resident memory now (VmRSS) or the process's peak so far (VmHWM), as the Java side reads it."""
     try:
         with open("/proc/self/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024.0
     except OSError:
         pass
@@ -114,6 +116,7 @@ def main():
     p.add_argument("--steps", type=int, default=4)
     p.add_argument("--blocks", type=int, default=2)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--blas", default="system BLAS", help="the BLAS torch runs on, for the header (set by speed.sh)")
     p.add_argument("--print-losses", action="store_true", help="print every step's five losses")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -121,10 +124,10 @@ def main():
     torch.manual_seed(1)
     images = [image(i, a.size) for i in range(a.batch)]
     targets = [target(i, a.size, a.objects, a.classes) for i in range(a.batch)]
-    print("torchvision: torch %s, torchvision %s, %d thread(s), %d px, batch %d, %d classes, %d objects per image, "
-          "%d warm-up steps, %d blocks of %d steps" % (torch.__version__, torchvision.__version__,
-                                                        torch.get_num_threads(), a.size, a.batch, a.classes,
-                                                        a.objects, a.warmup, a.blocks, a.steps), flush=True)
+    print("torchvision: torchvision %s on torch %s with %s, %d thread(s), %d px, batch %d, %d classes, "
+          "%d objects per image, %d warm-up steps, %d blocks of %d steps" % (
+              torchvision.__version__, torch.__version__, a.blas, torch.get_num_threads(), a.size, a.batch,
+              a.classes, a.objects, a.warmup, a.blocks, a.steps), flush=True)
     for name in a.models.split(","):
         name = name.strip()
         model = build(name, a.classes, a.size)
@@ -165,7 +168,8 @@ def main():
                 name, b, a.steps, seconds, a.steps * a.batch / seconds, loss, rss_mib()), flush=True)
         timed = a.steps * a.blocks
         print("%s work per step: %s" % (name, ", ".join("%s %.1f" % (k, v / timed) for k, v in counter.counts.items())))
-        print("RESULT %s %.4f %.0f" % (name, timed * a.batch / total_seconds, rss_mib()), flush=True)
+        print("RESULT %s %.4f %.0f %.0f" % (name, timed * a.batch / total_seconds, rss_mib(), rss_mib("VmHWM")),
+              flush=True)
         del model, sgd, params
 
 

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Adam and AdamW as torch.optim.Adam / AdamW: bias-corrected moments, eps 1e-8 added after the bias-corrected square
  * root, optional AMSGrad (the running maximum of the second moment). Adam adds L2 decay to the gradient; AdamW decays
- * the weights directly.
+ * the weights directly. DJL's fused adamUpdate is not used: on r18's parameters it was 10-15% slower than these
+ * element-wise steps (it makes five parameter-sized temporaries per call, these three).
  */
 public final class AdamOptimizer extends ParameterwiseOptimizer {
     private static final double EPS = 1e-8;

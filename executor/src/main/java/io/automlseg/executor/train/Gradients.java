@@ -1,6 +1,8 @@
 package io.automlseg.executor.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import java.util.Map;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -25,18 +27,22 @@ final class Gradients {
 
     /**
      * Scales all gradients down together when their global L2 norm exceeds {@code maxNorm} (as
-     * torch.nn.utils.clip_grad_norm_), and returns the norm before scaling. Must run with autograd recording off.
+     * torch.nn.utils.clip_grad_norm_), and returns the norm before scaling. Must run with autograd recording off. The
+     * per-parameter norms stay on the device and are read back once, as one stacked norm, not once per parameter.
      */
     static double clipTotalNorm(Map<String, NDArray> parameters, double maxNorm) {
-        double sumOfSquares = 0;
         try (NDScope scope = new NDScope()) {
+            NDList norms = new NDList();
             for (NDArray p : parameters.values()) {
                 NDArray g = of(p);
                 if (g != null) {
-                    sumOfSquares += g.square().sum().getFloat();
+                    norms.add(g.norm());
                 }
             }
-            double norm = Math.sqrt(sumOfSquares);
+            if (norms.isEmpty()) {
+                return 0;
+            }
+            double norm = NDArrays.stack(norms).norm().getFloat();
             if (maxNorm > 0 && norm > maxNorm) {
                 double factor = maxNorm / (norm + 1e-6);
                 for (NDArray p : parameters.values()) {

@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDScope;
 import java.util.Map;
 
 /**
- * The loop every optimizer here shares: for each parameter with a gradient, a value-clipped copy of the gradient is
- * handed to {@link #update}, temporaries are freed, and the accumulated gradient is reset. State that must outlive a
+ * The loop every optimizer here shares: for each parameter with a gradient, the gradient (value-clipped where asked)
+ * is handed to {@link #update}, temporaries are freed, and the accumulated gradient is reset. The gradient is handed
+ * over as it is, not copied: it is reset right after the update, so the update may work in place on it and a copy
+ * would only cost a pass over every parameter and an allocation per step. State that must outlive a
  * step (momentum, moments) is created by the subclass and taken out of the step's scope with {@link #keep}.
  */
 abstract class ParameterwiseOptimizer implements Optimizer {
@@ -25,14 +27,14 @@ abstract class ParameterwiseOptimizer implements Optimizer {
                 if (grad == null) {
                     continue;
                 }
-                NDArray g = clipValue > 0 ? grad.clip(-clipValue, clipValue) : grad.duplicate();
+                NDArray g = clipValue > 0 ? grad.clip(-clipValue, clipValue) : grad;
                 update(e.getKey(), param, g, learningRate);
                 Gradients.zero(param);
             }
         }
     }
 
-    /** Updates {@code param} in place from its (clipped, freely modifiable) gradient {@code g}. */
+    /** Updates {@code param} in place from its (clipped) gradient {@code g}, which it may overwrite. */
     abstract void update(String name, NDArray param, NDArray g, double learningRate);
 
     /** Keeps an array created during a step alive after it, as optimizer state. */

@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The process's resident memory as the kernel counts it ({@code VmRSS} of {@code /proc/self/status}). It includes
+ * The process's resident memory as the kernel counts it ({@code VmRSS} of {@code /proc/self/status}, its peak so far
+ * {@code VmHWM}). It includes
  * native memory (PyTorch tensors, allocator caches) that the JVM's heap figures do not see, so it is what shows an
  * NDArray leak.
  */
@@ -16,9 +17,18 @@ public final class ResidentMemory {
 
     /** Resident memory in MiB, or null where {@code /proc/self/status} is unavailable (not Linux). */
     public static Double mebibytes() {
+        return field("VmRSS:");
+    }
+
+    /** The highest resident memory of the process so far in MiB, or null where it is unavailable (not Linux). */
+    public static Double peakMebibytes() {
+        return field("VmHWM:");
+    }
+
+    private static Double field(String name) {
         try {
             for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(name)) {
                     return parseKibibytes(line) / 1024.0;
                 }
             }

@@ -35,7 +35,9 @@ import java.util.Random;
  * <p>Flags ({@code --name value}): models (comma-separated, default all five), size 256, batch 2, classes 5 (with
  * background), objects 3 per image, warmup 2 steps, steps 4 per timed block, blocks 2, threads 1. With
  * {@code -Dautomlseg.stageTimes=true} it also prints the work per step (proposals, sampled and positive RoIs) and
- * the time per stage. Each model ends with one line {@code RESULT <model> <images/s> <resident MiB>}.
+ * the time per stage. Each model ends with one line
+ * {@code RESULT <model> <images/s> <resident MiB> <peak resident MiB>} (the peak is the process's: run one model
+ * per process to read it per model, as speed.sh does).
  */
 public final class TrainingSpeedBenchmark {
     private static final double LEARNING_RATE = 0.001;
@@ -67,8 +69,9 @@ public final class TrainingSpeedBenchmark {
         }
         Engine engine = Engine.getInstance();
         engine.setRandomSeed(1);
-        System.out.printf(Locale.ROOT, "ours: %s %s, %d thread(s), %d px, batch %d, %d classes, %d objects per image,"
-                        + " %d warm-up steps, %d blocks of %d steps%n", engine.getEngineName(), engine.getVersion(),
+        System.out.printf(Locale.ROOT, "ours: libtorch %s (DJL %s), %d thread(s), %d px, batch %d, %d classes,"
+                        + " %d objects per image, %d warm-up steps, %d blocks of %d steps%n", engine.getVersion(),
+                Engine.getDjlVersion(),
                 threads, size, batch, classes, objects, warmup, blocks, steps);
         for (String name : models) {
             run(name.trim(), size, classes, images, targets, warmup, steps, blocks);
@@ -113,8 +116,9 @@ public final class TrainingSpeedBenchmark {
                 StageTimes.millis().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-40s %9.1f%n", k, v / timedSteps));
                 StageTimes.reset();
             }
-            System.out.printf(Locale.ROOT, "RESULT %s %.4f %.0f%n", name,
-                    timedSteps * images.size() / (totalNanos / 1e9), rss());
+            Double peak = ResidentMemory.peakMebibytes();
+            System.out.printf(Locale.ROOT, "RESULT %s %.4f %.0f %.0f%n", name,
+                    timedSteps * images.size() / (totalNanos / 1e9), rss(), peak == null ? Double.NaN : peak);
         }
     }
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.automlseg.executor.model.NetworkWeights;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,43 @@ class OptimizerTest {
     }
 
     @Test
+    void sgdMomentumFollowsTorchWhenTheLearningRateChangesAndCheckpointsTorchsBuffer() {
+        // lr 0.1 then 0.05, wd 0.1, momentum 0.9. step 1: d = 0.5 + 0.1*1 = 0.6, buf = 0.6, p = 1 - 0.06 = 0.94;
+        // step 2: d = 0.5 + 0.094 = 0.594, buf = 0.54 + 0.594 = 1.134, p = 0.94 - 0.05*1.134 = 0.8833;
+        // after a restart from the checkpointed buffer, step 3 at lr 0.05: d = 0.5 + 0.08833 = 0.58833,
+        // buf = 1.0206 + 0.58833 = 1.60893, p = 0.8833 - 0.0804465 = 0.8028535.
+        try (NDManager manager = NDManager.newBaseManager(); NDManager scratch = manager.newSubManager()) {
+            NDArray p = manager.create(new float[] {1f});
+            p.setRequiresGradient(true);
+            SgdOptimizer sgd = new SgdOptimizer(0.9, false, 0.1, 0);
+            double[] lr = {0.1, 0.05};
+            for (double rate : lr) {
+                halfGradient(p);
+                sgd.step(Map.of("p", p), rate);
+            }
+            assertEquals(0.8833, p.getFloat(), 1e-6);
+            Map<String, NDArray> state = sgd.state(scratch);
+            assertEquals(1.134, state.get("momentum_buffer/p").getFloat(), 1e-6);
+
+            SgdOptimizer restarted = new SgdOptimizer(0.9, false, 0.1, 0);
+            NDArray buf = state.get("momentum_buffer/p");
+            restarted.restore(Map.of("momentum_buffer/p", new NetworkWeights.Tensor(buf.getShape(),
+                    buf.toFloatArray())), manager);
+            halfGradient(p);
+            restarted.step(Map.of("p", p), 0.05);
+            assertEquals(0.8028535, p.getFloat(), 1e-6);
+        }
+    }
+
+    /** Accumulates the gradient of loss = 0.5 * p (0.5) on p, leaving autograd recording off for the update. */
+    private static void halfGradient(NDArray p) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(p.mul(0.5f).sum());
+        }
+        JniUtils.setGradMode(false);
+    }
+
+    @Test
     void adamTakesBiasCorrectedStepsOfTheLearningRate() {
         // With a constant gradient, bias-corrected m/sqrt(v) is 1, so each step moves p by lr (up to eps).
         double[] p = twoSteps(new AdamOptimizer(0.9, 0.999, 0.0, false, false, 5.0), 0.1);
@@ -74,6 +112,14 @@ class OptimizerTest {
         double firstStep = 1 - 0.1; // lr * g / sqrt(g^2) after bias correction
         assertEquals(firstStep - 0.1 * 0.1 / Math.sqrt(0.255 / 0.75), adam, 1e-5);
         assertEquals(firstStep - 0.1 * 0.1 / Math.sqrt(0.5 / 0.75), ams, 1e-5);
+    }
+
+    @Test
+    void adamAddsEpsAfterTheBiasCorrectedSquareRoot() {
+        // A gradient of eps's size: bias-corrected m = g, sqrt(v) = g, so the first step is lr * g / (g + eps) = lr / 2
+        // (eps added before the correction would give lr * 0.03).
+        assertEquals(0.95, stepsWithGradients(new AdamOptimizer(0.9, 0.999, 0.0, false, false, 5.0), 1e-8f), 1e-5);
+        assertEquals(0.95, stepsWithGradients(new AdamOptimizer(0.9, 0.999, 0.0, false, true, 5.0), 1e-8f), 1e-5);
     }
 
     /** Steps from p = 1 with loss g_i * p at step i (so the gradient is g_i) and lr 0.1; returns the final p. */

@@ -22,7 +22,7 @@ class ResidentMemoryTest {
     }
 
     @Test
-    void growsWhenTheProcessTouchesMemory() {
+    void growsWhenTheProcessTouchesMemoryAndThePeakIncludesIt() {
         // Trials run on Linux, where the figure comes from /proc/self/status: without it this fails, not skips.
         Double before = ResidentMemory.mebibytes();
         assertNotNull(before, "no VmRSS in /proc/self/status");
@@ -33,6 +33,9 @@ class ResidentMemoryTest {
         }
         Double after = ResidentMemory.mebibytes();
         assertTrue(after - before > 200, before + " MiB then " + after + " MiB");
+        Double peak = ResidentMemory.peakMebibytes();
+        assertNotNull(peak, "no VmHWM in /proc/self/status");
+        assertTrue(peak >= after, "peak " + peak + " MiB below the current " + after + " MiB");
         // Keeps the block alive (and resident) until after the second reading.
         Reference.reachabilityFence(block);
     }
