@@ -1,7 +1,10 @@
 package io.automlseg.executor.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import java.util.Map;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -28,14 +31,20 @@ final class Gradients {
      * torch.nn.utils.clip_grad_norm_), and returns the norm before scaling. Must run with autograd recording off.
      */
     static double clipTotalNorm(Map<String, NDArray> parameters, double maxNorm) {
-        double sumOfSquares = 0;
         try (NDScope scope = new NDScope()) {
+            NDList squares = new NDList();
             for (NDArray p : parameters.values()) {
                 NDArray g = of(p);
                 if (g != null) {
-                    sumOfSquares += g.square().sum().getFloat();
+                    squares.add(g.square().sum());
                 }
             }
+            if (squares.isEmpty()) {
+                return 0;
+            }
+            // One device-to-host copy per step, not one per parameter; the per-parameter sums are added in double,
+            // as they were on the host.
+            double sumOfSquares = NDArrays.stack(squares).toType(DataType.FLOAT64, false).sum().getDouble();
             double norm = Math.sqrt(sumOfSquares);
             if (maxNorm > 0 && norm > maxNorm) {
                 double factor = maxNorm / (norm + 1e-6);

@@ -3,6 +3,8 @@ package io.automlseg.executor.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -186,17 +188,24 @@ public final class TrialTrainer {
             try (NDManager scope = manager.newSubManager();
                     GradientCollector collector = engine.newGradientCollector()) {
                 Map<String, NDArray> losses = model.losses(scope, batch.images(), batch.targets(), rng);
+                NDList read = new NDList(LOSS_NAMES.length + 1);
                 NDArray sum = null;
+                for (String name : LOSS_NAMES) {
+                    NDArray l = losses.get(name);
+                    read.add(l);
+                    sum = sum == null ? l : sum.add(l);
+                }
+                read.add(sum);
+                // The five losses and their sum in one device-to-host copy (one wait for the device), not six.
+                float[] host = NDArrays.stack(read).toFloatArray();
                 double[] values = new double[LOSS_NAMES.length];
                 for (int i = 0; i < LOSS_NAMES.length; i++) {
-                    NDArray l = losses.get(LOSS_NAMES[i]);
-                    values[i] = l.getFloat();
+                    values[i] = host[i];
                     if (Double.isFinite(values[i])) {
                         lossSums[i] += values[i];
                     }
-                    sum = sum == null ? l : sum.add(l);
                 }
-                total = sum.getFloat();
+                total = host[LOSS_NAMES.length];
                 // A non-finite loss leaves non-finite gradients, and that step is skipped below.
                 if (Double.isFinite(total) && total > LOSS_EXPLOSION) {
                     throw new TrialFailure(String.format(
