@@ -28,9 +28,9 @@ import org.apache.spark.resource.ResourceInformation;
  *
  * <p>A child process is needed because DJL's PyTorch engine allows one training per JVM, while an executor with
  * several task slots must run several trials at once; it also returns all native and GPU memory when the trial
- * ends. The child gets the executor's classpath, the Java 17 flags, its share of the CPU threads and (when Spark
- * assigned one) its GPU; {@link TrialProcess} supervises it (its log, and its process tree killed when Spark cancels
- * the task, for the sweep's timeout or a trial's).
+ * ends. The child gets the executor's classpath, the Java 17 flags, its share of the CPU threads and only the GPU
+ * Spark assigned it (none without GPU scheduling); {@link TrialProcess} supervises it (its log, and its process tree
+ * killed when Spark cancels the task, for the sweep's timeout or a trial's).
  */
 public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialExit> {
     private static final long serialVersionUID = 1L;

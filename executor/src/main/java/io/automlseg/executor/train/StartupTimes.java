@@ -38,7 +38,10 @@ final class StartupTimes {
         lastMillis = now;
     }
 
-    /** For example {@code started in 2.41 s (CPU: process 3.10 s, this thread 2.20 s): jvm 0.31 s, engine 0.82 s, data 0.05 s, model 0.60 s, weights 0.10 s}. */
+    /**
+     * For example {@code started in 2.85 s (CPU: process 4.03 s, this thread 2.62 s): jvm 0.06 s, spec 1.07 s,
+     * engine 0.70 s, data 0.03 s, model 0.96 s, weights 0.03 s}.
+     */
     String summary() {
         // The process's CPU time beside the wall time: on a busy machine the wall time mostly measures the load,
         // and CPU time above the wall time shows work that ran in parallel (JIT compilers, GC, overlapped phases).
