@@ -28,9 +28,9 @@ import org.apache.spark.resource.ResourceInformation;
  *
  * <p>A child process is needed because DJL's PyTorch engine allows one training per JVM, while an executor with
  * several task slots must run several trials at once; it also returns all native and GPU memory when the trial
- * ends. The child gets the executor's classpath, the Java 17 flags, its share of the CPU threads and (when Spark
- * assigned one) its GPU; {@link TrialProcess} supervises it (its log, and its process tree killed when Spark cancels
- * the task, for the sweep's timeout or a trial's).
+ * ends. The child gets the executor's classpath, the Java 17 flags, its share of the CPU threads and only the GPU
+ * Spark assigned it (none without GPU scheduling); {@link TrialProcess} supervises it (its log, and its process tree
+ * killed when Spark cancels the task, for the sweep's timeout or a trial's).
  */
 public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialExit> {
     private static final long serialVersionUID = 1L;
@@ -53,7 +53,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
     private TrialExit run(String specUri) throws Exception {
         TrialSpec spec = Json.read(specUri, TrialSpec.class);
         if (launch.inTask()) {
-            return runInTask(specUri);
+            return runInTask(spec, specUri);
         }
         List<String> command = command(specUri);
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -61,19 +61,28 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         String threads = Integer.toString(Math.max(1, launch.numThreads()));
         env.put("OMP_NUM_THREADS", threads);
         env.put("MKL_NUM_THREADS", threads);
-        // Only the GPU Spark assigned is visible to the trial (as its CUDA device 0): trials sharing an executor
-        // never train on the same card.
         String gpus = assignedGpus();
-        if (gpus != null) {
-            env.put(DeviceChoice.GPU_ENV, gpus);
-        } else if ("gpu".equals(spec.device())) {
-            env.put(DeviceChoice.GPU_ENV, "");
-        }
+        pinDevice(env, gpus);
         TrialProcess.Ended ended = TrialProcess.run(builder, spec.trialId(), spec.trialDir());
+        return exit(spec, ended.exitCode(), ended.logTail(), ended.startedAtMillis(), ended.finishedAtMillis(), gpus,
+                null);
+    }
+
+    /**
+     * Leaves the trial's process only the GPU Spark assigned (there as its CUDA device 0), or no GPU at all: trials
+     * sharing an executor never train on the same card, and a trial of a sweep that schedules no GPUs cannot land on
+     * this host's GPU 0 (PyTorch's default device) whatever the executor's own environment shows.
+     */
+    static void pinDevice(Map<String, String> env, String assignedGpus) {
+        env.put(DeviceChoice.GPU_ENV, assignedGpus == null ? "" : assignedGpus);
+    }
+
+    /** The trial's exit with where it ran; the device is its {@code device.json}'s, else {@code fallbackDevice}. */
+    private static TrialExit exit(TrialSpec spec, int code, String logTail, long started, long finished, String gpus,
+                                  String fallbackDevice) throws IOException {
         DeviceChoice device = readDevice(spec);
-        return new TrialExit(ended.exitCode(), ended.logTail(), ended.startedAtMillis(), ended.finishedAtMillis(),
-                host(), executorId(), gpus,
-                device == null ? null : device.device(), device == null ? null : device.reason());
+        return new TrialExit(code, logTail, started, finished, host(), executorId(), gpus,
+                device == null ? fallbackDevice : device.device(), device == null ? null : device.reason());
     }
 
     /** The trial's {@code device.json}, or null if it crashed before writing it. */
@@ -100,8 +109,12 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         return env != null ? env.executorId() : null;
     }
 
-    /** The scheduler benchmark's body: {@code mainClass.runTrial(specUri)} in this thread, no child JVM. */
-    private TrialExit runInTask(String specUri) throws Exception {
+    /**
+     * The scheduler benchmark's body: {@code mainClass.runTrial(specUri)} in this thread, no child JVM. Its process is
+     * the executor's, whose GPUs cannot be hidden from it: it is reported as on the CPU unless it says otherwise in
+     * {@code device.json}.
+     */
+    private TrialExit runInTask(TrialSpec spec, String specUri) throws Exception {
         long started = System.currentTimeMillis();
         int code;
         try {
@@ -113,7 +126,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
             }
             throw e;
         }
-        return new TrialExit(code, "", started, System.currentTimeMillis(), host(), executorId(), null, "cpu", null);
+        return exit(spec, code, "", started, System.currentTimeMillis(), assignedGpus(), "cpu");
     }
 
     List<String> command(String specUri) {

@@ -125,6 +125,10 @@ class StandaloneClusterTest {
             assertEquals("completed", t.get("status").asText(), t.toString());
             assertNotNull(t.get("host"), t.toString());
             assertFalse(t.has("gpu_address"), "no GPU scheduling in this sweep: " + t);
+            // The workers have (fake) GPUs, and a sweep that schedules none hides them from its trials.
+            assertEquals("cpu", t.get("device").asText(), t.toString());
+            String log = Files.readString(output.resolve("trials/" + t.get("trial_id").asText() + "/trial.log"));
+            assertTrue(log.contains("trains on cpu() (CUDA_VISIBLE_DEVICES=\"\")"), log);
             perExecutor.merge(t.get("executor_id").asText(), 1, Integer::sum);
         }
         assertEquals(2, perExecutor.size(), "trials ran on both executors: " + perExecutor);

@@ -2,6 +2,7 @@ package io.automlseg.driver.spark;
 
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.trial.DeviceChoice;
 import io.automlseg.executor.trial.EpochReport;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
@@ -28,7 +29,8 @@ public final class FakeTrialMain {
         boolean ignoreStop = Boolean.getBoolean("fake.ignoreStop");
         String dir = spec.trialDir();
         System.out.println("fake trial " + spec.trialId() + " lr " + lr + " threads "
-                + System.getProperty("ai.djl.pytorch.num_threads") + " OMP " + System.getenv("OMP_NUM_THREADS"));
+                + System.getProperty("ai.djl.pytorch.num_threads") + " OMP " + System.getenv("OMP_NUM_THREADS")
+                + " GPUs [" + System.getenv(DeviceChoice.GPU_ENV) + "]");
         long start = System.nanoTime();
         double best = Double.NaN;
         int bestEpoch = 0;

@@ -110,8 +110,9 @@ class SparkSweepRunnerTest {
             assertEquals("completed", t.get("status").asText(), t.toString());
             assertEquals(3, t.get("epochs").size());
             assertEquals(3, t.get("best_epoch").asInt());
-            assertTrue(Files.readString(out.resolve("trials/" + id + "/trial.log")).contains("threads 1 OMP 1"),
-                    "two trials at once on 2 cores get one thread each");
+            String log = Files.readString(out.resolve("trials/" + id + "/trial.log"));
+            assertTrue(log.contains("threads 1 OMP 1"), "two trials at once on 2 cores get one thread each");
+            assertTrue(log.contains("GPUs []"), "a sweep that schedules no GPUs hides them all from its trials: " + log);
         }
         assertEquals(0.004, trials.get("0002").get("parameters").get("learning_rate").asDouble());
 

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.automlseg.driver.sweep.TrialExit;
 import io.automlseg.executor.io.Json;
+import io.automlseg.executor.trial.DeviceChoice;
 import io.automlseg.executor.trial.TrialSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,6 +48,16 @@ class TrialTaskTest {
         assertTrue(cmd.get(cmd.indexOf("-cp") + 1).contains(System.getProperty("java.class.path").split(":")[0]));
         assertEquals("-Dautomlseg.trial.spec=file:/run/trials/0001/spec.json", cmd.get(1),
                 "the spec comes first, where a later driver can find the process by it");
+    }
+
+    @Test
+    void aTrialSeesOnlyItsAssignedGpuOrNone() {
+        // The executor's own environment may show every GPU of the host: the trial's must not.
+        Map<String, String> env = new HashMap<>(Map.of(DeviceChoice.GPU_ENV, "0,1"));
+        TrialTask.pinDevice(env, null);
+        assertEquals("", env.get(DeviceChoice.GPU_ENV), "no GPU scheduling: all hidden");
+        TrialTask.pinDevice(env, "1");
+        assertEquals("1", env.get(DeviceChoice.GPU_ENV), "GPU scheduling: Spark's address only");
     }
 
     @Test

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import java.util.Map;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.Map;
 
 /** Reading and resetting the gradients that PyTorch accumulates on parameters across backward passes. */
 final class Gradients {
@@ -28,7 +28,8 @@ final class Gradients {
     /**
      * Scales all gradients down together when their global L2 norm exceeds {@code maxNorm} (as
      * torch.nn.utils.clip_grad_norm_), and returns the norm before scaling. Must run with autograd recording off. The
-     * per-parameter norms stay on the device and are read back once, as one stacked norm, not once per parameter.
+     * per-parameter norms stay on the device and are read back once, as one stacked norm (torch's own formula), not
+     * once per parameter.
      */
     static double clipTotalNorm(Map<String, NDArray> parameters, double maxNorm) {
         try (NDScope scope = new NDScope()) {

@@ -22,11 +22,14 @@ public final class TrialMain {
     private TrialMain() {}
 
     public static void main(String[] args) throws Exception {
+        StartupTimes startup = StartupTimes.sinceJvmStart();
+        startup.end("jvm");
         if (args.length != 1) {
             System.err.println("usage: TrialMain <spec.json URI>");
             System.exit(64);
         }
         TrialSpec spec = Json.read(args[0], TrialSpec.class);
+        startup.end("spec");
         // PyTorch reads its thread count once, when the engine starts: set it before anything touches DJL.
         if (spec.numThreads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(spec.numThreads()));
@@ -35,9 +38,11 @@ public final class TrialMain {
         long started = System.nanoTime();
         TrialResult result;
         try {
-            recordDevice(spec);
+            DeviceChoice device = recordDevice(spec);
+            startup.end("engine");
             TrialData data = TrialData.load(spec);
-            result = new TrialTrainer(spec, data, System.out).run();
+            startup.end("data");
+            result = new TrialTrainer(spec, data, System.out, device.djlDevice(), startup).run();
         } catch (Exception | OutOfMemoryError e) {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
@@ -54,19 +59,22 @@ public final class TrialMain {
     }
 
     /**
-     * Writes {@code device.json}: the trial trains on the GPU Spark assigned (the only one visible to this process,
-     * as CUDA device 0, which DJL takes as its default device), or on the CPU with the reason.
+     * Decides the device and writes {@code device.json}: the trial trains on the GPU Spark assigned (the only one the
+     * launcher leaves visible to this process, as CUDA device 0), or on the CPU, with the reason when a GPU was asked
+     * for. Never on the engine's default device as such: on a CUDA host that is GPU 0 even for a CPU trial.
      */
-    private static void recordDevice(TrialSpec spec) throws java.io.IOException {
+    private static DeviceChoice recordDevice(TrialSpec spec) throws java.io.IOException {
         Engine engine = Engine.getInstance();
-        DeviceChoice choice = DeviceChoice.decide(spec.device(), System.getenv(DeviceChoice.GPU_ENV),
-                engine.getGpuCount(), engine.hasCapability("CUDA"));
+        String visible = System.getenv(DeviceChoice.GPU_ENV);
+        DeviceChoice choice = DeviceChoice.decide(spec.device(), visible, engine.getGpuCount(),
+                engine.hasCapability("CUDA"));
+        String env = DeviceChoice.GPU_ENV + (visible == null ? " unset" : "=\"" + visible + "\"");
         if (choice.reason() != null) {
-            System.out.println("trial " + spec.trialId() + " trains on the CPU: " + choice.reason());
+            System.out.println("trial " + spec.trialId() + " trains on the CPU (" + env + "): " + choice.reason());
         } else {
-            System.out.println("trial " + spec.trialId() + " trains on " + engine.defaultDevice()
-                    + (choice.gpuAddress() != null ? " (Spark GPU " + choice.gpuAddress() + ")" : ""));
+            System.out.println("trial " + spec.trialId() + " trains on " + choice.djlDevice() + " (" + env + ")");
         }
         Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.DEVICE), choice);
+        return choice;
     }
 }

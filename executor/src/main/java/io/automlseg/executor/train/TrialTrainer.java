@@ -1,7 +1,10 @@
 package io.automlseg.executor.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -52,9 +55,20 @@ public final class TrialTrainer {
     private final PrintStream log;
     /** Logs every iteration's losses (parameter {@code log_every_iteration}), for diagnosing a trial. */
     private final boolean verbose;
+    /** Where every array of the trial lives: the trial's device decision, not the engine's default device. */
+    private final Device device;
+    private final StartupTimes startup;
 
+    /** A trial on the CPU, its start measured from now (tests and benchmarks inside a running JVM). */
     public TrialTrainer(TrialSpec spec, TrialData data, PrintStream log) throws IOException {
+        this(spec, data, log, Device.cpu(), StartupTimes.sinceNow());
+    }
+
+    TrialTrainer(TrialSpec spec, TrialData data, PrintStream log, Device device, StartupTimes startup)
+            throws IOException {
         this.spec = spec;
+        this.device = device;
+        this.startup = startup;
         this.effective = InitialWeights.effectiveParameters(spec.parameters(), spec.pretrained());
         this.params = new TrainingParameters(effective);
         this.data = data;
@@ -114,8 +128,9 @@ public final class TrialTrainer {
         int checkpointEvery = params.checkpointFrequency() != null ? params.checkpointFrequency() : 1;
         Progress progress = new Progress();
 
-        try (NDManager manager = NDManager.newBaseManager(engine.defaultDevice());
+        try (NDManager manager = NDManager.newBaseManager(device);
                 MaskRCNN model = MaskRCNN.create(config, manager, seed)) {
+            startup.end("model");
             Map<String, NDArray> trainable = model.parameters().trainableParameters();
             log.printf("trial %s: %s, %d classes, %d parameters (%d trainable), %d training / %d validation images%n",
                     spec.trialId(), config.modelName(), config.numClasses() - 1, model.parameterCount(),
@@ -133,6 +148,8 @@ public final class TrialTrainer {
             } else {
                 InitialWeights.load(model, params, spec.pretrained(), spec.labels(), spec.trialDir(), log);
             }
+            startup.end("weights");
+            log.printf("trial %s on %s %s%n", spec.trialId(), manager.getDevice(), startup.summary());
             for (int epoch = progress.epoch + 1; epoch <= params.numberOfEpochs() && !progress.finished; epoch++) {
                 runEpoch(epoch, model, config, manager, trainable, optimizer, schedule, rng, progress, evaluate);
                 boolean last = progress.finished || epoch == params.numberOfEpochs();
@@ -183,17 +200,24 @@ public final class TrialTrainer {
                 try (NDManager scope = manager.newSubManager();
                         GradientCollector collector = engine.newGradientCollector()) {
                     Map<String, NDArray> losses = model.losses(scope, batch, rng);
+                    NDList read = new NDList(LOSS_NAMES.length + 1);
                     NDArray sum = null;
+                    for (String name : LOSS_NAMES) {
+                        NDArray l = losses.get(name);
+                        read.add(l);
+                        sum = sum == null ? l : sum.add(l);
+                    }
+                    read.add(sum);
+                    // The five losses and their sum in one device-to-host copy (one wait for the device), not six.
+                    float[] host = NDArrays.stack(read).toFloatArray();
                     double[] values = new double[LOSS_NAMES.length];
                     for (int i = 0; i < LOSS_NAMES.length; i++) {
-                        NDArray l = losses.get(LOSS_NAMES[i]);
-                        values[i] = l.getFloat();
+                        values[i] = host[i];
                         if (Double.isFinite(values[i])) {
                             lossSums[i] += values[i];
                         }
-                        sum = sum == null ? l : sum.add(l);
                     }
-                    total = sum.getFloat();
+                    total = host[LOSS_NAMES.length];
                     // A non-finite loss leaves non-finite gradients, and that step is skipped below.
                     if (Double.isFinite(total) && total > LOSS_EXPLOSION) {
                         throw new TrialFailure(String.format(
