@@ -30,7 +30,8 @@ public final class FakeTrialMain {
         String dir = spec.trialDir();
         System.out.println("fake trial " + spec.trialId() + " lr " + lr + " threads "
                 + System.getProperty("ai.djl.pytorch.num_threads") + " OMP " + System.getenv("OMP_NUM_THREADS")
-                + " GPUs [" + System.getenv(DeviceChoice.GPU_ENV) + "]");
+                + " GPUs [" + System.getenv(DeviceChoice.GPU_ENV) + "] malloc mmap threshold "
+                + System.getenv("MALLOC_MMAP_THRESHOLD_"));
         long start = System.nanoTime();
         double best = Double.NaN;
         int bestEpoch = 0;
