@@ -19,16 +19,22 @@ import java.util.List;
 import java.util.Map;
 
 /** The cheapest real trials: two 160 px synthetic images trained at 64 px with small RoI budgets. */
-final class TinyTrials {
+public final class TinyTrials {
     static final Path SAMPLE = Path.of("..", "datasets", "synthetic-shapes");
 
     private TinyTrials() {}
 
     /** Writes the manifests once per folder and returns a spec for a trial folder {@code dir/trialId}. */
     static TrialSpec spec(Path dir, String trialId, Map<String, Object> overrides) throws IOException {
-        List<ImageRecord> train = MLTableReader.read(SAMPLE.resolve("train").toString(), LoadOptions.training())
+        return spec(SAMPLE, dir, trialId, overrides, 2);
+    }
+
+    /** The same over the synthetic sample in {@code sample}, for {@code threads} threads. */
+    public static TrialSpec spec(Path sample, Path dir, String trialId, Map<String, Object> overrides, int threads)
+            throws IOException {
+        List<ImageRecord> train = MLTableReader.read(sample.resolve("train").toString(), LoadOptions.training())
                 .records().subList(0, 2);
-        List<ImageRecord> validation = MLTableReader.read(SAMPLE.resolve("validation").toString(),
+        List<ImageRecord> validation = MLTableReader.read(sample.resolve("validation").toString(),
                 LoadOptions.validation()).records().subList(0, 1);
         Manifest.write(dir.resolve("train.jsonl").toString(), train);
         Manifest.write(dir.resolve("validation.jsonl").toString(), validation);
@@ -51,7 +57,7 @@ final class TinyTrials {
         params.put("validation_metric_type", "none");
         params.putAll(overrides);
         return new TrialSpec(trialId, dir.resolve(trialId).toString(), dir.resolve("train.jsonl").toString(),
-                dir.resolve("validation.jsonl").toString(), labels, params, 2, "cpu");
+                dir.resolve("validation.jsonl").toString(), labels, params, threads, "cpu");
     }
 
     record Run(TrialResult result, String log) {}
