@@ -15,13 +15,15 @@ start=$(date +%s)
 "$root/scripts/submit.sh" "$here/learning-r18.yaml" --output "$out" || true
 end=$(date +%s)
 echo "wall time: $((end - start)) s"
-echo "epoch  seconds  train_loss  mask_mAP@0.5  images/s  resident_MiB"
+echo "epoch  seconds  train_loss  mask_mAP@0.5  images/s  resident_MiB  data_wait_%"
 for f in "$out"/trials/*/metrics/epoch-*.json; do
   python3 - "$f" <<'PY' 2>/dev/null || grep -o '"mean_average_precision":[^,}]*' "$f"
 import json, sys
 r = json.load(open(sys.argv[1]))
 m = r.get("metrics", {}).get("mean_average_precision")
 rss = r.get('resident_memory_mib')
-print(f"{r['epoch']:5d}  {r['seconds']:7.1f}  {r['train_loss']:10.4f}  {m if m is not None else float('nan'):12.4f}  {r['images_per_second']:8.2f}  {rss if rss is not None else float('nan'):12.0f}")
+wait = r.get('data_wait_seconds')
+share = 100 * wait / r['seconds'] if wait is not None and r['seconds'] > 0 else float('nan')
+print(f"{r['epoch']:5d}  {r['seconds']:7.1f}  {r['train_loss']:10.4f}  {m if m is not None else float('nan'):12.4f}  {r['images_per_second']:8.2f}  {rss if rss is not None else float('nan'):12.0f}  {share:11.2f}")
 PY
 done
