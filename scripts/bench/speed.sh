@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Training-speed benchmark: images/s of full training steps (forward, losses, backward, SGD) of every Mask R-CNN
 # variant, ours (DJL PyTorch, io.automlseg.executor.bench.TrainingSpeedBenchmark) against torchvision's with Debian's
-# /usr/bin/python3 (scripts/bench/torchvision_speed.py), at one fixed setting: 256 px, batch 2, torchvision's RPN/RoI
-# budgets, plain BatchNorm, every layer trainable, the same synthetic images and targets on both sides.
-#   scripts/bench/speed.sh [--threads 1] [--models maskrcnn_resnet18_fpn,...] [--warmup 2] [--steps 4] [--blocks 2]
-#                          [--size 256] [--batch 2]
-# Prints each side's log (work per step, per-block images/s and resident memory, ours' time per stage), then the table
+# /usr/bin/python3 (scripts/bench/torchvision_speed.py), 256 px, batch 2, every layer trainable, the same synthetic
+# images and targets on both sides, in one of two settings, each built the same way on both sides:
+#   --recipe torchvision (default): plain BatchNorm, torchvision's RPN/RoI budgets (2000/2000 proposals, 512 RoIs);
+#   --recipe cpu: the CPU recipe of the learning benchmark (learning-r18.yaml): GroupNorm with 32 groups in the
+#     backbone (not the FPN or the heads), 300/200 proposals per image before/after NMS, 64 RoIs per image.
+#   scripts/bench/speed.sh [--recipe torchvision|cpu] [--threads 1] [--models maskrcnn_resnet18_fpn,...]
+#                          [--warmup 2] [--steps 4] [--blocks 2] [--size 256] [--batch 2]
+# Prints each side's log (parameter count, norm and training budgets, which must read the same on both sides; work
+# per step, per-block images/s and resident memory, ours' time per stage), then the table
 #   variant  ours img/s  torchvision img/s  ratio (ours / torchvision)  peak resident MiB of each side
 # under a header naming the PyTorch each side runs. --threads sets both sides' intra-op threads (libtorch's,
 # OpenMP's, OpenBLAS's); run it with 1 and with 2.
@@ -21,9 +25,11 @@ out="${BENCH_OUT:-$root/target/bench-speed}"
 mkdir -p "$out"
 
 threads=1
+recipe=torchvision
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
     if [[ "${args[$i]}" == "--threads" ]]; then threads="${args[$((i + 1))]}"; fi
+    if [[ "${args[$i]}" == "--recipe" ]]; then recipe="${args[$((i + 1))]}"; fi
 done
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
 nice_cmd=(nice -n "${BENCH_NICE:-0}")
@@ -68,7 +74,7 @@ for model in ${models//,/ }; do
 done
 
 echo
-echo "training images/s, $threads thread(s)"
+echo "training images/s, recipe $recipe, $threads thread(s)"
 awk '
     FNR == 1 { side++ }
     side == 1 && !sides[1] && /^ours: / { sides[1] = substr($0, 1, index($0, ",") - 1) }

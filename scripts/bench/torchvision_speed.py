@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """Training speed of torchvision's Mask R-CNN, the reference for io.automlseg.executor.bench.TrainingSpeedBenchmark.
 
-Same setting and same input as the Java benchmark: plain BatchNorm2d and every layer trainable, images of --size
-pixels with min_size = max_size = size, torchvision's default RPN and RoI budgets, SGD (momentum 0.9, weight decay
-1e-4, lr 0.001), the BenchmarkScene images and targets (pixel hash and ellipse formulas, kept in step with
+Same setting and same input as the Java benchmark. --recipe torchvision (the default): plain BatchNorm2d and every
+layer trainable, torchvision's default RPN and RoI budgets. --recipe cpu, the CPU recipe of the learning benchmark
+(learning-r18.yaml): GroupNorm(32, c) in the backbone only (resnet_fpn_backbone passes norm_layer to the ResNet, not
+to the FPN; the heads have no norm, as ours), every layer trainable, 300/200 proposals per image before/after NMS in
+training, 64 RoIs sampled per image. Both: images of --size pixels with min_size = max_size = size, SGD (momentum
+0.9, weight decay 1e-4, lr 0.001), the BenchmarkScene images and targets (pixel hash and ellipse formulas, kept in step with
 BenchmarkScene.java). Prints the work per step (proposals, sampled and positive RoIs) and one line
 "RESULT <model> <images/s> <resident MiB> <peak resident MiB>" per model (the peak is the process's: run one model
 per process to read it per model, as speed.sh does). Needs Debian's python3-torchvision (torch 1.13).
@@ -17,6 +20,11 @@ import torchvision
 from torchvision.models.detection import MaskRCNN
 from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
 
+# The CPU recipe, kept in step with TrainingSpeedBenchmark.java and learning-r18.yaml (32 = ModelConfig's default
+# group count); the test-time budgets stay torchvision's, since only training steps are timed.
+GROUP_NORM_GROUPS = 32
+CPU_RECIPE = dict(rpn_pre_nms_top_n_train=300, rpn_post_nms_top_n_train=200, box_batch_size_per_image=64)
+RECIPES = ["torchvision", "cpu"]
 MODELS = ["maskrcnn_resnet18_fpn", "maskrcnn_resnet34_fpn", "maskrcnn_resnet50_fpn",
           "maskrcnn_resnet101_fpn", "maskrcnn_resnet152_fpn"]
 
@@ -52,9 +60,14 @@ def target(i, size, objects, classes):
             "masks": torch.from_numpy(np.stack(masks))}
 
 
-def build(name, classes, size):
+def build(name, classes, size, recipe):
     depth = int(name[len("maskrcnn_resnet"):-len("_fpn")])
     kwargs = dict(num_classes=classes, min_size=size, max_size=size)
+    if recipe == "cpu":
+        backbone = resnet_fpn_backbone(backbone_name="resnet%d" % depth, weights=None,
+                                       norm_layer=lambda c: torch.nn.GroupNorm(GROUP_NORM_GROUPS, c),
+                                       trainable_layers=5)
+        return MaskRCNN(backbone, **kwargs, **CPU_RECIPE)
     if depth == 50:
         # Without backbone weights torchvision builds plain BatchNorm2d and trains all five stages.
         model = torchvision.models.detection.maskrcnn_resnet50_fpn(
@@ -64,6 +77,16 @@ def build(name, classes, size):
     backbone = resnet_fpn_backbone(backbone_name="resnet%d" % depth, weights=None,
                                    norm_layer=torch.nn.BatchNorm2d, trainable_layers=5)
     return MaskRCNN(backbone, **kwargs)
+
+
+def describe(model):
+    """The norm and the training budgets, worded as TrainingSpeedBenchmark.java words them."""
+    bn1 = model.backbone.body.bn1
+    norm = "GroupNorm(%d)" % bn1.num_groups if isinstance(bn1, torch.nn.GroupNorm) else type(bn1).__name__
+    rpn, heads = model.rpn, model.roi_heads
+    return "%s backbone, proposals %d/%d before/after NMS, %d RoIs per image" % (
+        norm, rpn._pre_nms_top_n["training"], rpn._post_nms_top_n["training"],
+        heads.fg_bg_sampler.batch_size_per_image)
 
 
 def rss_mib(field="VmRSS"):
@@ -107,6 +130,7 @@ class WorkCounter:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--recipe", choices=RECIPES, default="torchvision")
     p.add_argument("--models", default=",".join(MODELS))
     p.add_argument("--size", type=int, default=256)
     p.add_argument("--batch", type=int, default=2)
@@ -124,13 +148,13 @@ def main():
     torch.manual_seed(1)
     images = [image(i, a.size) for i in range(a.batch)]
     targets = [target(i, a.size, a.objects, a.classes) for i in range(a.batch)]
-    print("torchvision: torchvision %s on torch %s with %s, %d thread(s), %d px, batch %d, %d classes, "
+    print("torchvision: torchvision %s on torch %s with %s, recipe %s, %d thread(s), %d px, batch %d, %d classes, "
           "%d objects per image, %d warm-up steps, %d blocks of %d steps" % (
-              torchvision.__version__, torch.__version__, a.blas, torch.get_num_threads(), a.size, a.batch,
+              torchvision.__version__, torch.__version__, a.blas, a.recipe, torch.get_num_threads(), a.size, a.batch,
               a.classes, a.objects, a.warmup, a.blocks, a.steps), flush=True)
     for name in a.models.split(","):
         name = name.strip()
-        model = build(name, a.classes, a.size)
+        model = build(name, a.classes, a.size, a.recipe)
         model.train()
         counter = WorkCounter(model)
         params = [q for q in model.parameters() if q.requires_grad]
@@ -154,8 +178,8 @@ def main():
 
         for _ in range(a.warmup):
             step()
-        print("%s: %d parameters, after %d warm-up steps resident %.0f MiB" % (
-            name, sum(q.numel() for q in model.parameters()), a.warmup, rss_mib()), flush=True)
+        print("%s: %d parameters (%s), after %d warm-up steps resident %.0f MiB" % (
+            name, sum(q.numel() for q in model.parameters()), describe(model), a.warmup, rss_mib()), flush=True)
         counter.reset()
         total_seconds = 0.0
         for b in range(1, a.blocks + 1):

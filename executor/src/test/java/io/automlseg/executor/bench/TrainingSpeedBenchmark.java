@@ -27,12 +27,18 @@ import java.util.Random;
  * torchvision ({@code scripts/bench/torchvision_speed.py} runs the same steps on the same {@link BenchmarkScene}s;
  * {@code scripts/bench/speed.sh} runs both and prints the ratio).
  *
- * <p>The model has plain BatchNorm and every layer trainable (torchvision's {@code resnet_fpn_backbone} with
- * {@code norm_layer=BatchNorm2d, trainable_layers=5}), images are {@code --size} square with min_size = max_size =
- * size (no resize), and the RPN and RoI budgets are torchvision's defaults (2000 proposals per image before and after
- * NMS in training, 256 anchors and 512 RoIs sampled per image).
+ * <p>Two settings ({@code --recipe}), each built the same way on both sides. {@code torchvision} (the default): plain
+ * BatchNorm and every layer trainable (torchvision's {@code resnet_fpn_backbone} with {@code norm_layer=BatchNorm2d,
+ * trainable_layers=5}) and torchvision's default RPN and RoI budgets (2000 proposals per image before and after NMS
+ * in training, 256 anchors and 512 RoIs sampled per image). {@code cpu}: the CPU recipe of the learning benchmark
+ * ({@code scripts/bench/learning-r18.yaml} with a trial's defaults for training from scratch): GroupNorm with the
+ * default {@link ModelConfig#groupNormGroups()} groups in the backbone only (the FPN and the heads have no norm, as in
+ * torchvision's {@code resnet_fpn_backbone(norm_layer=lambda c: GroupNorm(32, c), trainable_layers=5)}), every layer
+ * trainable, 300 proposals per image before NMS and 200 after in training, 64 RoIs sampled per image. In both,
+ * images are {@code --size} square with min_size = max_size = size (no resize).
  *
- * <p>Flags ({@code --name value}): models (comma-separated, default all five), size 256, batch 2, classes 5 (with
+ * <p>Flags ({@code --name value}): recipe torchvision or cpu (default torchvision), models (comma-separated, default
+ * all five), size 256, batch 2, classes 5 (with
  * background), objects 3 per image, warmup 2 steps, steps 4 per timed block, blocks 2, threads 1. With
  * {@code -Dautomlseg.stageTimes=true} it also prints the work per step (proposals, sampled and positive RoIs) and
  * the time per stage. Each model ends with one line
@@ -43,6 +49,11 @@ public final class TrainingSpeedBenchmark {
     private static final double LEARNING_RATE = 0.001;
     /** Prints every step's five losses ({@code -Dbench.losses=true}), to compare training dynamics with torchvision. */
     private static final boolean PRINT_LOSSES = Boolean.getBoolean("bench.losses");
+
+    /** The budgets of the CPU recipe, kept in step with learning-r18.yaml and torchvision_speed.py. */
+    private static final int CPU_PRE_NMS_TRAIN = 300;
+    private static final int CPU_POST_NMS_TRAIN = 200;
+    private static final int CPU_ROIS_PER_IMAGE = 64;
 
     private TrainingSpeedBenchmark() {}
 
@@ -57,6 +68,8 @@ public final class TrainingSpeedBenchmark {
         int steps = Integer.parseInt(flags.getOrDefault("steps", "4"));
         int blocks = Integer.parseInt(flags.getOrDefault("blocks", "2"));
         int threads = Integer.parseInt(flags.getOrDefault("threads", "1"));
+        String recipe = flags.getOrDefault("recipe", "torchvision");
+        config(recipe, models.get(0).trim(), classes, size); // rejects an unknown recipe before the engine starts
         // Read by DJL when the engine starts, so set before the first Engine call.
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -69,19 +82,42 @@ public final class TrainingSpeedBenchmark {
         }
         Engine engine = Engine.getInstance();
         engine.setRandomSeed(1);
-        System.out.printf(Locale.ROOT, "ours: libtorch %s (DJL %s), %d thread(s), %d px, batch %d, %d classes,"
-                        + " %d objects per image, %d warm-up steps, %d blocks of %d steps%n", engine.getVersion(),
-                Engine.getDjlVersion(),
-                threads, size, batch, classes, objects, warmup, blocks, steps);
+        System.out.printf(Locale.ROOT, "ours: libtorch %s (DJL %s), recipe %s, %d thread(s), %d px, batch %d,"
+                        + " %d classes, %d objects per image, %d warm-up steps, %d blocks of %d steps%n",
+                engine.getVersion(), Engine.getDjlVersion(), recipe, threads, size, batch, classes, objects, warmup,
+                blocks, steps);
         for (String name : models) {
-            run(name.trim(), size, classes, images, targets, warmup, steps, blocks);
+            run(config(recipe, name.trim(), classes, size), images, targets, warmup, steps, blocks);
         }
     }
 
-    private static void run(String name, int size, int classes, List<InputImage> images, List<TrainingTarget> targets,
-            int warmup, int steps, int blocks) {
-        ModelConfig config = ModelConfig.builder().modelName(name).numClasses(classes).norm(ModelConfig.NormKind.BATCH)
-                .trainableBackboneLayers(5).minSize(size).maxSize(size).build();
+    /** The network of a setting; the test-time budgets stay the defaults, since only training steps are timed. */
+    private static ModelConfig config(String recipe, String name, int classes, int size) {
+        ModelConfig.Builder b = ModelConfig.builder().modelName(name).numClasses(classes).trainableBackboneLayers(5)
+                .minSize(size).maxSize(size);
+        ModelConfig defaults = b.build();
+        switch (recipe) {
+            case "torchvision" -> b.norm(ModelConfig.NormKind.BATCH);
+            case "cpu" -> b.norm(ModelConfig.NormKind.GROUP)
+                    .rpnPreNmsTopN(CPU_PRE_NMS_TRAIN, defaults.rpnPreNmsTopN(false))
+                    .rpnPostNmsTopN(CPU_POST_NMS_TRAIN, defaults.rpnPostNmsTopN(false))
+                    .boxBatchSizePerImage(CPU_ROIS_PER_IMAGE);
+            default -> throw new IllegalArgumentException("--recipe must be torchvision or cpu, got " + recipe);
+        }
+        return b.build();
+    }
+
+    /** The norm and the training budgets, worded as torchvision_speed.py words them, to compare the two logs. */
+    private static String describe(ModelConfig c) {
+        String norm = c.norm() == ModelConfig.NormKind.GROUP ? "GroupNorm(" + c.groupNormGroups() + ")"
+                : c.norm() == ModelConfig.NormKind.BATCH ? "BatchNorm2d" : c.norm().toString();
+        return String.format(Locale.ROOT, "%s backbone, proposals %d/%d before/after NMS, %d RoIs per image", norm,
+                c.rpnPreNmsTopN(true), c.rpnPostNmsTopN(true), c.boxBatchSizePerImage());
+    }
+
+    private static void run(ModelConfig config, List<InputImage> images, List<TrainingTarget> targets, int warmup,
+            int steps, int blocks) {
+        String name = config.modelName();
         Engine engine = Engine.getInstance();
         Random rng = new Random(1);
         SgdOptimizer sgd = new SgdOptimizer(0.9, false, 1e-4, 0);
@@ -91,8 +127,8 @@ public final class TrainingSpeedBenchmark {
             for (int s = 0; s < warmup; s++) {
                 step(model, manager, engine, sgd, trainable, images, targets, rng);
             }
-            System.out.printf(Locale.ROOT, "%s: %d parameters, after %d warm-up steps resident %.0f MiB%n", name,
-                    model.parameterCount(), warmup, rss());
+            System.out.printf(Locale.ROOT, "%s: %d parameters (%s), after %d warm-up steps resident %.0f MiB%n",
+                    name, model.parameterCount(), describe(config), warmup, rss());
             StageTimes.reset();
             long totalNanos = 0;
             double lastLoss = Double.NaN;
