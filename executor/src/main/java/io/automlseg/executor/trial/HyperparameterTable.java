@@ -106,8 +106,9 @@ public final class HyperparameterTable {
         choice("norm", List.of("group", "batch", "frozen_batch"), null).ours().withStartingWeights("frozen_batch")
                 .rule("`frozen_batch` with pretrained weights or `weights_path`, `group` from scratch, the source"
                         + " model's with a checkpoint")
-                .doc("backbone and FPN normalisation: `group` trains from scratch with 1–2 images per step;"
-                        + " `batch` and `frozen_batch` suit pretrained weights");
+                .doc("the ResNet backbone's normalisation (the FPN and the heads have none, as in torchvision):"
+                        + " `group` trains from scratch with 1–2 images per step; `batch` and `frozen_batch` suit"
+                        + " pretrained weights");
         text("checkpoint_path").ours().doc("alias of `checkpoint_model`");
         text("weights_path").ours().doc("a weight file with torchvision names (`.pth`, `.npz`) for the whole model"
                 + " or its ResNet backbone, to start from");
