@@ -32,11 +32,6 @@ public final class PreparedBatch {
         return new PreparedBatch(batch, resized);
     }
 
-    /** Images in the batch. */
-    public int size() {
-        return images.count();
-    }
-
     private static void validate(List<InputImage> images, List<TrainingTarget> targets, int numClasses) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images given");
