@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
         description = "AutoML for image instance segmentation (Mask R-CNN) as a hyperparameter sweep on Spark.",
         subcommands = {SweepCommand.class, PredictCommand.class, EvaluateCommand.class, ConvertCommand.class,
             GenerateSyntheticCommand.class, DescribeModelCommand.class, WeightsCommand.class, ImportCommand.class,
-            ExportCommand.class, CommandLine.HelpCommand.class},
+            ExportCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected error", "2:bad input (command line, configuration, data, output)",
             "3:no successful trial", "4:the sweep's timeout ran out",

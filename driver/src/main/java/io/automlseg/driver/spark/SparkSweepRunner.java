@@ -15,12 +15,15 @@ import io.automlseg.driver.persist.SweepFingerprint;
 import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.persist.TrialsTable;
+import io.automlseg.driver.report.GallerySource;
+import io.automlseg.driver.report.LiveReport;
 import io.automlseg.driver.report.SweepConsole;
 import io.automlseg.driver.sweep.GridSampler;
 import io.automlseg.driver.sweep.ResumePoint;
 import io.automlseg.driver.sweep.Sampler;
 import io.automlseg.driver.sweep.SchedulerStats;
 import io.automlseg.driver.sweep.StopRules;
+import io.automlseg.driver.sweep.SweepListener;
 import io.automlseg.driver.sweep.SweepLoop;
 import io.automlseg.driver.sweep.SweepState;
 import io.automlseg.driver.sweep.TerminationPolicy;
@@ -65,6 +68,7 @@ public final class SparkSweepRunner {
     private final PrintStream out;
     private final SweepConsole console;
     private final SchedulerStats stats = new SchedulerStats();
+    private GallerySource gallery = GallerySource.NONE;
 
     /**
      * @param output the run folder (any Hadoop FileSystem URI); must not hold an earlier sweep unless it is resumed
@@ -79,6 +83,12 @@ public final class SparkSweepRunner {
         this.options = options;
         this.out = out;
         this.console = new SweepConsole(out);
+    }
+
+    /** Draws the gallery of the report written at the sweep's end (default: none). */
+    public SparkSweepRunner withGallery(GallerySource source) {
+        this.gallery = source;
+        return this;
     }
 
     /** What the sweep machinery cost (filled while {@link #run()} runs). */
@@ -229,9 +239,12 @@ public final class SparkSweepRunner {
                 return SweepStartingWeights.ofTrial(pretrained, run.trialDir(t.id()), config.resolve(t.parameters()));
             }
         };
+        // report.html in the run folder, rewritten as the sweep goes and written once more at its end
+        LiveReport report = new LiveReport(run, out, Clock.systemUTC(), gallery);
         SweepLoop loop = new SweepLoop(state, sampler, policy,
                 new SweepLoop.Limits(maxTrials, concurrency, limits.maxTrialRetries(), options.pollInterval()),
-                rules, new SparkTrialBackend(jsc, launch, slots.count()), setup, recorder, console, stats,
+                rules, new SparkTrialBackend(jsc, launch, slots.count()), setup, recorder,
+                SweepListener.all(console, report), stats,
                 Clock.systemUTC(), SweepLoop.Waiting.REAL);
         SweepLoop.Outcome outcome = loop.run(resume);
 
@@ -240,6 +253,7 @@ public final class SparkSweepRunner {
         Json.writeAtomically(run.summaryJson(), summary);
         journal.sweepEnded(outcome.status());
         console.concluded(state, summary, outcome.end());
+        report.finish();
         return summary;
     }
 

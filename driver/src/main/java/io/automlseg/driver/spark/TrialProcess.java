@@ -27,7 +27,7 @@ public final class TrialProcess {
     private static final int TAIL_LINES = 40;
     private static final long LOG_SYNC_NANOS = 30_000_000_000L;
     /** Host and pid of the trial's child process, in the trial folder. */
-    public static final String PROCESS_FILE = "process.json";
+    public static final String PROCESS_FILE = TrialFiles.PROCESS;
     /**
      * The system property that names a trial's spec on its JVM's command line. It comes before the classpath: the
      * command line the JDK reports for another process may be cut short, and the classpath is long.

@@ -38,12 +38,17 @@ public final class Trial {
 
     public Trial(int number, Map<String, Object> parameters) {
         this.number = number;
-        this.id = String.format("%04d", number);
+        this.id = id(number);
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     public String id() {
         return id;
+    }
+
+    /** The id of the trial with this number: its folder's name under trials/. */
+    public static String id(int number) {
+        return String.format("%04d", number);
     }
 
     /** 1-based position in the sweep. */

@@ -17,6 +17,8 @@ public final class TrialFiles {
     public static final String DEVICE = "device.json";
     /** Written by the trial before its first epoch: what its weights started from ({@link StartingWeights}). */
     public static final String STARTING_WEIGHTS = "starting_weights.json";
+    /** Written by the driver's side of the trial when its process starts: where it runs (host, pid). */
+    public static final String PROCESS = "process.json";
 
     private TrialFiles() {}
 
