@@ -74,7 +74,7 @@ public final class LiveReport implements SweepListener {
         }
         writtenAt = now;
         pending = false;
-        write(GallerySource.NONE);
+        write(GallerySource.NONE, false);
     }
 
     /**
@@ -83,19 +83,19 @@ public final class LiveReport implements SweepListener {
      * @return the report's path, or null if it could not be written
      */
     public String finish() {
-        SweepReportWriter.Written w = write(finalGallery);
+        SweepReportWriter.Written w = write(finalGallery, true);
         if (w != null) {
             out.println("Report: " + w.path());
         }
         return w == null ? null : w.path();
     }
 
-    private SweepReportWriter.Written write(GallerySource gallery) {
+    private SweepReportWriter.Written write(GallerySource gallery, boolean atEnd) {
         try {
             return new SweepReportWriter(gallery).write(run, path());
         } catch (Exception | LinkageError e) {
             // the report is a view of the sweep, never a reason to stop it; said once while running, and at the end
-            if (!warned || gallery != GallerySource.NONE) {
+            if (!warned || atEnd) {
                 out.println("Warning: could not write the report " + path() + ": " + e);
                 warned = true;
             }

@@ -41,11 +41,10 @@ public final class RunFolderReader {
         List<String> warnings = new ArrayList<>();
         SweepSummary summary = summary(run, warnings);
         List<JournalEvent> journal = journal(run, warnings);
-        List<TrialFacts> trials = new TrialsReader(run, warnings).read(journal);
+        String primary = summary != null ? summary.primaryMetric() : primaryMetric(run);
+        List<TrialFacts> trials = new TrialsReader(run, primary, warnings).read(journal);
         boolean running = summary == null && leaseHeld(run, now);
         SweepStatus status = summary != null ? summary.status() : ended(journal);
-
-        String primary = summary != null ? summary.primaryMetric() : primaryMetric(run);
         TrialFacts best = best(trials, summary);
         Instant start = start(journal, summary, trials);
         Instant end = end(journal, summary, running, now);

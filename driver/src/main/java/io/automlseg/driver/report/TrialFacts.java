@@ -60,6 +60,12 @@ public record TrialFacts(
                 device != null ? device : placeDevice, attempts);
     }
 
+    /** The trial with its best so far, for a running trial that the driver's records do not show yet. */
+    public TrialFacts withBest(int epoch, double value) {
+        return new TrialFacts(id, number, status, parameters, value, epoch, epochsRun, epochs, seconds, startedAt,
+                finishedAt, error, stopReason, executorId, host, gpuAddress, device, attempts);
+    }
+
     /** The trial as its own result.json tells how it ended (for a trial the driver did not record ending). */
     public TrialFacts withResult(TrialState ended, Integer resultBestEpoch, Double resultBest, Double resultSeconds,
                                  String resultError) {

@@ -24,10 +24,12 @@ import java.util.Map;
  */
 final class TrialsReader {
     private final RunFolder run;
+    private final String primaryMetric;
     private final List<String> warnings;
 
-    TrialsReader(RunFolder run, List<String> warnings) {
+    TrialsReader(RunFolder run, String primaryMetric, List<String> warnings) {
         this.run = run;
+        this.primaryMetric = primaryMetric;
         this.warnings = warnings;
     }
 
@@ -105,11 +107,22 @@ final class TrialsReader {
                         result.hasNonNull("seconds") ? result.get("seconds").asDouble() : null,
                         result.hasNonNull("error") ? result.get("error").asText() : null);
             }
-            return out;
+            return out.finalValue() == null && !out.status().isFinal() ? withBestSoFar(out) : out;
         } catch (IOException | IllegalArgumentException e) {
             warnings.add("could not read trial " + t.id() + "'s folder " + dir + ": " + e.getMessage());
             return t;
         }
+    }
+
+    private TrialFacts withBestSoFar(TrialFacts t) {
+        EpochFacts best = null;
+        for (EpochFacts e : t.epochs()) {
+            Double v = e.metric(primaryMetric);
+            if (v != null && (best == null || v > best.metric(primaryMetric))) {
+                best = e;
+            }
+        }
+        return best == null ? t : t.withBest(best.epoch(), best.metric(primaryMetric));
     }
 
     private List<EpochFacts> epochs(String dir) throws IOException {
