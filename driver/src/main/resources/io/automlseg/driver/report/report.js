@@ -10,6 +10,8 @@
   var palette = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4',
     '#ea7ccc'];
   var colour = function (i) { return palette[i % palette.length]; };
+  // a filled cross (a path symbol is filled, so two strokes would not show)
+  var CROSS = 'path://M2,0L5,3L8,0L10,2L7,5L10,8L8,10L5,7L2,10L0,8L3,5L0,2Z';
 
   function chart(id, option) {
     var el = typeof id === 'string' ? document.getElementById(id) : id;
@@ -17,6 +19,8 @@
     try {
       var c = echarts.init(el, null, {renderer: 'svg'});
       option.animation = false;
+      // the value axis's name above it, starting at its left, so that a long metric name is not cut off
+      if (option.yAxis && option.yAxis.name) { option.yAxis.nameTextStyle = {align: 'left'}; }
       c.setOption(option);
       charts.push(c);
     } catch (e) {
@@ -40,7 +44,7 @@
       if (!points.length) { return; }
       var best = t.trial_id === data.best_trial;
       var last = points.length - 1;
-      var endSymbol = t.status === 'early_terminated' ? 'triangle' : t.status === 'failed' ? 'path://M0,0L10,10M10,0L0,10Z' : null;
+      var endSymbol = t.status === 'early_terminated' ? 'triangle' : t.status === 'failed' ? CROSS : null;
       var items = points.map(function (p, k) {
         return k === last && endSymbol ? {value: p, symbol: endSymbol, symbolSize: 12} : {value: p};
       });
@@ -65,7 +69,10 @@
   function bestChart() {
     var points = data.best_so_far || [];
     if (!points.length) { empty('chart-best', 'No evaluation yet.'); return; }
-    var line = points.map(function (p) { return [p.wall_seconds / 60, p.value, p.trial]; });
+    // a point is labelled with its trial where the best passes to another trial
+    var line = points.map(function (p, k) {
+      return [p.wall_seconds / 60, p.value, k === 0 || points[k - 1].trial !== p.trial ? p.trial : ''];
+    });
     if (finite(data.wall_seconds)) { line.push([data.wall_seconds / 60, points[points.length - 1].value, '']); }
     chart('chart-best', {
       tooltip: {trigger: 'axis'},
@@ -74,6 +81,14 @@
       yAxis: {type: 'value', name: 'best ' + metric, scale: true},
       series: [{type: 'line', step: 'end', data: line, symbolSize: 8, itemStyle: {color: '#d4380d'},
         label: {show: true, formatter: function (p) { return p.value[2]; }, position: 'top'}}]});
+  }
+
+  // an axis bound a tenth of the data's range beyond it, so that no point sits on the chart's edge
+  function pad(side) {
+    return function (v) {
+      var d = (v.max - v.min) * 0.1 || Math.abs(v.max) * 0.1 || 0.1;
+      return Number((side < 0 ? v.min - d : v.max + d).toPrecision(3));
+    };
   }
 
   function parameterCharts() {
@@ -109,7 +124,7 @@
           return 'trial ' + p.data[2] + '<br>' + name + ' = ' + p.data[0] + '<br>' + metric + ' ' +
             p.data[1].toFixed(4); }},
         grid: {left: 55, right: 20, top: 35, bottom: 45},
-        xAxis: xAxis, yAxis: {type: 'value', scale: true},
+        xAxis: xAxis, yAxis: {type: 'value', min: pad(-1), max: pad(1)},
         series: [{type: 'scatter', symbolSize: 10, data: pts.map(function (p) {
           return {value: [numeric ? p.v : String(p.v), p.y, p.id],
             itemStyle: {color: p.id === data.best_trial ? '#d4380d' : '#5470c6'}}; })}]});
