@@ -177,14 +177,20 @@ public final class RunFolderReader {
         return best != null ? best : bestRunning;
     }
 
+    /**
+     * When the sweep started: summary.json's start (before the data was prepared) or, for a resumed sweep (whose
+     * summary tells the last run's start), the journal's first sweep_started, whichever is earlier.
+     */
     private static Instant start(List<JournalEvent> journal, SweepSummary summary, List<TrialFacts> trials) {
+        Instant start = summary != null && summary.startedAt() != null ? Instant.parse(summary.startedAt()) : null;
         for (JournalEvent e : journal) {
             if (e instanceof JournalEvent.SweepStarted) {
-                return Instant.parse(e.at());
+                Instant journaled = Instant.parse(e.at());
+                return start == null || journaled.isBefore(start) ? journaled : start;
             }
         }
-        if (summary != null && summary.startedAt() != null) {
-            return Instant.parse(summary.startedAt());
+        if (start != null) {
+            return start;
         }
         return trials.stream().filter(t -> t.startedAt() != null).map(t -> Instant.parse(t.startedAt()))
                 .min(Instant::compareTo).orElse(null);

@@ -148,6 +148,12 @@ class SparkSweepRunnerTest {
             assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith(".parquet")));
         }
 
+        // The report is written into the run folder at the end, and its path printed.
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("<td data-sort=\"0002\">0002</td>") && report.endsWith("</html>\n"));
+        assertTrue(printed.contains("Report: " + out.toUri().toString().replace("file:///", "file:/") + "report.html")
+                || printed.contains("Report: file:" + out + "/report.html"), printed);
+
         // Data: every image checked (sizes from the files), split reproducibly, labels listed.
         List<ImageRecord> train = Manifest.read(out.resolve("data/train.jsonl").toString());
         List<ImageRecord> validation = Manifest.read(out.resolve("data/validation.jsonl").toString());
