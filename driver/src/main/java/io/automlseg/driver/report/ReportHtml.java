@@ -3,7 +3,9 @@ package io.automlseg.driver.report;
 import static io.automlseg.driver.report.Html.esc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.automlseg.executor.io.Json;
 import java.util.Base64;
 import java.util.List;
@@ -150,8 +152,16 @@ final class ReportHtml {
      * where their unicode escapes mean the same, so nothing in a name can close the element.
      */
     static String json(SweepReportModel m) {
+        ObjectNode tree = Json.MAPPER.valueToTree(m);
+        // the charts draw per-label metrics of the best model only (best_model): the epochs' copies would only
+        // make a long sweep's page heavy
+        for (JsonNode trial : tree.path("trials")) {
+            for (JsonNode epoch : trial.path("epochs")) {
+                ((ObjectNode) epoch).remove("per_label_metrics");
+            }
+        }
         try {
-            return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m)
+            return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree)
                     .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the report's data as JSON", e);

@@ -56,6 +56,8 @@ class RunFolderReaderTest {
         assertTrue(html.contains("shapes &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
         String json = ReportHtml.json(m);
         assertFalse(json.contains("<") || json.contains(">") || json.contains("&"), json);
+        assertTrue(json.contains("\"per_label\":{\"circle\"") && !json.contains("per_label_metrics"),
+                "per-label metrics of the best model only: " + json);
         assertTrue(html.contains("star &lt;b&gt;&amp;amp;&lt;/b&gt;"), "a label is escaped in the tables");
     }
 
