@@ -6,11 +6,13 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -37,8 +39,9 @@ final class GalleryPainter {
      * @param mask row-major {@code height * width} mask of the original image, nonzero = object; null draws no fill
      * @param box {@code x1, y1, x2, y2}
      * @param caption text drawn at the box's top-left corner
+     * @param opacity 1 draws the fill at {@link #MASK_ALPHA} and the box solid; less draws both fainter
      */
-    record Shape(String label, byte[] mask, double[] box, String caption) {}
+    record Shape(String label, byte[] mask, double[] box, String caption, float opacity) {}
 
     private final int width;
     private final int height;
@@ -99,12 +102,16 @@ final class GalleryPainter {
         return copy(base);
     }
 
-    /** The image at display size with the shapes drawn in the order given (later ones on top), as PNG bytes. */
+    /**
+     * The image at display size with the shapes drawn in the order given (later ones on top), as PNG bytes. Captions
+     * are placed from the last shape back and one that would cover an earlier placed caption is left out, so a weak
+     * model's many overlapping guesses leave the most important captions readable.
+     */
     byte[] drawPng(List<Shape> shapes) {
         BufferedImage out = copy(base);
         for (Shape s : shapes) {
             if (s.mask() != null) {
-                fillMask(out, s.mask(), s.box(), colours.of(s.label()));
+                fillMask(out, s.mask(), s.box(), colours.of(s.label()), MASK_ALPHA * s.opacity());
             }
         }
         Graphics2D g = out.createGraphics();
@@ -113,13 +120,15 @@ final class GalleryPainter {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setStroke(new BasicStroke(2f));
             for (Shape s : shapes) {
-                g.setColor(colours.of(s.label()));
+                Color c = colours.of(s.label());
+                g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), Math.round(255 * s.opacity())));
                 int[] r = displayBox(s.box());
                 g.drawRect(r[0], r[1], Math.max(1, r[2] - r[0]), Math.max(1, r[3] - r[1]));
             }
             g.setFont(CAPTION_FONT);
-            for (Shape s : shapes) {
-                caption(g, s, out.getWidth(), out.getHeight());
+            List<Rectangle> placed = new ArrayList<>();
+            for (int i = shapes.size() - 1; i >= 0; i--) {
+                caption(g, shapes.get(i), out.getWidth(), out.getHeight(), placed);
             }
         } finally {
             g.dispose();
@@ -128,15 +137,15 @@ final class GalleryPainter {
     }
 
     /** Blends the class colour into the display pixels whose original pixel is in the mask, within the box. */
-    private void fillMask(BufferedImage out, byte[] mask, double[] box, Color colour) {
+    private void fillMask(BufferedImage out, byte[] mask, double[] box, Color colour, float alpha) {
         int w = width;
         int h = height;
         int[] r = displayBox(box);
         // A pasted mask may reach a pixel past its box; the margin keeps such edges.
         int x0 = Math.max(0, r[0] - 2), y0 = Math.max(0, r[1] - 2);
         int x1 = Math.min(out.getWidth(), r[2] + 3), y1 = Math.min(out.getHeight(), r[3] + 3);
-        float keep = 1 - MASK_ALPHA;
-        float cr = MASK_ALPHA * colour.getRed(), cg = MASK_ALPHA * colour.getGreen(), cb = MASK_ALPHA * colour.getBlue();
+        float keep = 1 - alpha;
+        float cr = alpha * colour.getRed(), cg = alpha * colour.getGreen(), cb = alpha * colour.getBlue();
         for (int y = y0; y < y1; y++) {
             int sy = Math.min(h - 1, (int) ((y + 0.5) / scale));
             for (int x = x0; x < x1; x++) {
@@ -153,22 +162,36 @@ final class GalleryPainter {
         }
     }
 
-    /** The caption on a band of the class colour above the box, or inside its top when the image ends there. */
-    private void caption(Graphics2D g, Shape s, int width, int height) {
+    /**
+     * The caption on a band of the class colour above the box, or inside its top when the image ends there or that
+     * place is taken; left out when both are taken.
+     */
+    private void caption(Graphics2D g, Shape s, int width, int height, List<Rectangle> placed) {
         if (s.caption() == null || s.caption().isEmpty()) {
             return;
         }
         FontMetrics fm = g.getFontMetrics();
-        int textWidth = fm.stringWidth(s.caption()) + 4;
-        int textHeight = fm.getHeight();
+        int textWidth = Math.min(width, fm.stringWidth(s.caption()) + 4);
+        int textHeight = Math.min(height, fm.getHeight());
         int[] r = displayBox(s.box());
         int x = Math.max(0, Math.min(r[0], width - textWidth));
-        int y = r[1] - textHeight >= 0 ? r[1] - textHeight : Math.min(Math.max(0, r[1]), height - textHeight);
+        Rectangle band = null;
+        for (int y : new int[] {r[1] - textHeight, r[1]}) {
+            Rectangle candidate = new Rectangle(x, Math.max(0, Math.min(y, height - textHeight)), textWidth, textHeight);
+            if (placed.stream().noneMatch(candidate::intersects)) {
+                band = candidate;
+                break;
+            }
+        }
+        if (band == null) {
+            return;
+        }
+        placed.add(band);
         Color colour = colours.of(s.label());
         g.setColor(colour);
-        g.fillRect(x, y, textWidth, textHeight);
+        g.fillRect(band.x, band.y, band.width, band.height);
         g.setColor(LabelColours.textOn(colour));
-        g.drawString(s.caption(), x + 2, y + fm.getAscent());
+        g.drawString(s.caption(), band.x + 2, band.y + fm.getAscent());
     }
 
     /** The box in display pixels, clipped to the image: {@code x1, y1, x2, y2}. */

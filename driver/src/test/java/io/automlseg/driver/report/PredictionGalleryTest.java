@@ -1,8 +1,11 @@
 package io.automlseg.driver.report;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -55,6 +58,8 @@ class PredictionGalleryTest {
     static Path dir;
     private static RunFolder run;
     private static List<ImageRecord> validation;
+    /** The gallery of three of the four images, drawn once for the tests that look at it. */
+    private static List<GalleryImage> gallery;
 
     @BeforeAll
     static void runFolder() throws IOException {
@@ -67,12 +72,11 @@ class PredictionGalleryTest {
             validation.add(synthetic(opts, i, dir.resolve("shapes-" + i + ".png")));
         }
         Manifest.write(run.validationManifest(), validation);
+        gallery = PredictionGallery.render(run.uri(), 3);
     }
 
     @Test
     void drawsPredictionsAndGroundTruthOfASample() throws IOException {
-        List<GalleryImage> gallery = PredictionGallery.render(run.uri(), 3);
-
         assertEquals(List.of("large.png", "shapes-0.png", "shapes-1.png"),
                 gallery.stream().map(GalleryImage::imageName).toList());
         LabelColours colours = new LabelColours(SyntheticShapes.CLASSES);
@@ -124,13 +128,12 @@ class PredictionGalleryTest {
 
     @Test
     void theSameRunGivesTheSameGallery() throws IOException {
-        List<GalleryImage> first = PredictionGallery.render(run.uri(), 2);
-        List<GalleryImage> second = PredictionGallery.render(run.uri(), 2);
-        assertEquals(List.of("large.png", "shapes-1.png"), first.stream().map(GalleryImage::imageName).toList());
-        for (int i = 0; i < first.size(); i++) {
-            assertEquals(first.get(i).detections(), second.get(i).detections());
-            assertTrue(java.util.Arrays.equals(first.get(i).predictionPng(), second.get(i).predictionPng()));
-            assertTrue(java.util.Arrays.equals(first.get(i).groundTruthPng(), second.get(i).groundTruthPng()));
+        List<GalleryImage> again = PredictionGallery.render(run.uri(), 3);
+        assertEquals(gallery.size(), again.size());
+        for (int i = 0; i < gallery.size(); i++) {
+            assertEquals(gallery.get(i).detections(), again.get(i).detections());
+            assertArrayEquals(gallery.get(i).predictionPng(), again.get(i).predictionPng());
+            assertArrayEquals(gallery.get(i).groundTruthPng(), again.get(i).groundTruthPng());
         }
     }
 
@@ -150,6 +153,34 @@ class PredictionGalleryTest {
         Storage.copy(run.bestModel(), noData.bestModel());
         assertEquals(List.of(), PredictionGallery.render(noData.uri(), 6));
         assertEquals(List.of(), PredictionGallery.render(run.uri(), 0));
+    }
+
+    @Test
+    void cacheDrawsAgainOnlyForANewBestModel() throws IOException {
+        RunFolder copy = new RunFolder(dir.resolve("cached").toString());
+        GalleryCache cache = new GalleryCache(copy.uri(), 1);
+        assertEquals(List.of(), cache.gallery(), "no best model yet");
+        Storage.copy(run.bestModel(), copy.bestModel());
+        Storage.copy(run.validationManifest(), copy.validationManifest());
+
+        List<GalleryImage> first = cache.gallery();
+        assertEquals(1, first.size());
+        assertSame(first, cache.gallery(), "the same best model is not drawn again");
+        Storage.writeString(copy.bestModel() + "/" + RunFolder.COMPLETE_MARKER, "{\"trial_id\": \"0002\"}");
+        List<GalleryImage> second = cache.gallery();
+        assertNotSame(first, second, "a newly published best model is drawn");
+        assertEquals(first.get(0).imageName(), second.get(0).imageName());
+    }
+
+    @Test
+    void anImageThatIsGoneIsLeftOut() throws IOException {
+        RunFolder gone = new RunFolder(dir.resolve("gone").toString());
+        Storage.copy(run.bestModel(), gone.bestModel());
+        ImageRecord missing = new ImageRecord(dir.resolve("deleted.png").toUri().toString(), "validation:9", 96, 96,
+                List.of());
+        Manifest.write(gone.validationManifest(), List.of(missing, validation.get(3)));
+        List<GalleryImage> images = PredictionGallery.render(gone.uri(), 6);
+        assertEquals(List.of("shapes-2.png"), images.stream().map(GalleryImage::imageName).toList());
     }
 
     @Test
