@@ -43,6 +43,7 @@ final class GalleryPainter {
      */
     record Shape(String label, byte[] mask, double[] box, String caption, float opacity) {}
 
+    /** The original image's size, which the masks have. */
     private final int width;
     private final int height;
     private final LabelColours colours;
@@ -93,10 +94,6 @@ final class GalleryPainter {
         return Math.max(1, (int) Math.round(side * scale));
     }
 
-    double scale() {
-        return scale;
-    }
-
     /** The image at display size with nothing drawn on it. */
     BufferedImage base() {
         return copy(base);
@@ -138,8 +135,6 @@ final class GalleryPainter {
 
     /** Blends the class colour into the display pixels whose original pixel is in the mask, within the box. */
     private void fillMask(BufferedImage out, byte[] mask, double[] box, Color colour, float alpha) {
-        int w = width;
-        int h = height;
         int[] r = displayBox(box);
         // A pasted mask may reach a pixel past its box; the margin keeps such edges.
         int x0 = Math.max(0, r[0] - 2), y0 = Math.max(0, r[1] - 2);
@@ -147,10 +142,10 @@ final class GalleryPainter {
         float keep = 1 - alpha;
         float cr = alpha * colour.getRed(), cg = alpha * colour.getGreen(), cb = alpha * colour.getBlue();
         for (int y = y0; y < y1; y++) {
-            int sy = Math.min(h - 1, (int) ((y + 0.5) / scale));
+            int sy = Math.min(height - 1, (int) ((y + 0.5) / scale));
             for (int x = x0; x < x1; x++) {
-                int sx = Math.min(w - 1, (int) ((x + 0.5) / scale));
-                if (mask[sy * w + sx] == 0) {
+                int sx = Math.min(width - 1, (int) ((x + 0.5) / scale));
+                if (mask[sy * width + sx] == 0) {
                     continue;
                 }
                 int rgb = out.getRGB(x, y);
@@ -166,18 +161,19 @@ final class GalleryPainter {
      * The caption on a band of the class colour above the box, or inside its top when the image ends there or that
      * place is taken; left out when both are taken.
      */
-    private void caption(Graphics2D g, Shape s, int width, int height, List<Rectangle> placed) {
+    private void caption(Graphics2D g, Shape s, int displayWidth, int displayHeight, List<Rectangle> placed) {
         if (s.caption() == null || s.caption().isEmpty()) {
             return;
         }
         FontMetrics fm = g.getFontMetrics();
-        int textWidth = Math.min(width, fm.stringWidth(s.caption()) + 4);
-        int textHeight = Math.min(height, fm.getHeight());
+        int textWidth = Math.min(displayWidth, fm.stringWidth(s.caption()) + 4);
+        int textHeight = Math.min(displayHeight, fm.getHeight());
         int[] r = displayBox(s.box());
-        int x = Math.max(0, Math.min(r[0], width - textWidth));
+        int x = Math.max(0, Math.min(r[0], displayWidth - textWidth));
         Rectangle band = null;
         for (int y : new int[] {r[1] - textHeight, r[1]}) {
-            Rectangle candidate = new Rectangle(x, Math.max(0, Math.min(y, height - textHeight)), textWidth, textHeight);
+            int top = Math.max(0, Math.min(y, displayHeight - textHeight));
+            Rectangle candidate = new Rectangle(x, top, textWidth, textHeight);
             if (placed.stream().noneMatch(candidate::intersects)) {
                 band = candidate;
                 break;

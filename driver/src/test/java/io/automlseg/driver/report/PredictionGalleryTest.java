@@ -223,7 +223,8 @@ class PredictionGalleryTest {
         g.fillRect(0, 0, LARGE_WIDTH, LARGE_HEIGHT);
         g.setColor(OBJECT);
         g.fillRect((int) (RECTANGLE[0] * LARGE_WIDTH), (int) (RECTANGLE[1] * LARGE_HEIGHT),
-                (int) ((RECTANGLE[2] - RECTANGLE[0]) * LARGE_WIDTH), (int) ((RECTANGLE[3] - RECTANGLE[1]) * LARGE_HEIGHT));
+                (int) ((RECTANGLE[2] - RECTANGLE[0]) * LARGE_WIDTH),
+                (int) ((RECTANGLE[3] - RECTANGLE[1]) * LARGE_HEIGHT));
         g.dispose();
         ImageIO.write(img, "png", file.toFile());
         double[] polygon = {RECTANGLE[0], RECTANGLE[1], RECTANGLE[2], RECTANGLE[1], RECTANGLE[2], RECTANGLE[3],
