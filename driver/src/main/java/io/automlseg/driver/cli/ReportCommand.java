@@ -1,7 +1,7 @@
 package io.automlseg.driver.cli;
 
 import io.automlseg.driver.persist.RunFolder;
-import io.automlseg.driver.report.GallerySource;
+import io.automlseg.driver.report.PredictionGallery;
 import io.automlseg.driver.report.SweepReportWriter;
 import io.automlseg.executor.io.Storage;
 import java.util.Locale;
@@ -25,15 +25,20 @@ final class ReportCommand implements Callable<Integer> {
                     + SweepReportWriter.FILE_NAME + ".")
     String output;
 
-    /** Draws the report's gallery of the best model's predictions. */
-    static GallerySource gallery = GallerySource.NONE;
+    @Option(names = "--gallery-images", paramLabel = "N", defaultValue = "" + PredictionGallery.DEFAULT_IMAGES,
+            description = "How many validation images to draw the best model's predictions on (0: none; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int galleryImages;
 
     @Override
     public Integer call() throws Exception {
         RunFolder run = new RunFolder(Storage.qualify(runDir));
         String target = output != null ? Storage.qualify(output) : SweepReportWriter.defaultPath(run);
+        if (galleryImages < 0) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--gallery-images must be 0 or more, not " + galleryImages);
+        }
         long start = System.nanoTime();
-        SweepReportWriter.Written w = new SweepReportWriter(gallery).write(run, target);
+        SweepReportWriter.Written w = new SweepReportWriter(PredictionGallery.of(galleryImages)).write(run, target);
         System.out.printf(Locale.ROOT, "Report: %s (%s, %d trials, %d gallery images, written in %.2f s)%n",
                 w.path(), size(w.bytes()), w.report().trials().size(), w.galleryImages(),
                 (System.nanoTime() - start) / 1e9);

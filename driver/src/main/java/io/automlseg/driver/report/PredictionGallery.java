@@ -40,6 +40,11 @@ public final class PredictionGallery {
 
     private PredictionGallery() {}
 
+    /** The gallery of {@code images} images of a run's best model, as the report asks for it. */
+    public static GallerySource of(int images) {
+        return (run, report) -> render(run.uri(), images);
+    }
+
     /**
      * Draws up to {@code maxImages} validation images of the run, spread evenly over {@code data/validation.jsonl} in
      * its order (so the same run gives the same sample). The predictions are those above the model's

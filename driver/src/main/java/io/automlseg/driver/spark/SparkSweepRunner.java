@@ -16,6 +16,7 @@ import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.persist.TrialsTable;
 import io.automlseg.driver.report.GallerySource;
+import io.automlseg.driver.report.PredictionGallery;
 import io.automlseg.driver.report.LiveReport;
 import io.automlseg.driver.report.SweepConsole;
 import io.automlseg.driver.sweep.GridSampler;
@@ -68,7 +69,7 @@ public final class SparkSweepRunner {
     private final PrintStream out;
     private final SweepConsole console;
     private final SchedulerStats stats = new SchedulerStats();
-    private GallerySource gallery = GallerySource.NONE;
+    private GallerySource gallery = PredictionGallery.of(PredictionGallery.DEFAULT_IMAGES);
 
     /**
      * @param output the run folder (any Hadoop FileSystem URI); must not hold an earlier sweep unless it is resumed
@@ -85,7 +86,7 @@ public final class SparkSweepRunner {
         this.console = new SweepConsole(out);
     }
 
-    /** Draws the gallery of the report written at the sweep's end (default: none). */
+    /** Draws the gallery of the report written at the sweep's end (default: the best model's predictions). */
     public SparkSweepRunner withGallery(GallerySource source) {
         this.gallery = source;
         return this;

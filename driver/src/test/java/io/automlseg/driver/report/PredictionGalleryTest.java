@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -153,23 +151,6 @@ class PredictionGalleryTest {
         Storage.copy(run.bestModel(), noData.bestModel());
         assertEquals(List.of(), PredictionGallery.render(noData.uri(), 6));
         assertEquals(List.of(), PredictionGallery.render(run.uri(), 0));
-    }
-
-    @Test
-    void cacheDrawsAgainOnlyForANewBestModel() throws IOException {
-        RunFolder copy = new RunFolder(dir.resolve("cached").toString());
-        GalleryCache cache = new GalleryCache(copy.uri(), 1);
-        assertEquals(List.of(), cache.gallery(), "no best model yet");
-        Storage.copy(run.bestModel(), copy.bestModel());
-        Storage.copy(run.validationManifest(), copy.validationManifest());
-
-        List<GalleryImage> first = cache.gallery();
-        assertEquals(1, first.size());
-        assertSame(first, cache.gallery(), "the same best model is not drawn again");
-        Storage.writeString(copy.bestModel() + "/" + RunFolder.COMPLETE_MARKER, "{\"trial_id\": \"0002\"}");
-        List<GalleryImage> second = cache.gallery();
-        assertNotSame(first, second, "a newly published best model is drawn");
-        assertEquals(first.get(0).imageName(), second.get(0).imageName());
     }
 
     @Test
