@@ -15,12 +15,17 @@ import io.automlseg.driver.persist.SweepFingerprint;
 import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.persist.TrialsTable;
+import io.automlseg.driver.config.Hyperparameters;
+import io.automlseg.driver.report.StatusLine;
 import io.automlseg.driver.report.SweepConsole;
+import io.automlseg.driver.report.SweepEta;
+import io.automlseg.driver.report.SweepProgress;
 import io.automlseg.driver.sweep.GridSampler;
 import io.automlseg.driver.sweep.ResumePoint;
 import io.automlseg.driver.sweep.Sampler;
 import io.automlseg.driver.sweep.SchedulerStats;
 import io.automlseg.driver.sweep.StopRules;
+import io.automlseg.driver.sweep.SweepListener;
 import io.automlseg.driver.sweep.SweepLoop;
 import io.automlseg.driver.sweep.SweepState;
 import io.automlseg.driver.sweep.TerminationPolicy;
@@ -62,6 +67,7 @@ public final class SparkSweepRunner {
     private final String output;
     private final RecordSource records;
     private final RunnerOptions options;
+    private final StatusLine statusLine;
     private final PrintStream out;
     private final SweepConsole console;
     private final SchedulerStats stats = new SchedulerStats();
@@ -77,8 +83,10 @@ public final class SparkSweepRunner {
         this.output = output;
         this.records = records;
         this.options = options;
-        this.out = out;
-        this.console = new SweepConsole(out);
+        this.statusLine = StatusLine.on(out);
+        // Everything goes through the status line, which a terminal's live progress must not garble.
+        this.out = statusLine.out();
+        this.console = new SweepConsole(this.out);
     }
 
     /** What the sweep machinery cost (filled while {@link #run()} runs). */
@@ -229,11 +237,22 @@ public final class SparkSweepRunner {
                 return SweepStartingWeights.ofTrial(pretrained, run.trialDir(t.id()), config.resolve(t.parameters()));
             }
         };
+        int plannedEpochs = config.resolve(Map.of()).get(Hyperparameters.NUMBER_OF_EPOCHS) instanceof Number n
+                ? n.intValue() : 0;
+        SweepProgress progress = new SweepProgress(statusLine,
+                new SweepEta.Plan(maxTrials, concurrency, plannedEpochs, rules.deadline()), started,
+                Clock.systemUTC(), SweepProgress.PLAIN_EVERY);
         SweepLoop loop = new SweepLoop(state, sampler, policy,
                 new SweepLoop.Limits(maxTrials, concurrency, limits.maxTrialRetries(), options.pollInterval()),
-                rules, new SparkTrialBackend(jsc, launch, slots.count()), setup, recorder, console, stats,
-                Clock.systemUTC(), SweepLoop.Waiting.REAL);
-        SweepLoop.Outcome outcome = loop.run(resume);
+                rules, new SparkTrialBackend(jsc, launch, slots.count()), setup, recorder,
+                SweepListener.all(console, progress, new SparkTrialNotes(jsc)), stats, Clock.systemUTC(),
+                SweepLoop.Waiting.REAL);
+        SweepLoop.Outcome outcome;
+        try {
+            outcome = loop.run(resume);
+        } finally {
+            progress.close();
+        }
 
         SweepSummary summary = SweepSummary.of(runId, config, state, outcome, run.bestModel(), concurrency,
                 policy.name(), started, pretrained, SkippedData.read(run));
