@@ -30,6 +30,14 @@ public final class SweepEta {
     public record Plan(int maxTrials, int concurrency, int plannedEpochs, Instant deadline) {}
 
     /**
+     * What the sweep learnt of one trial from its epoch reports.
+     *
+     * @param plannedEpochs its {@code number_of_epochs}, 0 if not known
+     * @param lastEpochSeen when its latest epoch report was read (the epoch after it has run since)
+     */
+    public record Known(int plannedEpochs, Instant lastEpochSeen) {}
+
+    /**
      * @param remaining the time left, or null while unknown
      * @param byTimeout whether the sweep's timeout, not its trials, ends it (then {@code remaining} is the time
      *     to the timeout)
@@ -41,10 +49,10 @@ public final class SweepEta {
     private SweepEta() {}
 
     /**
-     * @param planned each trial's {@code number_of_epochs} by id, where known (else the plan's)
+     * @param known what the trials' epoch reports told, by trial id (a trial not in it plans the plan's epochs)
      * @param launching whether new trials are still launched (not after the timeout or max_failed_trials)
      */
-    public static Estimate estimate(SweepState state, Plan plan, Map<String, Integer> planned, boolean launching,
+    public static Estimate estimate(SweepState state, Plan plan, Map<String, Known> known, boolean launching,
                                     Instant now) {
         List<Trial> trials = state.trials();
         double epochSeconds = trials.stream().flatMap(t -> t.epochs().stream()).mapToDouble(EpochReport::seconds)
@@ -57,12 +65,12 @@ public final class SweepEta {
         int finished = 0;
         int plannedSum = 0;
         for (Trial t : trials) {
-            plannedSum += plannedEpochs(t, plan, planned);
+            plannedSum += plannedEpochs(t, plan, known);
             if ((t.state() == TrialState.COMPLETED || t.state() == TrialState.EARLY_TERMINATED)
                     && t.finishedAt() != null) {
                 double inEpochs = t.epochs().stream().mapToDouble(EpochReport::seconds).sum();
                 overhead += Math.max(0, t.duration(now).toMillis() / 1000.0 - inEpochs);
-                share += Math.min(1.0, t.epochs().size() / (double) Math.max(1, plannedEpochs(t, plan, planned)));
+                share += Math.min(1.0, t.epochs().size() / (double) Math.max(1, plannedEpochs(t, plan, known)));
                 finished++;
             }
         }
@@ -73,11 +81,8 @@ public final class SweepEta {
         long notStarted = 0;
         for (Trial t : trials) {
             if (t.state() == TrialState.RUNNING) {
-                int epochs = plannedEpochs(t, plan, planned);
-                double elapsed = t.duration(now).toMillis() / 1000.0;
-                // At least its epochs left; more while its start-up is still ahead of it.
-                slotsFreeIn.add(Math.max(Math.max(0, epochs - t.epochs().size()) * epochSeconds,
-                        epochs * epochSeconds + overhead - elapsed));
+                slotsFreeIn.add(runningLeft(t, plannedEpochs(t, plan, known), known.get(t.id()), epochSeconds,
+                        overhead, now));
             } else if (t.state() == TrialState.QUEUED) {
                 notStarted++;
             }
@@ -99,9 +104,27 @@ public final class SweepEta {
         return capped(Duration.ofMillis(Math.round(last * 1000)), plan, now);
     }
 
-    private static int plannedEpochs(Trial t, Plan plan, Map<String, Integer> planned) {
-        Integer p = planned.get(t.id());
-        return p != null && p > 0 ? p : plan.plannedEpochs();
+    /**
+     * A running trial's epochs left, less the time its current epoch has run (before its first epoch: the start-up
+     * a finished trial needed, less its time so far); at least the epochs left after the current one.
+     */
+    private static double runningLeft(Trial t, int planned, Known known, double epochSeconds, double overhead,
+                                      Instant now) {
+        int done = t.epochs().size();
+        int left = planned - done;
+        if (left <= 0) {
+            return 0;
+        }
+        double sinceStart = t.duration(now).toMillis() / 1000.0;
+        double left0 = done == 0 ? left * epochSeconds + overhead - sinceStart
+                : left * epochSeconds - (known == null || known.lastEpochSeen() == null ? 0
+                        : Math.max(0, Duration.between(known.lastEpochSeen(), now).toMillis() / 1000.0));
+        return Math.max(left0, (left - 1) * epochSeconds);
+    }
+
+    private static int plannedEpochs(Trial t, Plan plan, Map<String, Known> known) {
+        Known k = known.get(t.id());
+        return k != null && k.plannedEpochs() > 0 ? k.plannedEpochs() : plan.plannedEpochs();
     }
 
     private static Estimate capped(Duration remaining, Plan plan, Instant now) {

@@ -27,7 +27,7 @@ public final class SweepProgress implements SweepListener {
     private final Instant started;
     private final Clock clock;
     private final Duration plainEvery;
-    private final Map<String, Integer> plannedEpochs = new HashMap<>();
+    private final Map<String, SweepEta.Known> known = new HashMap<>();
     private int maxTrials;
     private boolean launching = true;
     private Instant lastPlain;
@@ -48,9 +48,7 @@ public final class SweepProgress implements SweepListener {
 
     @Override
     public void epochReported(Trial t, EpochReport report, int planned, boolean evaluation, SweepState state) {
-        if (planned > 0) {
-            plannedEpochs.put(t.id(), planned);
-        }
+        known.put(t.id(), new SweepEta.Known(planned, clock.instant()));
     }
 
     @Override
@@ -95,7 +93,7 @@ public final class SweepProgress implements SweepListener {
         Instant now = clock.instant();
         SweepEta.Plan current = new SweepEta.Plan(maxTrials, plan.concurrency(), plan.plannedEpochs(),
                 plan.deadline());
-        SweepEta.Estimate eta = SweepEta.estimate(state, current, plannedEpochs, launching, now);
+        SweepEta.Estimate eta = SweepEta.estimate(state, current, known, launching, now);
         long canceled = state.count(TrialState.CANCELED);
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                 "Progress: %d running, %d completed, %d early-terminated, %d failed%s of %d",

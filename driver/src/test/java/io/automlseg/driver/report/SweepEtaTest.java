@@ -32,8 +32,8 @@ class SweepEtaTest {
         return t;
     }
 
-    static Duration eta(SweepState state, SweepEta.Plan plan, Map<String, Integer> planned, int atSecond) {
-        return SweepEta.estimate(state, plan, planned, true, T0.plusSeconds(atSecond)).remaining();
+    static Duration eta(SweepState state, SweepEta.Plan plan, Map<String, SweepEta.Known> known, int atSecond) {
+        return SweepEta.estimate(state, plan, known, true, T0.plusSeconds(atSecond)).remaining();
     }
 
     @Test
@@ -59,7 +59,13 @@ class SweepEtaTest {
         // expected to plan the mean of those started: trial 2 has 19 epochs left (570 s), the new ones 15 (450 s):
         // one follows trial 1 (240 + 450), the other trial 2 (570 + 450).
         assertEquals(Duration.ofSeconds(570 + 450),
-                eta(state, new SweepEta.Plan(4, 2, 10, null), Map.of("0002", 20), 70));
+                eta(state, new SweepEta.Plan(4, 2, 10, null), Map.of("0002", new SweepEta.Known(20, null)), 70));
+        // Trial 1's current epoch has run 10 s since its report was read: 230 s left, and the one after it
+        // follows on its slot at 230 + 300.
+        assertEquals(Duration.ofSeconds(570), eta(state, new SweepEta.Plan(4, 2, 10, null),
+                Map.of("0001", new SweepEta.Known(10, T0.plusSeconds(60))), 70));
+        assertEquals(Duration.ofSeconds(230 + 300), eta(one, new SweepEta.Plan(2, 1, 10, null),
+                Map.of("0001", new SweepEta.Known(10, T0.plusSeconds(60))), 70));
     }
 
     @Test
