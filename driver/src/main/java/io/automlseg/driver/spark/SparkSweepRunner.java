@@ -242,16 +242,17 @@ public final class SparkSweepRunner {
         SweepProgress progress = new SweepProgress(statusLine,
                 new SweepEta.Plan(maxTrials, concurrency, plannedEpochs, rules.deadline()), started,
                 Clock.systemUTC(), SweepProgress.PLAIN_EVERY);
+        SparkTrialNotes notes = new SparkTrialNotes(jsc);
         SweepLoop loop = new SweepLoop(state, sampler, policy,
                 new SweepLoop.Limits(maxTrials, concurrency, limits.maxTrialRetries(), options.pollInterval()),
                 rules, new SparkTrialBackend(jsc, launch, slots.count()), setup, recorder,
-                SweepListener.all(console, progress, new SparkTrialNotes(jsc)), stats, Clock.systemUTC(),
-                SweepLoop.Waiting.REAL);
+                SweepListener.all(console, progress, notes), stats, Clock.systemUTC(), SweepLoop.Waiting.REAL);
         SweepLoop.Outcome outcome;
         try {
             outcome = loop.run(resume);
         } finally {
             progress.close();
+            notes.close();
         }
 
         SweepSummary summary = SweepSummary.of(runId, config, state, outcome, run.bestModel(), concurrency,

@@ -9,16 +9,21 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The sweep's story in the Spark UI. A trial's Spark job is named when it is submitted ({@link #jobName},
  * {@link #jobDescription}), and Spark's UI keeps a job's description as it was then (its status listener reads it
  * once, at the job's start). So each epoch report, stop request and end of a trial is told by a job of no tasks in
- * the trial's job group, described with the epoch and its metric: Spark lists it among the jobs, costs nothing to
- * run it, and the group's jobs read as the trial's history.
+ * the trial's job group, described with the epoch and its metric: Spark lists it among the jobs (it runs no task),
+ * and the group's jobs read as the trial's history. The notes are submitted in order on a thread of their own, as
+ * submitting a job takes Spark some milliseconds the sweep loop must not wait for.
  */
-final class SparkTrialNotes implements SweepListener {
+final class SparkTrialNotes implements SweepListener, AutoCloseable {
     static final String JOB_GROUP = "spark.jobGroup.id";
     static final String JOB_DESCRIPTION = "spark.job.description";
     static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
@@ -28,9 +33,25 @@ final class SparkTrialNotes implements SweepListener {
     private static final int MAX_NOTE = 200;
 
     private final JavaSparkContext jsc;
+    private final ExecutorService teller = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "spark-trial-notes");
+        t.setDaemon(true);
+        return t;
+    });
 
     SparkTrialNotes(JavaSparkContext jsc) {
         this.jsc = jsc;
+    }
+
+    /** Tells the notes still waiting (for a few seconds at most), then stops the notes' thread. */
+    @Override
+    public void close() {
+        teller.shutdown();
+        try {
+            teller.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static String jobGroup(Trial t) {
@@ -85,18 +106,27 @@ final class SparkTrialNotes implements SweepListener {
         note(t, "trial " + t.id() + " " + t.state().yamlName(), endNote(t, state.primaryMetric()));
     }
 
+    private void note(Trial t, String name, String description) {
+        String group = jobGroup(t);
+        try {
+            teller.execute(() -> tell(group, name, description));
+        } catch (RejectedExecutionException e) {
+            // After close: the sweep has ended, there is nothing left to tell.
+        }
+    }
+
     /**
      * A job of no partitions in the trial's group: Spark posts its start and end at once (no stage, no task) and the
-     * UI lists it with this description. The calling thread's job properties are put back as they were.
+     * UI lists it with this description. The thread's job properties are put back as they were.
      */
-    private void note(Trial t, String name, String description) {
+    void tell(String group, String name, String description) {
         Map<String, String> saved = new LinkedHashMap<>();
         for (String key : new String[] {JOB_GROUP, JOB_DESCRIPTION, INTERRUPT_ON_CANCEL, CALL_SITE_SHORT,
                 CALL_SITE_LONG}) {
             saved.put(key, jsc.getLocalProperty(key));
         }
         try {
-            jsc.setJobGroup(jobGroup(t), cut(description), false);
+            jsc.setJobGroup(group, cut(description), false);
             jsc.setCallSite(name);
             jsc.emptyRDD().count();
         } catch (RuntimeException e) {

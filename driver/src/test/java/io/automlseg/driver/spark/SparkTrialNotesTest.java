@@ -94,6 +94,7 @@ class SparkTrialNotesTest {
         notes.stopRequested(t, "bandit policy: 0.4000 is below 0.5000");
         t.finish(TrialState.EARLY_TERMINATED, Instant.now(), null);
         notes.trialEnded(t, state, Instant.now());
+        notes.close();
         backend.close();
 
         List<JobData> jobs = jobsOf("trial-0002", 4);
@@ -112,10 +113,23 @@ class SparkTrialNotesTest {
         for (JobData j : jobs) {
             assertEquals("SUCCEEDED", j.status().name(), j.description().get());
         }
-        // The notes leave this thread's job properties as they found them: its next job is in no trial's group.
+        // A note leaves the job properties of the thread that told it as they were: its next job is in no group.
+        new SparkTrialNotes(jsc).tell("trial-0009", "trial 0009 epoch 1", "a note");
         assertNull(jsc.getLocalProperty(SparkTrialNotes.JOB_GROUP));
         assertNull(jsc.getLocalProperty(SparkTrialNotes.JOB_DESCRIPTION));
         assertNull(jsc.getLocalProperty(SparkTrialNotes.CALL_SITE_SHORT));
+        assertEquals("a note", jobsOf("trial-0009", 1).get(0).description().get());
+
+        // What notes cost (printed, not asserted: figures for the docs): the loop only hands them over.
+        SparkTrialNotes timed = new SparkTrialNotes(jsc);
+        long began = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            timed.epochReported(t, epoch4, 10, true, state);
+        }
+        long handed = System.nanoTime();
+        timed.close();
+        System.out.printf("100 notes: %.3f ms each on the loop's thread, %.1f ms each to submit%n",
+                (handed - began) / 1e6 / 100, (System.nanoTime() - began) / 1e6 / 100);
     }
 
     @Test
