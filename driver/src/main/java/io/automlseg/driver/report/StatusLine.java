@@ -31,7 +31,7 @@ public final class StatusLine {
         this.target = target;
         this.inPlace = inPlace;
         this.width = Math.max(20, width);
-        this.out = inPlace ? new PrintStream(new Guard(), true, StandardCharsets.UTF_8) : target;
+        this.out = inPlace ? new PrintStream(new Guard(target), true, StandardCharsets.UTF_8) : target;
     }
 
     /** A status line on {@code target}, in place when it is this JVM's terminal. */
@@ -72,6 +72,14 @@ public final class StatusLine {
     /** Where everything else is printed: through the status line's guard on a terminal. */
     public PrintStream out() {
         return out;
+    }
+
+    /**
+     * A stream onto {@code other}, another stream on the same terminal (standard error, where Spark logs), that takes
+     * the live line away around each line it writes; {@code other} itself when not in place.
+     */
+    public PrintStream alongside(PrintStream other) {
+        return inPlace ? new PrintStream(new Guard(other), true, StandardCharsets.UTF_8) : other;
     }
 
     /** Shows {@code status} as the live line (on a terminal; elsewhere nothing). */
@@ -116,6 +124,12 @@ public final class StatusLine {
 
     /** Erases the status before a line is written, and draws it again once the line ended. */
     private final class Guard extends OutputStream {
+        private final PrintStream destination;
+
+        Guard(PrintStream destination) {
+            this.destination = destination;
+        }
+
         @Override
         public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
@@ -128,17 +142,22 @@ public final class StatusLine {
             }
             synchronized (StatusLine.this) {
                 erase();
-                target.write(b, off, len);
+                if (destination != target) {
+                    target.flush();
+                }
+                destination.write(b, off, len);
+                destination.flush();
                 atLineStart = b[off + len - 1] == '\n';
                 if (atLineStart) {
                     draw();
+                    target.flush();
                 }
             }
         }
 
         @Override
         public void flush() {
-            target.flush();
+            destination.flush();
         }
     }
 }

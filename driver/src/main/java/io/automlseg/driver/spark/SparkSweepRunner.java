@@ -248,9 +248,13 @@ public final class SparkSweepRunner {
                 rules, new SparkTrialBackend(jsc, launch, slots.count()), setup, recorder,
                 SweepListener.all(console, progress, notes), stats, Clock.systemUTC(), SweepLoop.Waiting.REAL);
         SweepLoop.Outcome outcome;
+        PrintStream err = System.err;
+        // Spark's log lines (standard error, log4j's console appender following System.err) keep off the live line.
+        System.setErr(statusLine.alongside(err));
         try {
             outcome = loop.run(resume);
         } finally {
+            System.setErr(err);
             progress.close();
             notes.close();
         }

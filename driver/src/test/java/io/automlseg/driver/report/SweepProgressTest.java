@@ -103,6 +103,19 @@ class SweepProgressTest {
     }
 
     @Test
+    void standardErrorOnTheSameTerminalTakesTheLiveLineAwayToo() {
+        // Two streams onto one terminal (here one buffer): standard output and standard error.
+        StatusLine line = new StatusLine(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, 200);
+        PrintStream err = line.alongside(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        line.show("live");
+        err.println("12:00:00 WARN TaskSetManager: Lost task 0.0");
+        line.show("live 2");
+        assertEquals("live" + E + "12:00:00 WARN TaskSetManager: Lost task 0.0\nlive" + E + "live 2", printed());
+        PrintStream plainErr = new PrintStream(new ByteArrayOutputStream());
+        assertEquals(plainErr, new StatusLine(plainErr, false, 80).alongside(plainErr), "not in place: as it was");
+    }
+
+    @Test
     void theLiveLineIsCutToTheTerminalsWidth() {
         StatusLine line = new StatusLine(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, 40);
         progress(line).progress(state, 2);
