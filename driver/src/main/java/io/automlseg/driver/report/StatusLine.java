@@ -52,7 +52,7 @@ public final class StatusLine {
     static int columns() {
         try {
             String exported = System.getenv("COLUMNS");
-            if (exported != null) {
+            if (exported != null && !exported.isBlank()) {
                 return Integer.parseInt(exported.trim());
             }
             Process stty = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty"))
@@ -60,7 +60,10 @@ public final class StatusLine {
             String[] rowsColumns = new String(stty.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim()
                     .split("\\s+");
             return stty.waitFor() == 0 && rowsColumns.length == 2 ? Integer.parseInt(rowsColumns[1]) : 80;
-        } catch (IOException | NumberFormatException | InterruptedException e) {
+        } catch (IOException | NumberFormatException e) {
+            return 80;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 80;
         }
     }

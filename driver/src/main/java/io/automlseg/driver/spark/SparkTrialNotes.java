@@ -102,6 +102,12 @@ final class SparkTrialNotes implements SweepListener, AutoCloseable {
     }
 
     @Override
+    public void trialLost(Trial t, String reason, int retry, int budget) {
+        note(t, "trial " + t.id() + " lost", "automl-seg trial " + t.id() + " lost: " + firstLine(reason)
+                + "; running it again (retry " + retry + " of " + budget + ")");
+    }
+
+    @Override
     public void trialEnded(Trial t, SweepState state, Instant end) {
         note(t, "trial " + t.id() + " " + t.state().yamlName(), endNote(t, state.primaryMetric()));
     }
