@@ -116,10 +116,10 @@ public final class SweepEta {
             return 0;
         }
         double sinceStart = t.duration(now).toMillis() / 1000.0;
-        double left0 = done == 0 ? left * epochSeconds + overhead - sinceStart
+        double byPace = done == 0 ? left * epochSeconds + overhead - sinceStart
                 : left * epochSeconds - (known == null || known.lastEpochSeen() == null ? 0
                         : Math.max(0, Duration.between(known.lastEpochSeen(), now).toMillis() / 1000.0));
-        return Math.max(left0, (left - 1) * epochSeconds);
+        return Math.max(byPace, (left - 1) * epochSeconds);
     }
 
     private static int plannedEpochs(Trial t, Plan plan, Map<String, Known> known) {
