@@ -15,10 +15,14 @@ import io.automlseg.driver.persist.SweepFingerprint;
 import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.persist.TrialsTable;
+import io.automlseg.driver.config.Hyperparameters;
 import io.automlseg.driver.report.GallerySource;
-import io.automlseg.driver.report.PredictionGallery;
 import io.automlseg.driver.report.LiveReport;
+import io.automlseg.driver.report.PredictionGallery;
+import io.automlseg.driver.report.StatusLine;
 import io.automlseg.driver.report.SweepConsole;
+import io.automlseg.driver.report.SweepEta;
+import io.automlseg.driver.report.SweepProgress;
 import io.automlseg.driver.sweep.GridSampler;
 import io.automlseg.driver.sweep.ResumePoint;
 import io.automlseg.driver.sweep.Sampler;
@@ -66,6 +70,7 @@ public final class SparkSweepRunner {
     private final String output;
     private final RecordSource records;
     private final RunnerOptions options;
+    private final StatusLine statusLine;
     private final PrintStream out;
     private final SweepConsole console;
     private final SchedulerStats stats = new SchedulerStats();
@@ -82,8 +87,10 @@ public final class SparkSweepRunner {
         this.output = output;
         this.records = records;
         this.options = options;
-        this.out = out;
-        this.console = new SweepConsole(out);
+        this.statusLine = StatusLine.on(out);
+        // Everything goes through the status line, which a terminal's live progress must not garble.
+        this.out = statusLine.out();
+        this.console = new SweepConsole(this.out);
     }
 
     /** Draws the gallery of the report written at the sweep's end (default: the best model's predictions). */
@@ -242,12 +249,27 @@ public final class SparkSweepRunner {
         };
         // report.html in the run folder, rewritten as the sweep goes and written once more at its end
         LiveReport report = new LiveReport(run, out, Clock.systemUTC(), gallery);
+        int plannedEpochs = config.resolve(Map.of()).get(Hyperparameters.NUMBER_OF_EPOCHS) instanceof Number n
+                ? n.intValue() : 0;
+        SweepProgress progress = new SweepProgress(statusLine,
+                new SweepEta.Plan(maxTrials, concurrency, plannedEpochs, rules.deadline()), started,
+                Clock.systemUTC(), SweepProgress.PLAIN_EVERY);
+        SparkTrialNotes notes = new SparkTrialNotes(jsc);
         SweepLoop loop = new SweepLoop(state, sampler, policy,
                 new SweepLoop.Limits(maxTrials, concurrency, limits.maxTrialRetries(), options.pollInterval()),
                 rules, new SparkTrialBackend(jsc, launch, slots.count()), setup, recorder,
-                SweepListener.all(console, report), stats,
-                Clock.systemUTC(), SweepLoop.Waiting.REAL);
-        SweepLoop.Outcome outcome = loop.run(resume);
+                SweepListener.all(console, progress, notes, report), stats, Clock.systemUTC(), SweepLoop.Waiting.REAL);
+        SweepLoop.Outcome outcome;
+        PrintStream err = System.err;
+        // Spark's log lines (standard error, log4j's console appender following System.err) keep off the live line.
+        System.setErr(statusLine.alongside(err));
+        try {
+            outcome = loop.run(resume);
+        } finally {
+            System.setErr(err);
+            progress.close();
+            notes.close();
+        }
 
         SweepSummary summary = SweepSummary.of(runId, config, state, outcome, run.bestModel(), concurrency,
                 policy.name(), started, pretrained, SkippedData.read(run));

@@ -16,7 +16,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Runs trials on Spark: each run of a trial is one Spark job with one task ({@link TrialTask}), in its own job group
- * {@code trial-<id>} so it can be cancelled alone. Driver threads submit the jobs and wait for them, one per running
+ * {@code trial-<id>} so it can be cancelled alone, named and described as {@link SparkTrialNotes} says. Driver threads submit the jobs and wait for them, one per running
  * trial.
  */
 final class SparkTrialBackend implements TrialBackend {
@@ -48,8 +48,12 @@ final class SparkTrialBackend implements TrialBackend {
     @Override
     public Future<TrialExit> launch(Trial t, String specUri, Runnable onEnd) {
         cancelled.remove(t);
+        // Named now, on the loop's thread, as the trial stands at this launch (its attempt, its epochs so far).
+        String description = SparkTrialNotes.jobDescription(t);
+        String name = SparkTrialNotes.jobName(t);
         FutureTask<TrialExit> task = new FutureTask<>(() -> {
-            jsc.setJobGroup(jobGroup(t), "automl-seg trial " + t.id() + " " + t.parameters(), true);
+            jsc.setJobGroup(jobGroup(t), description, true);
+            jsc.setCallSite(name);
             try {
                 if (cancelled.contains(t)) {
                     throw new IllegalStateException("cancelled before its Spark job started");
@@ -57,6 +61,7 @@ final class SparkTrialBackend implements TrialBackend {
                 return jsc.parallelize(List.of(specUri), 1).mapPartitions(new TrialTask(launch)).collect().get(0);
             } finally {
                 jsc.clearJobGroup();
+                jsc.clearCallSite();
             }
         }) {
             @Override
@@ -90,6 +95,6 @@ final class SparkTrialBackend implements TrialBackend {
     }
 
     private static String jobGroup(Trial t) {
-        return "trial-" + t.id();
+        return SparkTrialNotes.jobGroup(t);
     }
 }

@@ -46,6 +46,11 @@ public final class StopRules {
         return timeoutMinutes;
     }
 
+    /** When the sweep's timeout runs out, or null without one. */
+    public Instant deadline() {
+        return deadline;
+    }
+
     public Integer maxFailedTrials() {
         return maxFailedTrials;
     }

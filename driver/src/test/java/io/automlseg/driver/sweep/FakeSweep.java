@@ -8,7 +8,10 @@ import io.automlseg.driver.persist.RunFolder;
 import io.automlseg.driver.persist.RunRecorder;
 import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
+import io.automlseg.driver.report.StatusLine;
 import io.automlseg.driver.report.SweepConsole;
+import io.automlseg.driver.report.SweepEta;
+import io.automlseg.driver.report.SweepProgress;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.trial.StartingWeights;
 import io.automlseg.executor.trial.TrialSpec;
@@ -41,6 +44,8 @@ final class FakeSweep {
      * {@link DriverKilled}, before it saw what the trials did since.
      */
     Predicate<FakeSweep> killDriverWhen = s -> false;
+    /** Whether the live progress is shown too, in place as on a terminal (true) or as plain lines (false); null: not. */
+    Boolean progressInPlace;
 
     static final class DriverKilled extends RuntimeException {}
 
@@ -73,7 +78,9 @@ final class FakeSweep {
         List<JournalEvent> history = SweepJournal.read(run);
         SweepState state = new SweepState(config.primaryMetric());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        SweepConsole console = new SweepConsole(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        PrintStream stream = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        StatusLine line = progressInPlace == null ? null : new StatusLine(stream, progressInPlace, 200);
+        SweepConsole console = new SweepConsole(line == null ? stream : line.out());
         ResumePoint resume = ResumePoint.NONE;
         if (!history.isEmpty()) {
             resume = JournalReplay.replay(history, state, run);
@@ -90,9 +97,13 @@ final class FakeSweep {
         StopRules rules = new StopRules(started, Duration.ofMinutes(1), limits.timeoutMinutes(),
                 limits.trialTimeoutMinutes(), stopGrace, limits.maxFailedTrials());
         TerminationPolicy policy = config.terminationPolicy();
+        SweepProgress progress = line == null ? null : new SweepProgress(line, new SweepEta.Plan(maxTrials,
+                concurrency, ((Number) config.resolve(Map.of()).get("number_of_epochs")).intValue(),
+                rules.deadline()), started, clock, SweepProgress.PLAIN_EVERY);
         SweepLoop loop = new SweepLoop(state, sampler, policy,
                 new SweepLoop.Limits(maxTrials, concurrency, limits.maxTrialRetries(), POLL), rules, backend,
-                setup(config), new RunRecorder(run, journal, state, records -> { }), console, new SchedulerStats(),
+                setup(config), new RunRecorder(run, journal, state, records -> { }),
+                progress == null ? console : SweepListener.all(console, progress), new SchedulerStats(),
                 clock, (wake, max) -> {
                     clock.advance(max);
                     backend.advanceTo(clock.instant());
@@ -100,7 +111,14 @@ final class FakeSweep {
                         throw new DriverKilled();
                     }
                 });
-        SweepLoop.Outcome outcome = loop.run(resume);
+        SweepLoop.Outcome outcome;
+        try {
+            outcome = loop.run(resume);
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
         SweepSummary summary = SweepSummary.of("fake", config, state, outcome, run.bestModel(), concurrency,
                 policy.name(), started, null, null);
         journal.sweepEnded(outcome.status());
