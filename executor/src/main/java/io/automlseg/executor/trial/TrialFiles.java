@@ -18,6 +18,9 @@ public final class TrialFiles {
     /** Written by the trial before its first epoch: what its weights started from ({@link StartingWeights}). */
     public static final String STARTING_WEIGHTS = "starting_weights.json";
 
+    /** Every evaluated epoch's per-label metrics so far, in one file ({@link PerLabelMetricsFile}). */
+    public static final String PER_LABEL_METRICS = METRICS_DIR + "/per_label_metrics.json";
+
     private TrialFiles() {}
 
     public static String epochReport(int epoch) {
