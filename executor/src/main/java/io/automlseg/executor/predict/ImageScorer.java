@@ -22,19 +22,25 @@ public final class ImageScorer implements AutoCloseable {
     private final MaskRCNN model;
     private final PredictionSettings settings;
 
-    private ImageScorer(SavedModel saved, NDManager manager, MaskRCNN model) {
+    private ImageScorer(SavedModel saved, PredictionSettings settings, NDManager manager, MaskRCNN model) {
         this.saved = saved;
         this.manager = manager;
         this.model = model;
-        this.settings = PredictionSettings.of(saved.settings());
+        this.settings = settings;
     }
 
     /** Loads the model in {@code modelDir} (a folder written by {@link SavedModel#write}). */
     public static ImageScorer load(String modelDir) throws IOException {
         SavedModel saved = SavedModel.read(modelDir);
+        PredictionSettings settings;
+        try {
+            settings = PredictionSettings.of(saved.settings());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(modelDir + "/" + SavedModel.SETTINGS_JSON + ": " + e.getMessage(), e);
+        }
         NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
         try {
-            return new ImageScorer(saved, manager, saved.loadNetwork(modelDir, manager));
+            return new ImageScorer(saved, settings, manager, saved.loadNetwork(modelDir, manager));
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;

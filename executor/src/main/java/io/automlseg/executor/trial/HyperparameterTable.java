@@ -73,9 +73,9 @@ public final class HyperparameterTable {
                 .doc("with each evaluation also score the training images (without augmentation) with the same"
                         + " metric, logged with the suffix `_train` (`mean_average_precision_train`, ...)");
         choice("log_validation_loss", List.of("Enable", "Disable"), "Enable")
-                .doc("with each evaluation also compute the validation loss (the five training losses on the"
-                        + " validation images, in the metric's own forward passes): `validation_loss` and"
-                        + " `validation_losses` of the epoch report");
+                .doc("with each evaluation (also with `validation_metric_type: none`) also compute the validation"
+                        + " loss: the five training losses on the validation images, in the metric's own forward"
+                        + " passes, as `validation_loss` and `validation_losses` of the epoch report");
         text("advanced_settings").doc("a JSON object in a string with the booleans "
                 + ADVANCED_KEYS.stream().map(k -> "`" + k + "`").collect(Collectors.joining(" and "))
                 + ", handed to the trial as parameters of their own;"
