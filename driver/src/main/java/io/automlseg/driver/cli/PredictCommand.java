@@ -8,6 +8,7 @@ import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTable;
 import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.predict.PredictionSettings;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;
@@ -59,6 +60,26 @@ final class PredictCommand implements Callable<Integer> {
                     + "line carries an error and the others are scored).")
     boolean failOnBadImage;
 
+    @Option(names = "--mask-pixel-score-threshold", paramLabel = "P",
+            description = "Pixel probability above which a pixel is the object's, in [0, 1] (default: the model's "
+                    + "settings.json mask_pixel_score_threshold).")
+    Double maskPixelScoreThreshold;
+
+    @Option(names = "--max-number-of-polygon-points", paramLabel = "N",
+            description = "Most points of each polygon, at least 1 (default: the model's settings.json "
+                    + "max_number_of_polygon_points).")
+    Integer maxNumberOfPolygonPoints;
+
+    @Option(names = "--export-as-image", negatable = true, paramLabel = "BOOL",
+            description = "Also write each detection's mask as an image file under masks/ beside the output: "
+                    + "masks/<image>/<label>/<image>_<i>_label_<label>_conf_<score>.<type> (default: the model's "
+                    + "settings.json export_as_image).")
+    Boolean exportAsImage;
+
+    @Option(names = "--image-type", paramLabel = "TYPE",
+            description = "Format of the mask images: jpg, png or bmp (default: the model's settings.json image_type).")
+    String imageType;
+
     @Override
     public Integer call() throws Exception {
         if (batchSize < 1) {
@@ -85,6 +106,8 @@ final class PredictCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.BAD_INPUT, "--output " + output + " is a folder: JSONL output is one "
                     + "file (or use --output-format parquet)");
         }
+        PredictionSettings settings = predictionSettings(SavedModel.read(model));
+        MaskFolder masks = settings.exportAsImage() ? MaskFolder.beside(output) : null;
         List<String> images = imagesOf(input);
         if (images.isEmpty()) {
             throw new CliException(ExitCodes.BAD_INPUT, "no images found in " + input);
@@ -97,17 +120,30 @@ final class PredictCommand implements Callable<Integer> {
         }
         SparkSession spark = builder.getOrCreate();
         try {
-            InstanceSegmentationModel stage = InstanceSegmentationModel.fromSavedModel(model).setBatchSize(batchSize);
+            InstanceSegmentationModel stage = InstanceSegmentationModel.fromSavedModel(model).setBatchSize(batchSize)
+                    .setMaskPixelScoreThreshold(settings.maskPixelScoreThreshold())
+                    .setMaxNumberOfPolygonPoints(settings.maxNumberOfPolygonPoints())
+                    .setImageType(settings.imageType());
+            if (masks != null) {
+                stage.setMaskImageFolder(masks.staging());
+            }
             BatchScoring.Pending pending = BatchScoring.score(spark, stage, images, output, format);
             BatchScoring.Outcome outcome = pending.outcome();
             if (outcome.unscored() > 0 && (failOnBadImage || outcome.scored() == 0)) {
                 pending.discard();
+                if (masks != null) {
+                    masks.discard();
+                }
                 throw new CliException(ExitCodes.BAD_INPUT, (outcome.scored() == 0 ? "no image could be scored"
                         : outcome.unscored() + " of " + images.size() + " images could not be scored "
                         + "(--fail-on-bad-image)") + "; nothing written. First: " + String.join("; ",
                         outcome.firstProblems()));
             }
             pending.publish();
+            if (masks != null) {
+                masks.publish();
+                System.out.printf("mask images (%s) in %s%n", settings.imageType(), masks.folder());
+            }
             if (outcome.unscored() > 0) {
                 System.out.printf("Warning: %d of %d images could not be scored (their lines carry an error), "
                         + "first: %s%n", outcome.unscored(), images.size(), String.join("; ",
@@ -118,6 +154,27 @@ final class PredictCommand implements Callable<Integer> {
             spark.stop();
         }
         return ExitCodes.OK;
+    }
+
+    /** The model's prediction settings with this command's overrides, each checked; a bad one exits 2. */
+    PredictionSettings predictionSettings(SavedModel saved) {
+        PredictionSettings base;
+        try {
+            base = PredictionSettings.of(saved.settings());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.BAD_INPUT, model + "/" + SavedModel.SETTINGS_JSON + ": " + e.getMessage());
+        }
+        Object[][] overrides = {{"--mask-pixel-score-threshold", maskPixelScoreThreshold},
+            {"--max-number-of-polygon-points", maxNumberOfPolygonPoints}, {"--image-type", imageType}};
+        for (Object[] o : overrides) {
+            try {
+                base.withOverrides(o[1] instanceof Double d ? d : null, o[1] instanceof Integer i ? i : null, null,
+                        o[1] instanceof String t ? t : null);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.BAD_INPUT, o[0] + ": " + e.getMessage());
+            }
+        }
+        return base.withOverrides(maskPixelScoreThreshold, maxNumberOfPolygonPoints, exportAsImage, imageType);
     }
 
     /** The images of an MLTable folder, a plain folder (recursively) or a single image file. */

@@ -110,6 +110,19 @@ final class ImageCells implements Serializable {
         };
     }
 
+    /** The image's name for the files made from it: its URI or origin, or null when the cell holds only bytes. */
+    String name(Row row) {
+        if (row.isNullAt(column)) {
+            return null;
+        }
+        return switch (kind) {
+            case URI -> row.getString(column);
+            case IMAGE -> origin >= 0 && !row.getStruct(column).isNullAt(origin)
+                    ? row.getStruct(column).getString(origin) : null;
+            case BINARY -> null;
+        };
+    }
+
     /** Spark's image struct: row-major pixels of nChannels bytes each, in BGR(A) order, or grey. */
     private InputImage fromImageStruct(Row image) {
         String name = origin >= 0 && !image.isNullAt(origin) ? image.getString(origin) : "the image";

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -31,7 +32,9 @@ import org.apache.spark.sql.types.StructType;
  * URIs on any Hadoop file system ({@code uri}). The output adds typed columns: {@code outputCol}, the detected objects
  * of each image (see {@link PredictionRows}), and {@code errorCol}, why an image could not be decoded (its
  * predictions are then null). Each executor JVM loads the model once ({@link ModelCache}) and streams its partitions
- * through it in batches of {@code batchSize}. It saves and loads as Spark ML stages do ({@link StagePersistence}),
+ * through it in batches of {@code batchSize}. {@code maskPixelScoreThreshold}, {@code maxNumberOfPolygonPoints} and
+ * {@code imageType} override the saved model's settings; with {@code maskImageFolder} each detection's mask is also
+ * written there as an image file ({@link io.automlseg.executor.predict.MaskImages}). It saves and loads as Spark ML stages do ({@link StagePersistence}),
  * alone or in a {@code PipelineModel}.
  */
 public final class InstanceSegmentationModel extends Model<InstanceSegmentationModel> implements MLWritable {
@@ -47,6 +50,10 @@ public final class InstanceSegmentationModel extends Model<InstanceSegmentationM
     private final IntParam batchSize;
     private final BooleanParam includeRle;
     private final Param<String> runFolder;
+    private final DoubleParam maskPixelScoreThreshold;
+    private final IntParam maxNumberOfPolygonPoints;
+    private final Param<String> maskImageFolder;
+    private final Param<String> imageType;
 
     public InstanceSegmentationModel() {
         this(Identifiable$.MODULE$.randomUID("instanceSegmentationModel"));
@@ -65,6 +72,15 @@ public final class InstanceSegmentationModel extends Model<InstanceSegmentationM
         includeRle = new BooleanParam(this, "includeRle", "whether each object carries its mask as COCO RLE");
         runFolder = new Param<>(this, "runFolder", "the run folder of the sweep that made the model, when a sweep "
                 + "Estimator fitted it");
+        maskPixelScoreThreshold = new DoubleParam(this, "maskPixelScoreThreshold", "pixel probability above which a"
+                + " pixel is the object's; unset: the saved model's mask_pixel_score_threshold",
+                ParamValidators.inRange(0, 1));
+        maxNumberOfPolygonPoints = new IntParam(this, "maxNumberOfPolygonPoints", "most points of each polygon;"
+                + " unset: the saved model's max_number_of_polygon_points", ParamValidators.gt(0));
+        maskImageFolder = new Param<>(this, "maskImageFolder", "folder to write each detection's mask into as an"
+                + " image file (export_as_image); unset: none written");
+        imageType = new Param<>(this, "imageType", "format of the mask images: jpg, png or bmp; unset: the saved"
+                + " model's image_type", ParamValidators.inArray(new String[] {"jpg", "png", "bmp"}));
         setDefault(inputCol, "image");
         setDefault(inputKind, "image");
         setDefault(outputCol, "predictions");
@@ -116,6 +132,47 @@ public final class InstanceSegmentationModel extends Model<InstanceSegmentationM
 
     public Param<String> runFolder() {
         return runFolder;
+    }
+
+    public DoubleParam maskPixelScoreThreshold() {
+        return maskPixelScoreThreshold;
+    }
+
+    public IntParam maxNumberOfPolygonPoints() {
+        return maxNumberOfPolygonPoints;
+    }
+
+    public Param<String> maskImageFolder() {
+        return maskImageFolder;
+    }
+
+    public Param<String> imageType() {
+        return imageType;
+    }
+
+    public InstanceSegmentationModel setMaskPixelScoreThreshold(double value) {
+        return (InstanceSegmentationModel) set(maskPixelScoreThreshold, value);
+    }
+
+    public InstanceSegmentationModel setMaxNumberOfPolygonPoints(int value) {
+        return (InstanceSegmentationModel) set(maxNumberOfPolygonPoints, value);
+    }
+
+    public InstanceSegmentationModel setMaskImageFolder(String value) {
+        return (InstanceSegmentationModel) set(maskImageFolder, value);
+    }
+
+    public InstanceSegmentationModel setImageType(String value) {
+        return (InstanceSegmentationModel) set(imageType, value);
+    }
+
+    /** What this stage changes of the saved model's prediction settings, and where mask images go. */
+    PartitionScorer.Options scoringOptions() {
+        return new PartitionScorer.Options(
+                isDefined(maskPixelScoreThreshold) ? (Double) $(maskPixelScoreThreshold) : null,
+                isDefined(maxNumberOfPolygonPoints) ? (Integer) $(maxNumberOfPolygonPoints) : null,
+                isDefined(maskImageFolder) ? $(maskImageFolder) : null,
+                isDefined(imageType) ? $(imageType) : null);
     }
 
     public String getModelUri() {
@@ -218,7 +275,8 @@ public final class InstanceSegmentationModel extends Model<InstanceSegmentationM
         String model = getModelUri();
         int batch = getBatchSize();
         boolean rle = getIncludeRle();
-        MapPartitionsFunction<Row, Row> score = rows -> new PartitionScorer(rows, cells, model, batch, rle);
+        PartitionScorer.Options options = scoringOptions();
+        MapPartitionsFunction<Row, Row> score = rows -> new PartitionScorer(rows, cells, model, batch, rle, options);
         return dataset.toDF().mapPartitions(score, Encoders.row(outputSchema));
     }
 

@@ -4,6 +4,11 @@ import io.automlseg.executor.data.DataError;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.predict.ImagePrediction;
 import io.automlseg.executor.predict.ImageScorer;
+import io.automlseg.executor.predict.MaskImages;
+import io.automlseg.executor.predict.PredictionSettings;
+import io.automlseg.executor.model.Detections;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,18 +35,31 @@ final class PartitionScorer implements Iterator<Row> {
     private final String modelUri;
     private final int batchSize;
     private final boolean includeRle;
+    private final Options options;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private ModelCache.Lease lease;
     private boolean finished;
     private long scored;
     private long undecodable;
 
-    PartitionScorer(Iterator<Row> rows, ImageCells cells, String modelUri, int batchSize, boolean includeRle) {
+    /**
+     * What a scoring stage changes of the saved model's prediction settings (null: the model's), and the folder of
+     * mask images (null: none written).
+     */
+    record Options(Double maskPixelScoreThreshold, Integer maxNumberOfPolygonPoints, String maskImageFolder,
+                   String imageType) implements java.io.Serializable {
+        /** The saved model's settings, no mask images. */
+        static final Options NONE = new Options(null, null, null, null);
+    }
+
+    PartitionScorer(Iterator<Row> rows, ImageCells cells, String modelUri, int batchSize, boolean includeRle,
+                    Options options) {
         this.rows = rows;
         this.cells = cells;
         this.modelUri = modelUri;
         this.batchSize = batchSize;
         this.includeRle = includeRle;
+        this.options = options;
         TaskContext task = TaskContext.get();
         if (task != null) {
             // a partition read only in part (e.g. under limit) never reaches its end: release the model anyway
@@ -83,18 +101,38 @@ final class PartitionScorer implements Iterator<Row> {
                 errors.add(reason(e));
             }
         }
-        List<ImagePrediction> predictions = images.isEmpty() ? List.of() : lease().scorer().score(images);
+        PredictionSettings settings = images.isEmpty() ? null : lease().scorer().settings().withOverrides(
+                options.maskPixelScoreThreshold(), options.maxNumberOfPolygonPoints(), null, options.imageType());
+        List<ImagePrediction> predictions = images.isEmpty() ? List.of() : lease().scorer().score(images, settings);
         int next = 0;
         for (int i = 0; i < batch.size(); i++) {
             String error = errors.get(i);
             Object predicted = null;
             if (error == null) {
-                predicted = PredictionRows.of(predictions.get(next++), includeRle);
+                ImagePrediction prediction = predictions.get(next++);
+                predicted = PredictionRows.of(prediction, includeRle);
+                if (options.maskImageFolder() != null) {
+                    String name = cells.name(batch.get(i));
+                    // bytes without a name: the row's place in its partition keeps the files apart
+                    writeMasks(name != null ? name : "image_" + partition() + "_" + (scored + undecodable),
+                            prediction, settings.imageType());
+                }
                 scored++;
             } else {
                 undecodable++;
             }
             ready.add(withColumns(batch.get(i), predicted, error));
+        }
+    }
+
+    private void writeMasks(String image, ImagePrediction prediction, String imageType) {
+        Detections d = prediction.detections();
+        try {
+            MaskImages.write(options.maskImageFolder(), image, prediction.record(), prediction.masks(),
+                    d.imageHeight(), d.imageWidth(), imageType);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the mask images of " + image + " into "
+                    + options.maskImageFolder(), e);
         }
     }
 
@@ -119,8 +157,7 @@ final class PartitionScorer implements Iterator<Row> {
         if (lease != null) {
             lease.close();
         }
-        TaskContext task = TaskContext.get();
-        String partition = task == null ? "?" : Integer.toString(task.partitionId());
+        String partition = partition();
         if (undecodable > 0) {
             LOG.warn("partition {}: scored {} images, {} could not be decoded (null predictions, reason in the error "
                     + "column)", partition, scored, undecodable);
@@ -137,6 +174,11 @@ final class PartitionScorer implements Iterator<Row> {
         values[row.length()] = predictions;
         values[row.length() + 1] = error;
         return RowFactory.create(values);
+    }
+
+    private static String partition() {
+        TaskContext task = TaskContext.get();
+        return task == null ? "0" : Integer.toString(task.partitionId());
     }
 
     /** The problem itself, without the data-error location prefix that means nothing here. */

@@ -18,7 +18,9 @@ class HyperparametersTest {
         for (String name : List.of("model_name", "number_of_epochs", "training_batch_size", "validation_batch_size",
                 "learning_rate", "min_size", "max_size", "random_seed", "layers_to_freeze", "checkpoint_frequency",
                 "checkpoint_model", "checkpoint_path", "checkpoint_run_id", "weights_path", "pretrained_weights",
-                "apply_automl_train_augmentations", "number_of_workers")) {
+                "apply_automl_train_augmentations", "number_of_workers", "log_validation_loss",
+                "log_training_metrics", "mask_pixel_score_threshold", "max_number_of_polygon_points",
+                "export_as_image", "image_type")) {
             assertTrue(Hyperparameters.HONOURED.contains(name), name);
         }
         for (String name : Hyperparameters.HONOURED) {
@@ -28,8 +30,7 @@ class HyperparametersTest {
 
     @Test
     void whatTheTrialDoesNotActOnIsNotHonoured() {
-        for (String name : List.of("distributed", "mask_pixel_score_threshold",
-                "max_number_of_polygon_points", "export_as_image")) {
+        for (String name : List.of("distributed", "enable_onnx_normalization")) {
             assertTrue(Hyperparameters.names().contains(name) && !Hyperparameters.HONOURED.contains(name), name);
         }
     }

@@ -139,7 +139,7 @@ class InstanceSegmentationModelCacheTest {
             }
         };
         PartitionScorer scorer = new PartitionScorer(rows, ImageCells.of(schema, "u", ImageCells.Kind.URI), uri, 2,
-                false);
+                false, PartitionScorer.Options.NONE);
         scorer.next();
         assertEquals(2, pulled.get(), "one batch read");
         scorer.next();

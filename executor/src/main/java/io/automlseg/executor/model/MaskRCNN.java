@@ -1,6 +1,8 @@
 package io.automlseg.executor.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -160,31 +162,10 @@ public final class MaskRCNN implements AutoCloseable {
                     StageTimes.count("proposals", perImage.length / 4);
                 }
             }
-            NDArray[] rpnLosses = rpn.losses(head, anchors, resized, rng, scope);
-            StageTimes.mark("RPN match/sample + losses");
-
-            RoIHeads.Samples samples = roiHeads.sample(proposals, resized, rng);
-            StageTimes.mark("RoI match/sample");
-            if (StageTimes.enabled()) {
-                StageTimes.count("sampled RoIs", samples.count());
-                StageTimes.count("positive RoIs (mask head)", Arrays.stream(samples.labels()).filter(l -> l > 0).count());
+            NDArray[] losses = lossesOf(scope, p, head, anchors, proposals, batch, resized, rng);
+            for (int i = 0; i < losses.length; i++) {
+                result.put(LOSS_NAMES.get(i), losses[i]);
             }
-            MultiScaleRoIAlign pooler = new MultiScaleRoIAlign(Arrays.copyOf(p, 4), max(batch.heights()));
-            NDArray pooled = pooler.pool(samples.boxes(), samples.image(), samples.count(), RoIHeads.BOX_POOL,
-                    RoIHeads.SAMPLING_RATIO, scope, true);
-            StageTimes.mark("box RoIAlign");
-            NDArray[] box = RoIHeads.forward(store, pooled);
-            StageTimes.mark("box head");
-            NDArray[] boxLosses = roiHeads.losses(box[0], box[1], samples, scope);
-            StageTimes.mark("box losses");
-
-            NDArray maskLoss = maskLoss(scope, pooler, samples, resized);
-
-            result.put(LOSS_NAMES.get(0), rpnLosses[0]);
-            result.put(LOSS_NAMES.get(1), rpnLosses[1]);
-            result.put(LOSS_NAMES.get(2), boxLosses[0]);
-            result.put(LOSS_NAMES.get(3), boxLosses[1]);
-            result.put(LOSS_NAMES.get(4), maskLoss);
             for (NDArray loss : result.values()) {
                 NDScope.unregister(loss);
                 loss.attach(scope);
@@ -192,6 +173,30 @@ public final class MaskRCNN implements AutoCloseable {
         }
         StageTimes.mark("scope release");
         return result;
+    }
+
+    /** The five losses, in {@link #LOSS_NAMES} order, from the RPN's output and the proposals of a batch. */
+    private NDArray[] lossesOf(NDManager scope, NDArray[] p, RegionProposalNetwork.HeadOutput head, float[] anchors,
+                               float[][] proposals, ImageTransform.Batch batch, ImageTransform.ResizedTarget[] resized,
+                               Random rng) {
+        NDArray[] rpnLosses = rpn.losses(head, anchors, resized, rng, scope);
+        StageTimes.mark("RPN match/sample + losses");
+        RoIHeads.Samples samples = roiHeads.sample(proposals, resized, rng);
+        StageTimes.mark("RoI match/sample");
+        if (StageTimes.enabled()) {
+            StageTimes.count("sampled RoIs", samples.count());
+            StageTimes.count("positive RoIs (mask head)", Arrays.stream(samples.labels()).filter(l -> l > 0).count());
+        }
+        MultiScaleRoIAlign pooler = new MultiScaleRoIAlign(Arrays.copyOf(p, 4), max(batch.heights()));
+        NDArray pooled = pooler.pool(samples.boxes(), samples.image(), samples.count(), RoIHeads.BOX_POOL,
+                RoIHeads.SAMPLING_RATIO, scope, true);
+        StageTimes.mark("box RoIAlign");
+        NDArray[] box = RoIHeads.forward(store, pooled);
+        StageTimes.mark("box head");
+        NDArray[] boxLosses = roiHeads.losses(box[0], box[1], samples, scope);
+        StageTimes.mark("box losses");
+        NDArray maskLoss = maskLoss(scope, pooler, samples, resized);
+        return new NDArray[] {rpnLosses[0], rpnLosses[1], boxLosses[0], boxLosses[1], maskLoss};
     }
 
     private NDArray maskLoss(NDManager scope, MultiScaleRoIAlign pooler, RoIHeads.Samples samples,
@@ -238,12 +243,25 @@ public final class MaskRCNN implements AutoCloseable {
 
     /** Inference on images at their original sizes: detections in original pixel coordinates, best first. */
     public List<Detections> detect(NDManager scope, List<InputImage> images) {
+        return evaluate(scope, images, null, null).detections();
+    }
+
+    /** Detections and, when ground truth was given, the batch's five losses (by name) against it. */
+    public record Evaluation(List<Detections> detections, Map<String, Double> losses) {}
+
+    /**
+     * Inference as {@link #detect}, and with {@code targets} also the five training losses of the batch against them,
+     * from the same backbone, FPN and RPN head outputs (evaluation-mode normalisation, inference proposals, RoIs
+     * sampled with {@code rng}); no gradient is recorded.
+     */
+    public Evaluation evaluate(NDManager scope, List<InputImage> images, List<TrainingTarget> targets, Random rng) {
         boolean gradMode = JniUtils.isGradMode();
         if (gradMode) {
             JniUtils.setGradMode(false); // grad mode is thread-local; never record a graph for inference
         }
         try (NDManager local = scope.newSubManager(); NDScope ignored = new NDScope()) {
-            return detectWithoutGradient(local, images);
+            return evaluateWithoutGradient(local, images, targets == null ? null : PreparedBatch.of(images, targets,
+                    config), rng);
         } finally {
             if (gradMode) {
                 JniUtils.setGradMode(true);
@@ -251,13 +269,23 @@ public final class MaskRCNN implements AutoCloseable {
         }
     }
 
-    private List<Detections> detectWithoutGradient(NDManager scope, List<InputImage> images) {
-        ImageTransform.Batch batch = ImageTransform.batch(images, config);
+    private Evaluation evaluateWithoutGradient(NDManager scope, List<InputImage> images, PreparedBatch prepared,
+                                               Random rng) {
+        ImageTransform.Batch batch = prepared != null ? prepared.images : ImageTransform.batch(images, config);
         NDArray[] p = features(scope, batch, false);
         RegionProposalNetwork.HeadOutput head = rpn.head(store, p);
         float[] anchors = AnchorGenerator.anchors(batch.paddedHeight(), batch.paddedWidth(), featureSizes(p));
         float[][] proposals = rpn.proposals(head.objectness().toFloatArray(), head.deltas().toFloatArray(), anchors,
                 head.anchorsPerLevel(), batch.heights(), batch.widths(), false);
+        Map<String, Double> losses = null;
+        if (prepared != null) {
+            NDArray[] l = lossesOf(scope, p, head, anchors, proposals, batch, prepared.targets, rng);
+            float[] host = NDArrays.stack(new NDList(l)).toFloatArray(); // one device-to-host copy
+            losses = new LinkedHashMap<>();
+            for (int i = 0; i < l.length; i++) {
+                losses.put(LOSS_NAMES.get(i), (double) host[i]);
+            }
+        }
         int total = 0;
         for (float[] prop : proposals) {
             total += prop.length / 4;
@@ -304,7 +332,7 @@ public final class MaskRCNN implements AutoCloseable {
             result.add(new Detections(boxes, d.labels(), d.scores(), imageMasks,
                     batch.originalHeights()[img], batch.originalWidths()[img]));
         }
-        return result;
+        return new Evaluation(result, losses);
     }
 
     /** 28x28 probabilities of the predicted class for every detection of the batch, in batch order. */

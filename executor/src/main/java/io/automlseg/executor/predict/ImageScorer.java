@@ -20,23 +20,27 @@ public final class ImageScorer implements AutoCloseable {
     private final SavedModel saved;
     private final NDManager manager;
     private final MaskRCNN model;
-    private final float maskThreshold;
-    private final int maxPolygonPoints;
+    private final PredictionSettings settings;
 
-    private ImageScorer(SavedModel saved, NDManager manager, MaskRCNN model) {
+    private ImageScorer(SavedModel saved, PredictionSettings settings, NDManager manager, MaskRCNN model) {
         this.saved = saved;
         this.manager = manager;
         this.model = model;
-        this.maskThreshold = (float) saved.doubleSetting("mask_pixel_score_threshold");
-        this.maxPolygonPoints = saved.intSetting("max_number_of_polygon_points");
+        this.settings = settings;
     }
 
     /** Loads the model in {@code modelDir} (a folder written by {@link SavedModel#write}). */
     public static ImageScorer load(String modelDir) throws IOException {
         SavedModel saved = SavedModel.read(modelDir);
+        PredictionSettings settings;
+        try {
+            settings = PredictionSettings.of(saved.settings());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(modelDir + "/" + SavedModel.SETTINGS_JSON + ": " + e.getMessage(), e);
+        }
         NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
         try {
-            return new ImageScorer(saved, manager, saved.loadNetwork(modelDir, manager));
+            return new ImageScorer(saved, settings, manager, saved.loadNetwork(modelDir, manager));
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -45,6 +49,11 @@ public final class ImageScorer implements AutoCloseable {
 
     public SavedModel savedModel() {
         return saved;
+    }
+
+    /** The saved model's prediction settings ({@code settings.json}, defaults for those it lacks). */
+    public PredictionSettings settings() {
+        return settings;
     }
 
     /** Scores the images at these URIs; the records' {@code filename} is the URI as given. */
@@ -56,8 +65,8 @@ public final class ImageScorer implements AutoCloseable {
         List<Detections> found = detect(images);
         List<ScoredImage> out = new ArrayList<>(found.size());
         for (int i = 0; i < found.size(); i++) {
-            out.add(ScoringFormat.toScoredImage(imageUrls.get(i), found.get(i), saved.labels(), maskThreshold,
-                    maxPolygonPoints));
+            out.add(ScoringFormat.toScoredImage(imageUrls.get(i), found.get(i), saved.labels(),
+                    (float) settings.maskPixelScoreThreshold(), settings.maxNumberOfPolygonPoints()));
         }
         return out;
     }
@@ -79,14 +88,20 @@ public final class ImageScorer implements AutoCloseable {
 
     /** Scores decoded images as values (records without a filename), in the order given. */
     public List<ImagePrediction> score(List<InputImage> images) {
+        return score(images, settings);
+    }
+
+    /** The same with other prediction settings than the saved model's (a run's overrides). */
+    public List<ImagePrediction> score(List<InputImage> images, PredictionSettings with) {
         List<Detections> found = detect(images);
         List<ImagePrediction> out = new ArrayList<>(found.size());
         for (Detections d : found) {
             List<byte[]> masks = new ArrayList<>(d.size());
             for (int i = 0; i < d.size(); i++) {
-                masks.add(d.binaryMask(i, maskThreshold));
+                masks.add(d.binaryMask(i, (float) with.maskPixelScoreThreshold()));
             }
-            ScoredImage record = ScoringFormat.toScoredImage(null, d, masks, saved.labels(), maxPolygonPoints);
+            ScoredImage record = ScoringFormat.toScoredImage(null, d, masks, saved.labels(),
+                    with.maxNumberOfPolygonPoints());
             out.add(new ImagePrediction(d, masks, record));
         }
         return out;

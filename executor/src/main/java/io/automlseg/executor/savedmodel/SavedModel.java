@@ -7,6 +7,7 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.model.ModelConfig;
+import io.automlseg.executor.predict.PredictionSettings;
 import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.BufferedOutputStream;
@@ -25,7 +26,8 @@ import java.util.Map;
  *   <li>{@code model.json}: architecture ({@code model_name}, number of classes) and the trial's hyperparameters;
  *   <li>{@code settings.json}: inference settings with the reference product's names ({@code min_size},
  *       {@code max_size}, {@code box_score_thresh}, {@code nms_iou_thresh}, {@code box_detections_per_img},
- *       {@code mask_pixel_score_threshold}, {@code max_number_of_polygon_points}); edit it to change inference;
+ *       {@code mask_pixel_score_threshold}, {@code max_number_of_polygon_points}, {@code export_as_image},
+ *       {@code image_type}); edit it to change inference;
  *   <li>{@code labels.json}: class names, index i is class i+1;
  *   <li>{@code metrics.json}: the validation metrics of the saved epoch;
  *   <li>{@code weights.params}: the weights by torchvision parameter name;
@@ -78,16 +80,24 @@ public final class SavedModel {
         return metrics;
     }
 
-    /** Inference settings of a model trained with the given hyperparameters, under the reference product's names. */
+    /** Inference settings of a model, with the table's defaults for the prediction-only settings. */
     public static Map<String, Object> inferenceSettings(ModelConfig config) {
+        return inferenceSettings(config, new TrainingParameters(Map.of()));
+    }
+
+    /**
+     * Inference settings of a model trained with the given hyperparameters, under the reference product's names:
+     * the trial's own {@code mask_pixel_score_threshold}, {@code max_number_of_polygon_points},
+     * {@code export_as_image} and {@code image_type} (given or the table's defaults), which prediction uses.
+     */
+    public static Map<String, Object> inferenceSettings(ModelConfig config, TrainingParameters params) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("min_size", config.minSize());
         s.put("max_size", config.maxSize());
         s.put("box_score_thresh", config.boxScoreThreshold());
         s.put("nms_iou_thresh", config.boxNmsThreshold());
         s.put("box_detections_per_img", config.detectionsPerImage());
-        s.put("mask_pixel_score_threshold", 0.5);
-        s.put("max_number_of_polygon_points", 100);
+        s.putAll(PredictionSettings.of(params.asMap()).asSettings());
         return s;
     }
 

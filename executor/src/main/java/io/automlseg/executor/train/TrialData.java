@@ -56,6 +56,11 @@ public final class TrialData {
         return validation.size();
     }
 
+    /** The training records as they are (for {@code log_training_metrics}: scored without augmentation). */
+    public List<ImageRecord> trainRecords() {
+        return train;
+    }
+
     public List<ImageRecord> validationRecords() {
         return validation;
     }

@@ -8,8 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import io.automlseg.executor.eval.ValidationResult;
-import io.automlseg.executor.eval.Validator;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
@@ -19,6 +17,7 @@ import io.automlseg.executor.model.PreparedBatch;
 import io.automlseg.executor.savedmodel.ModelConfigs;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.EpochReport;
+import io.automlseg.executor.trial.PerLabelMetricsFile;
 import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;
@@ -250,27 +249,30 @@ public final class TrialTrainer {
             lossMeans.put(LOSS_NAMES[i], lossSums[i] / Math.max(1, iterations));
         }
 
-        boolean evaluateNow = evaluate && (epoch % params.evaluationFrequency() == 0 || epoch == params.numberOfEpochs());
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        Map<String, Map<String, Double>> perLabel = null;
+        boolean due = epoch % params.evaluationFrequency() == 0 || epoch == params.numberOfEpochs();
+        boolean evaluateNow = evaluate && due;
+        EpochEvaluation evaluation = due ? EpochEvaluation.of(model, manager, data, params, spec.labels(), log)
+                : new EpochEvaluation(new LinkedHashMap<>(), null, null, null, 0, 0);
+        Map<String, Double> metrics = evaluation.metrics();
         if (evaluateNow) {
-            model.setTraining(false);
-            ValidationResult result = Validator.evaluate(model, manager, data.validationRecords(), params, spec.labels());
-            metrics.putAll(result.metrics());
-            perLabel = result.perLabelMetrics();
-            result.logLines().forEach(line -> log.println("  " + line));
             progress.evaluations++;
         }
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         double imagesPerSecond = order.size() / Math.max(1e-9, trainSeconds);
         Double residentMib = ResidentMemory.mebibytes();
         EpochReport report = new EpochReport(epoch, totalSum / Math.max(1, iterations), lossMeans, metrics,
-                perLabel, lr, seconds, imagesPerSecond, residentMib, dataWaitSeconds);
+                evaluation.perLabel(), lr, seconds, imagesPerSecond, residentMib, dataWaitSeconds,
+                evaluation.validationLoss(), evaluation.validationLosses());
         Json.writeAtomically(TrialFiles.resolve(spec.trialDir(), TrialFiles.epochReport(epoch)), report);
-        log.printf("epoch %d/%d: loss %.4f, %s, lr %.5f, %.1f s, %.2f images/s, waiting for data %.2f s (%.1f%% of"
-                        + " training), resident memory %s%n", epoch, params.numberOfEpochs(), report.trainLoss(),
-                metrics.isEmpty() ? "not evaluated" : metrics, lr, seconds, imagesPerSecond, dataWaitSeconds,
-                100 * dataWaitSeconds / Math.max(1e-9, trainSeconds),
+        if (evaluation.perLabel() != null) {
+            PerLabelMetricsFile.write(spec.trialDir(), spec.labels(), epoch);
+        }
+        log.printf("epoch %d/%d: loss %.4f, %s%s, lr %.5f, %.1f s (evaluation %.1f s), %.2f images/s, waiting for"
+                        + " data %.2f s (%.1f%% of training), resident memory %s%n", epoch, params.numberOfEpochs(),
+                report.trainLoss(), metrics.isEmpty() ? "not evaluated" : metrics,
+                report.validationLoss() == null ? "" : String.format(", validation loss %.4f", report.validationLoss()),
+                lr, seconds, evaluation.validationSeconds() + evaluation.trainingMetricsSeconds(), imagesPerSecond,
+                dataWaitSeconds, 100 * dataWaitSeconds / Math.max(1e-9, trainSeconds),
                 residentMib == null ? "unknown" : String.format("%.0f MiB", residentMib));
 
         Double value = metrics.get("mean_average_precision");
@@ -329,7 +331,7 @@ public final class TrialTrainer {
     private void saveModel(MaskRCNN model, ModelConfig config, Map<String, Double> metrics, int epoch) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(metrics);
         m.put("epoch", epoch);
-        new SavedModel(config.modelName(), spec.labels(), effective, SavedModel.inferenceSettings(config), m)
+        new SavedModel(config.modelName(), spec.labels(), effective, SavedModel.inferenceSettings(config, params), m)
                 .write(TrialFiles.resolve(spec.trialDir(), TrialFiles.MODEL_DIR), model);
     }
 

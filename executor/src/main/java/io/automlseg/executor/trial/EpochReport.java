@@ -22,6 +22,11 @@ import java.util.Map;
  * @param dataWaitSeconds how long the training thread waited for its next batch over the epoch's training (with
  *     {@code number_of_workers} 0: how long it spent decoding and augmenting); null in a report written before this
  *     field existed
+ * @param validationLoss the sum of the five mean losses on the validation images, computed in the evaluation's own
+ *     forward passes (evaluation-mode normalisation, inference proposals, no gradient); null when not computed
+ *     ({@code log_validation_loss} Disable, an epoch without evaluation, no validation images)
+ * @param validationLosses the mean of each of the five losses on the validation images; null with
+ *     {@code validationLoss}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochReport(
@@ -34,7 +39,17 @@ public record EpochReport(
         @JsonProperty("seconds") double seconds,
         @JsonProperty("images_per_second") double imagesPerSecond,
         @JsonProperty("resident_memory_mib") Double residentMemoryMib,
-        @JsonProperty("data_wait_seconds") Double dataWaitSeconds) {
+        @JsonProperty("data_wait_seconds") Double dataWaitSeconds,
+        @JsonProperty("validation_loss") Double validationLoss,
+        @JsonProperty("validation_losses") Map<String, Double> validationLosses) {
+
+    /** A report without the validation loss. */
+    public EpochReport(int epoch, double trainLoss, Map<String, Double> losses, Map<String, Double> metrics,
+            Map<String, Map<String, Double>> perLabelMetrics, double learningRate, double seconds,
+            double imagesPerSecond, Double residentMemoryMib, Double dataWaitSeconds) {
+        this(epoch, trainLoss, losses, metrics, perLabelMetrics, learningRate, seconds, imagesPerSecond,
+                residentMemoryMib, dataWaitSeconds, null, null);
+    }
 
     /** A report without the data-wait figure. */
     public EpochReport(int epoch, double trainLoss, Map<String, Double> losses, Map<String, Double> metrics,

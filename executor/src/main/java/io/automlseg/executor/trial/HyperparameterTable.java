@@ -69,10 +69,13 @@ public final class HyperparameterTable {
         add(new Row("random_seed", Type.INT, 0.0, false, null, List.of(), 47)).doc("seeds the trial (a CPU trial with"
                 + " the same seed, data and thread count repeats exactly), the sampler and the validation split");
         bool("enable_onnx_normalization", false).notActedOn().doc("the reference's normalisation in ONNX exports");
-        choice("log_training_metrics", List.of("Enable", "Disable"), "Disable").notActedOn()
-                .doc("the reference's logging of training metrics");
-        choice("log_validation_loss", List.of("Enable", "Disable"), "Enable").notActedOn()
-                .doc("the reference's logging of the validation loss");
+        choice("log_training_metrics", List.of("Enable", "Disable"), "Disable")
+                .doc("with each evaluation also score the training images (without augmentation) with the same"
+                        + " metric, logged with the suffix `_train` (`mean_average_precision_train`, ...)");
+        choice("log_validation_loss", List.of("Enable", "Disable"), "Enable")
+                .doc("with each evaluation (also with `validation_metric_type: none`) also compute the validation"
+                        + " loss: the five training losses on the validation images, in the metric's own forward"
+                        + " passes, as `validation_loss` and `validation_losses` of the epoch report");
         text("advanced_settings").doc("a JSON object in a string with the booleans "
                 + ADVANCED_KEYS.stream().map(k -> "`" + k + "`").collect(Collectors.joining(" and "))
                 + ", handed to the trial as parameters of their own;"
@@ -88,14 +91,16 @@ public final class HyperparameterTable {
                 .doc("how a trial is scored on the validation data (`none`: not validated)");
         add(new Row("validation_iou_threshold", Type.FLOAT, 0.1, false, 1.0, List.of(), 0.5))
                 .doc("the overlap (IoU) at which the VOC metric counts a detection as correct");
-        // Inference-only settings of Mask R-CNN: a trial's saved model records its own fixed values.
-        unit("mask_pixel_score_threshold", 0.5).notActedOn().doc("at prediction a pixel is the object's above this"
-                + " probability; a trial's saved model always records 0.5: change it in the model's `settings.json`");
-        positiveInt("max_number_of_polygon_points", 100).notActedOn().doc("at prediction each polygon is simplified to"
-                + " at most this many points; a trial's saved model always records 100: change it in `settings.json`");
-        bool("export_as_image", false).notActedOn().doc("the reference's export of predicted masks as images");
-        choice("image_type", List.of("jpg", "png", "bmp"), "jpg").notActedOn()
-                .doc("the image format of `export_as_image`");
+        // Inference-only settings of Mask R-CNN: recorded in the trial's saved model (settings.json), used at prediction.
+        unit("mask_pixel_score_threshold", 0.5).doc("at prediction a pixel is the object's above this probability;"
+                + " recorded in the saved model's `settings.json`, overridden by `predict --mask-pixel-score-threshold`");
+        positiveInt("max_number_of_polygon_points", 100).doc("at prediction each polygon is simplified to at most"
+                + " this many points; recorded in `settings.json`, overridden by `predict --max-number-of-polygon-points`");
+        bool("export_as_image", false).doc("at prediction also write each detection's mask as an image file under"
+                + " `masks/` beside the output; recorded in `settings.json`, overridden by `predict --export-as-image`");
+        choice("image_type", List.of("jpg", "png", "bmp"), "jpg")
+                .doc("the image format of `export_as_image`; recorded in `settings.json`, overridden by"
+                        + " `predict --image-type`");
         bool("ignore_data_errors", true).doc("skip bad rows, objects and polygon parts, missing and undecodable "
                 + "images, and validation objects of labels training never has, counting and reporting them, instead"
                 + " of failing (as the reference does by default); `false` fails on them, all listed at once");

@@ -138,6 +138,21 @@ public final class TrainingParameters {
         return integer("random_seed");
     }
 
+    /** {@code log_validation_loss}: the validation loss computed with each evaluation. */
+    public boolean logValidationLoss() {
+        return enabled("log_validation_loss");
+    }
+
+    /** {@code log_training_metrics}: the metrics on the training images, too, with each evaluation. */
+    public boolean logTrainingMetrics() {
+        return enabled("log_training_metrics");
+    }
+
+    /** An Enable/Disable setting of the reference's (true, false and the like are read as well). */
+    private boolean enabled(String name) {
+        return bool(name, "Enable".equalsIgnoreCase(String.valueOf(defaultOf(name))));
+    }
+
     /** Whether the reference product's training augmentations (flip; crop and expand) are on. */
     public boolean applyTrainAugmentations() {
         return bool("apply_automl_train_augmentations");

@@ -44,4 +44,16 @@ class EpochReportTest {
                 EpochReport.class).dataWaitSeconds());
         assertFalse(Json.line(new EpochReport(1, 1, Map.of(), Map.of(), null, 0.1, 1, 1, 5.0)).contains("data_wait"));
     }
+
+    @Test
+    void theValidationLossRoundTripsAndOldReportsReadWithout() throws Exception {
+        EpochReport report = new EpochReport(2, 1.0, Map.of(), Map.of(), null, 0.01, 10, 2, 700.0, 0.125, 0.75,
+                Map.of("loss_mask", 0.5, "loss_classifier", 0.25));
+        String json = Json.line(report);
+        assertTrue(json.contains("\"validation_loss\":0.75") && json.contains("\"validation_losses\""), json);
+        assertEquals(report, Json.MAPPER.readValue(json, EpochReport.class));
+        EpochReport without = new EpochReport(1, 1, Map.of(), Map.of(), null, 0.1, 1, 1, 5.0, 0.5);
+        assertFalse(Json.line(without).contains("validation_loss"));
+        assertNull(Json.MAPPER.readValue(Json.line(without), EpochReport.class).validationLoss());
+    }
 }
