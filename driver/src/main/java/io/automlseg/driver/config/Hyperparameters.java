@@ -111,8 +111,11 @@ public final class Hyperparameters {
                 throw new IllegalArgumentException("must be true or false, got " + describe(value));
             }
             case ENUM -> {
-                if (value instanceof String s && spec.values().contains(s)) {
-                    yield s;
+                // In the table's spelling whatever the case: the reference itself writes image_type's default JPG.
+                Optional<String> known = value instanceof String s
+                        ? spec.values().stream().filter(s::equalsIgnoreCase).findFirst() : Optional.empty();
+                if (known.isPresent()) {
+                    yield known.get();
                 }
                 String hint = value instanceof String s ? Suggestions.closest(s, spec.values()) : null;
                 throw new IllegalArgumentException("must be " + spec.range() + ", got " + describe(value)

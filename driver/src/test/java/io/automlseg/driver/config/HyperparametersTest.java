@@ -50,6 +50,13 @@ class HyperparametersTest {
     }
 
     @Test
+    void aChoiceIsTakenInAnyCaseAndKeptInTheTablesSpelling() {
+        assertEquals("jpg", Hyperparameters.validate("image_type", "JPG"), "the reference's own default spelling");
+        assertEquals("Enable", Hyperparameters.validate("log_validation_loss", "enable"));
+        assertTrue(refusal("image_type", "gif").contains("jpg, png, bmp"));
+    }
+
+    @Test
     void aValueOutOfRangeNamesTheRange() {
         assertTrue(refusal("number_of_epochs", 0).contains("> 0"));
         assertTrue(refusal("validation_iou_threshold", 0.05).contains("[0.1, 1]"));
