@@ -27,9 +27,12 @@ import java.util.Random;
  * an embedding lookup, weighted and summed: all dense, backward an index-add of the taps' gradients).
  *
  * <p>Flags ({@code --name value}): rois (1024), positives (40), channels (256), size (128), rounds (7). Prints per
- * formulation the median forward and backward ms and peak tap count, then {@code RATIO gather/coo}.
+ * formulation the median forward and backward ms, wall and the
+ * training thread's CPU time (which varies less on a loaded machine: at one thread libtorch computes forward and
+ * backward on the calling thread), then {@code RATIO gather/coo}.
  */
 final class RoIAlignSpeedBenchmark {
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     private static int entries;
     /** Largest tap table of the gather formulation, in MiB (box and mask pooling together). */
     private static double gatherMiB;
@@ -91,22 +94,24 @@ final class RoIAlignSpeedBenchmark {
         }
         Map<String, double[]> medians = new LinkedHashMap<>();
         for (Map.Entry<String, List<double[]>> e : times.entrySet()) {
-            double[] m = new double[3];
-            for (int k = 0; k < 3; k++) {
+            double[] m = new double[6];
+            for (int k = 0; k < 6; k++) {
                 int kk = k;
                 double[] v = e.getValue().stream().mapToDouble(a -> a[kk]).sorted().toArray();
                 m[k] = v[v.length / 2];
             }
             medians.put(e.getKey(), m);
-            System.out.printf(Locale.ROOT, "%-7s forward %7.1f ms (of it the Java plans %5.1f)  backward %7.1f ms  total %7.1f ms%n",
-                    e.getKey(), m[0], m[2], m[1], m[0] + m[1]);
+            System.out.printf(Locale.ROOT, "%-7s forward %7.1f ms (of it the Java plans %5.1f, pooling %6.1f)  backward %7.1f ms  total %7.1f ms;"
+                    + " thread CPU: forward %7.1f  backward %7.1f  total %7.1f ms%n",
+                    e.getKey(), m[0], m[2], m[5], m[1], m[0] + m[1], m[3], m[4], m[3] + m[4]);
         }
         System.out.printf(Locale.ROOT, "plan entries (box + mask): %d; the gather formulation's tap tables: %.0f MiB%n", entries,
                 gatherMiB);
         double[] coo = medians.get("coo");
         double[] gather = medians.get("gather");
-        System.out.printf(Locale.ROOT, "RATIO gather/coo forward %.2f backward %.2f total %.2f%n", gather[0] / coo[0],
-                gather[1] / coo[1], (gather[0] + gather[1]) / (coo[0] + coo[1]));
+        System.out.printf(Locale.ROOT, "RATIO gather/coo forward %.2f backward %.2f total %.2f; thread CPU total %.2f%n",
+                gather[0] / coo[0], gather[1] / coo[1], (gather[0] + gather[1]) / (coo[0] + coo[1]),
+                (gather[3] + gather[4]) / (coo[3] + coo[4]));
     }
 
     /** One box pooling and one mask pooling, forward then backward; returns {forward ms, backward ms, 0}. */
@@ -115,6 +120,7 @@ final class RoIAlignSpeedBenchmark {
         try (NDManager scope = parent.newSubManager();
              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             gatherMiB = 0;
+            long c0 = CPU.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             MultiScaleRoIAlign pooler = new MultiScaleRoIAlign(features, size);
             RoIAlign.Plan boxPlan = plan(pooler, boxes, image, rois, RoIHeads.BOX_POOL);
@@ -123,15 +129,18 @@ final class RoIAlignSpeedBenchmark {
             long tPlan = System.nanoTime();
             NDArray box = formulation.apply(pooler.table(), boxPlan, rois, RoIHeads.BOX_POOL, scope);
             NDArray mask = formulation.apply(pooler.table(), maskPlan, positives, MaskHead.MASK_POOL, scope);
+            long tApply = System.nanoTime();
             // A reduction that needs every pooled value's gradient, with different factors per value.
             NDArray loss = box.mul(box).sum().add(mask.mul(mask).sum());
             loss.toFloatArray();
             long t1 = System.nanoTime();
+            long c1 = CPU.getCurrentThreadCpuTime();
             collector.backward(loss);
             features[0].getGradient().toFloatArray();
             long t2 = System.nanoTime();
+            long c2 = CPU.getCurrentThreadCpuTime();
             entries = boxPlan.entries() + maskPlan.entries();
-            return new double[] {(t1 - t0) / 1e6, (t2 - t1) / 1e6, (tPlan - t0) / 1e6};
+            return new double[] {(t1 - t0) / 1e6, (t2 - t1) / 1e6, (tPlan - t0) / 1e6, (c1 - c0) / 1e6, (c2 - c1) / 1e6, (tApply - tPlan) / 1e6};
         }
     }
 
