@@ -20,16 +20,17 @@ import java.util.Random;
  * interleaved in one process so that the machine's load hits each alike. Sizes as in {@code speed.sh} at 128 px with
  * torchvision's budgets: batch 2, FPN levels P2..P5 of 256 channels, 1024 sampled RoIs pooled to 7 x 7 and the
  * positive ones ({@code --positives}, about 40 there) to 14 x 14, sampling ratio 2. Boxes are drawn at random inside
- * the image, sides 4..96 px. It lives in the model package because the RoIAlign classes are package-private.
+ * the image, sides from 4 px to 3/4 of the image (96 px at 128). It lives in the model package because the RoIAlign
+ * classes are package-private.
  *
  * <p>Formulations: {@code coo} (today's: a sparse COO plan times the channel-last table; backward through PyTorch's
  * sparse matmul) and {@code gather} (every bin's taps padded to the widest bin's count, gathered from the table with
  * an embedding lookup, weighted and summed: all dense, backward an index-add of the taps' gradients).
  *
  * <p>Flags ({@code --name value}): rois (1024), positives (40), channels (256), size (128), rounds (7). Prints per
- * formulation the median forward and backward ms, wall and the
- * training thread's CPU time (which varies less on a loaded machine: at one thread libtorch computes forward and
- * backward on the calling thread), then {@code RATIO gather/coo}.
+ * formulation the median forward and backward ms, both wall and the training thread's CPU time (which varies less on
+ * a loaded machine: at one thread libtorch computes forward and backward on the calling thread), then
+ * {@code RATIO gather/coo}. Run it with the test class path, e.g. that of {@code scripts/bench/speed.sh}.
  */
 final class RoIAlignSpeedBenchmark {
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -65,8 +66,8 @@ final class RoIAlignSpeedBenchmark {
         float[] boxes = new float[4 * rois];
         int[] image = new int[rois];
         for (int r = 0; r < rois; r++) {
-            float w = 4 + rng.nextFloat() * 92;
-            float h = 4 + rng.nextFloat() * 92;
+            float w = 4 + rng.nextFloat() * (0.75f * size - 4);
+            float h = 4 + rng.nextFloat() * (0.75f * size - 4);
             float x = rng.nextFloat() * (size - w);
             float y = rng.nextFloat() * (size - h);
             boxes[4 * r] = x;
