@@ -27,7 +27,8 @@ import java.util.Random;
  * sparse matmul) and {@code gather} (every bin's taps padded to the widest bin's count, gathered from the table with
  * an embedding lookup, weighted and summed: all dense, backward an index-add of the taps' gradients).
  *
- * <p>Flags ({@code --name value}): rois (1024), positives (40), channels (256), size (128), rounds (7). Prints per
+ * <p>Flags ({@code --name value}): rois (1024), positives (40), channels (256), size (128), rounds (7),
+ * formulations (coo,gather). Prints per
  * formulation the median forward and backward ms, both wall and the training thread's CPU time (which varies less on
  * a loaded machine: at one thread libtorch computes forward and backward on the calling thread), then
  * {@code RATIO gather/coo}. Run it with the test class path, e.g. that of {@code scripts/bench/speed.sh}.
@@ -58,8 +59,13 @@ final class RoIAlignSpeedBenchmark {
         System.setProperty("ai.djl.pytorch.num_threads", "1");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Map<String, Formulation> formulations = new LinkedHashMap<>();
-        formulations.put("coo", RoIAlign::apply);
-        formulations.put("gather", RoIAlignSpeedBenchmark::gathered);
+        List<String> chosen = Arrays.asList(flags.getOrDefault("formulations", "coo,gather").split(","));
+        if (chosen.contains("coo")) {
+            formulations.put("coo", RoIAlign::apply);
+        }
+        if (chosen.contains("gather")) {
+            formulations.put("gather", RoIAlignSpeedBenchmark::gathered);
+        }
         Map<String, List<double[]>> times = new LinkedHashMap<>();
         formulations.keySet().forEach(k -> times.put(k, new ArrayList<>()));
         Random rng = new Random(7);
@@ -110,6 +116,9 @@ final class RoIAlignSpeedBenchmark {
                 gatherMiB);
         double[] coo = medians.get("coo");
         double[] gather = medians.get("gather");
+        if (coo == null || gather == null) {
+            return;
+        }
         System.out.printf(Locale.ROOT, "RATIO gather/coo forward %.2f backward %.2f total %.2f; thread CPU total %.2f%n",
                 gather[0] / coo[0], gather[1] / coo[1], (gather[0] + gather[1]) / (coo[0] + coo[1]),
                 (gather[3] + gather[4]) / (coo[3] + coo[4]));
