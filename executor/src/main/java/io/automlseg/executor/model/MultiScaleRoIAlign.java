@@ -89,6 +89,12 @@ final class MultiScaleRoIAlign {
 
     private NDArray poolRange(float[] boxes, int[] imageOfBox, int[] level, int start, int end, int out, int samplingRatio,
                               NDManager manager) {
+        RoIAlign.Plan plan = plan(boxes, imageOfBox, level, start, end, out, samplingRatio);
+        return RoIAlign.apply(table, plan, end - start, out, manager);
+    }
+
+    /** The sampling plan of boxes {@code start..end-1} into this pooler's {@link #table()}. */
+    RoIAlign.Plan plan(float[] boxes, int[] imageOfBox, int[] level, int start, int end, int out, int samplingRatio) {
         int count = end - start;
         float[] part = java.util.Arrays.copyOfRange(boxes, 4 * start, 4 * end);
         RoIAlign.Source source = new RoIAlign.Source() {
@@ -113,7 +119,11 @@ final class MultiScaleRoIAlign {
                 return scales[level[start + roi]];
             }
         };
-        RoIAlign.Plan plan = RoIAlign.plan(part, count, source, out, samplingRatio);
-        return RoIAlign.apply(table, plan, count, out, manager);
+        return RoIAlign.plan(part, count, source, out, samplingRatio);
+    }
+
+    /** Every level's features, channel-last, one row per pixel: {@code (rows, C)}. */
+    NDArray table() {
+        return table;
     }
 }

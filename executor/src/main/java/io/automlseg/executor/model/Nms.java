@@ -1,5 +1,9 @@
 package io.automlseg.executor.model;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Greedy non-maximum suppression as torchvision.ops.nms / batched_nms: highest score first, a box is suppressed
  * when its IoU with a kept box is strictly greater than the threshold; boxes with different keys never suppress
@@ -14,47 +18,105 @@ final class Nms {
      * @return kept indices in decreasing score order
      */
     static int[] batched(float[] boxes, float[] scores, int[] keys, int n, float iouThreshold) {
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        // stable sort by descending score (torch sorts descending; ties are rare for float scores)
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
-        boolean[] suppressed = new boolean[n];
-        int[] keep = new int[n];
-        int kept = 0;
-        float[] areas = new float[n];
-        for (int i = 0; i < n; i++) {
-            areas[i] = BoxOps.area(boxes, i);
-        }
+        int[] order = byDescendingScore(scores, 0, n);
+        // Boxes of different keys never meet, so each key's boxes are suppressed on their own: the pairs compared are
+        // the sum of the groups' squares instead of the square of the sum (the RPN has five levels, the box head one
+        // group per class), and each group's coordinates lie in score order next to each other.
+        int[] groupOf = new int[n];
+        int groups = groups(keys, order, n, groupOf);
+        int[] groupStart = new int[groups + 1];
         for (int oi = 0; oi < n; oi++) {
-            int i = order[oi];
-            if (suppressed[i]) {
-                continue;
-            }
-            keep[kept++] = i;
-            float x1 = boxes[4 * i], y1 = boxes[4 * i + 1], x2 = boxes[4 * i + 2], y2 = boxes[4 * i + 3];
-            for (int oj = oi + 1; oj < n; oj++) {
-                int j = order[oj];
-                if (suppressed[j] || (keys != null && keys[j] != keys[i])) {
+            groupStart[groupOf[oi] + 1]++;
+        }
+        for (int g = 0; g < groups; g++) {
+            groupStart[g + 1] += groupStart[g];
+        }
+        int[] member = new int[n]; // box indices, by group, each group in decreasing score order
+        int[] filled = Arrays.copyOf(groupStart, groups);
+        for (int oi = 0; oi < n; oi++) {
+            member[filled[groupOf[oi]]++] = order[oi];
+        }
+        boolean[] kept = new boolean[n];
+        float[] x1 = new float[n];
+        float[] y1 = new float[n];
+        float[] x2 = new float[n];
+        float[] y2 = new float[n];
+        float[] areas = new float[n];
+        for (int p = 0; p < n; p++) {
+            int i = member[p];
+            x1[p] = boxes[4 * i];
+            y1[p] = boxes[4 * i + 1];
+            x2[p] = boxes[4 * i + 2];
+            y2[p] = boxes[4 * i + 3];
+            areas[p] = BoxOps.area(boxes, i);
+        }
+        boolean[] suppressed = new boolean[n];
+        for (int g = 0; g < groups; g++) {
+            int end = groupStart[g + 1];
+            for (int p = groupStart[g]; p < end; p++) {
+                if (suppressed[p]) {
                     continue;
                 }
-                float w = Math.min(x2, boxes[4 * j + 2]) - Math.max(x1, boxes[4 * j]);
-                float h = Math.min(y2, boxes[4 * j + 3]) - Math.max(y1, boxes[4 * j + 1]);
-                if (w <= 0 || h <= 0) {
-                    continue;
-                }
-                float inter = w * h;
-                float iou = inter / (areas[i] + areas[j] - inter);
-                if (iou > iouThreshold) {
-                    suppressed[j] = true;
+                kept[member[p]] = true;
+                for (int q = p + 1; q < end; q++) {
+                    if (suppressed[q]) {
+                        continue;
+                    }
+                    float w = Math.min(x2[p], x2[q]) - Math.max(x1[p], x1[q]);
+                    float h = Math.min(y2[p], y2[q]) - Math.max(y1[p], y1[q]);
+                    if (w <= 0 || h <= 0) {
+                        continue;
+                    }
+                    float inter = w * h;
+                    if (inter / (areas[p] + areas[q] - inter) > iouThreshold) {
+                        suppressed[q] = true;
+                    }
                 }
             }
         }
-        return java.util.Arrays.copyOf(keep, kept);
+        int[] keep = new int[n];
+        int count = 0;
+        for (int oi = 0; oi < n; oi++) {
+            if (kept[order[oi]]) {
+                keep[count++] = order[oi];
+            }
+        }
+        return Arrays.copyOf(keep, count);
     }
 
     static int[] nms(float[] boxes, float[] scores, int n, float iouThreshold) {
         return batched(boxes, scores, null, n, iouThreshold);
+    }
+
+    /**
+     * Indices (relative to {@code start}) of {@code scores[start..start+n)} by decreasing score, ties in index order
+     * (torch sorts descending; ties are rare for float scores). Sorted as primitive longs, without boxing: the
+     * score's bits made order-preserving and flipped, then the index.
+     */
+    static int[] byDescendingScore(float[] scores, int start, int n) {
+        long[] keyed = new long[n];
+        for (int i = 0; i < n; i++) {
+            int bits = Float.floatToIntBits(scores[start + i]);
+            int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
+            keyed[i] = ((long) ~ascending << 32) | i;
+        }
+        Arrays.sort(keyed);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) keyed[i];
+        }
+        return order;
+    }
+
+    /** Numbers the distinct keys 0..groups-1; {@code groupOf[oi]} is the group of box {@code order[oi]}. */
+    private static int groups(int[] keys, int[] order, int n, int[] groupOf) {
+        if (keys == null) {
+            return n == 0 ? 0 : 1;
+        }
+        Map<Integer, Integer> number = new HashMap<>();
+        for (int oi = 0; oi < n; oi++) {
+            groupOf[oi] = number.computeIfAbsent(keys[order[oi]], k -> number.size());
+        }
+        return number.size();
     }
 }

@@ -126,30 +126,7 @@ final class RegionProposalNetwork {
 
     /** Indices (relative to {@code start}) of the k largest values of {@code values[start..start+count)}, largest first. */
     static int[] topK(float[] values, int start, int count, int k) {
-        Integer[] idx = new Integer[count];
-        for (int i = 0; i < count; i++) {
-            idx[i] = i;
-        }
-        if (k < count) {
-            // select the k largest via a bounded min-heap, then sort them
-            java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(k,
-                    (a, b) -> Float.compare(values[start + a], values[start + b]));
-            for (int i = 0; i < count; i++) {
-                if (heap.size() < k) {
-                    heap.add(i);
-                } else if (values[start + i] > values[start + heap.peek()]) {
-                    heap.poll();
-                    heap.add(i);
-                }
-            }
-            idx = heap.toArray(new Integer[0]);
-        }
-        java.util.Arrays.sort(idx, (a, b) -> Float.compare(values[start + b], values[start + a]));
-        int[] out = new int[k];
-        for (int i = 0; i < k; i++) {
-            out[i] = idx[i];
-        }
-        return out;
+        return java.util.Arrays.copyOf(Nms.byDescendingScore(values, start, count), k);
     }
 
     /** The objectness and RPN box losses for resized ground truth. */

@@ -63,14 +63,34 @@ final class RoIAlign {
                 scratchRows = new int[needed];
                 scratchWeights = new float[needed];
             }
+            // The sampling points are a grid: each row's y taps serve every bin of that row, each column's x taps
+            // every bin of that column, so they are worked out once per RoI.
+            Taps ys = Taps.of(startH, binH, gridH, out, height);
+            Taps xs = Taps.of(startW, binW, gridW, out, width);
+            float f = 1f / count;
             for (int ph = 0; ph < out; ph++) {
                 for (int pw = 0; pw < out; pw++) {
                     int n = 0;
                     for (int iy = 0; iy < gridH; iy++) {
-                        float y = startH + ph * binH + (iy + .5f) * binH / gridH;
+                        int ty = ph * gridH + iy;
+                        if (!ys.inside[ty]) {
+                            continue;
+                        }
+                        float ly = ys.fraction[ty];
+                        float hy = 1f - ly;
+                        int lowRow = ys.low[ty] * width;
+                        int highRow = ys.high[ty] * width;
                         for (int ix = 0; ix < gridW; ix++) {
-                            float x = startW + pw * binW + (ix + .5f) * binW / gridW;
-                            n = addBilinear(y, x, height, width, 1f / count, scratchRows, scratchWeights, n);
+                            int tx = pw * gridW + ix;
+                            if (!xs.inside[tx]) {
+                                continue;
+                            }
+                            float lx = xs.fraction[tx];
+                            float hx = 1f - lx;
+                            n = merge(lowRow + xs.low[tx], hy * hx * f, scratchRows, scratchWeights, n);
+                            n = merge(lowRow + xs.high[tx], hy * lx * f, scratchRows, scratchWeights, n);
+                            n = merge(highRow + xs.low[tx], ly * hx * f, scratchRows, scratchWeights, n);
+                            n = merge(highRow + xs.high[tx], ly * lx * f, scratchRows, scratchWeights, n);
                         }
                     }
                     if (entries + n > binOf.length) {
@@ -92,26 +112,28 @@ final class RoIAlign {
         return new Plan(binOf, rows, weights, entries, bins);
     }
 
-    /** Adds the 4 bilinear taps of point (y, x) with factor {@code f}, merging taps on pixels already listed. */
-    private static int addBilinear(float y, float x, int height, int width, float f, int[] rows, float[] weights, int n) {
-        if (y < -1.0f || y > height || x < -1.0f || x > width) {
-            return n;
+    /**
+     * The bilinear neighbours of one RoI's sampling coordinates along one axis, indexed {@code bin * grid + point}:
+     * whether the coordinate lies in [-1, size] (roi_align skips points outside), the low and high pixel, and the
+     * weight of the high one.
+     */
+    private record Taps(boolean[] inside, int[] low, int[] high, float[] fraction) {
+        static Taps of(float start, float binSize, int grid, int out, int size) {
+            int n = out * grid;
+            Taps taps = new Taps(new boolean[n], new int[n], new int[n], new float[n]);
+            for (int bin = 0; bin < out; bin++) {
+                for (int i = 0; i < grid; i++) {
+                    int t = bin * grid + i;
+                    float v = start + bin * binSize + (i + .5f) * binSize / grid;
+                    taps.inside[t] = !(v < -1.0f || v > size);
+                    long a = axis(v, size);
+                    taps.low[t] = RoIAlign.low(a);
+                    taps.high[t] = RoIAlign.high(a, size);
+                    taps.fraction[t] = RoIAlign.fraction(a);
+                }
+            }
+            return taps;
         }
-        long yAxis = axis(y, height);
-        long xAxis = axis(x, width);
-        int yLow = low(yAxis);
-        int yHigh = high(yAxis, height);
-        int xLow = low(xAxis);
-        int xHigh = high(xAxis, width);
-        float ly = fraction(yAxis);
-        float lx = fraction(xAxis);
-        float hy = 1f - ly;
-        float hx = 1f - lx;
-        n = merge(yLow * width + xLow, hy * hx * f, rows, weights, n);
-        n = merge(yLow * width + xHigh, hy * lx * f, rows, weights, n);
-        n = merge(yHigh * width + xLow, ly * hx * f, rows, weights, n);
-        n = merge(yHigh * width + xHigh, ly * lx * f, rows, weights, n);
-        return n;
     }
 
     /**
@@ -192,47 +214,29 @@ final class RoIAlign {
         int gridW = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(roiW / out);
         float count = Math.max(gridH * gridW, 1);
         float[] result = new float[out * out];
-        // Sample coordinates are separable: precompute the x taps once per (pw, ix).
-        int nx = out * gridW;
-        int[] xLow = new int[nx];
-        int[] xHigh = new int[nx];
-        float[] lxs = new float[nx];
-        boolean[] xValid = new boolean[nx];
-        for (int pw = 0; pw < out; pw++) {
-            for (int ix = 0; ix < gridW; ix++) {
-                int t = pw * gridW + ix;
-                float x = startW + pw * binW + (ix + .5f) * binW / gridW;
-                xValid[t] = !(x < -1.0f || x > width);
-                long a = axis(x, width);
-                xLow[t] = low(a);
-                xHigh[t] = high(a, width);
-                lxs[t] = fraction(a);
-            }
-        }
+        Taps ys = Taps.of(startH, binH, gridH, out, height);
+        Taps xs = Taps.of(startW, binW, gridW, out, width);
         for (int ph = 0; ph < out; ph++) {
             for (int iy = 0; iy < gridH; iy++) {
-                float y = startH + ph * binH + (iy + .5f) * binH / gridH;
-                if (y < -1.0f || y > height) {
+                int ty = ph * gridH + iy;
+                if (!ys.inside[ty]) {
                     continue;
                 }
-                long a = axis(y, height);
-                int yLow = low(a);
-                int yHigh = high(a, height);
-                float ly = fraction(a);
+                float ly = ys.fraction[ty];
                 float hy = 1f - ly;
-                int r0 = yLow * width;
-                int r1 = yHigh * width;
+                int r0 = ys.low[ty] * width;
+                int r1 = ys.high[ty] * width;
                 for (int pw = 0; pw < out; pw++) {
                     float sum = 0f;
                     for (int ix = 0; ix < gridW; ix++) {
                         int t = pw * gridW + ix;
-                        if (!xValid[t]) {
+                        if (!xs.inside[t]) {
                             continue;
                         }
-                        float lx = lxs[t];
+                        float lx = xs.fraction[t];
                         float hx = 1f - lx;
-                        sum += hy * hx * map[r0 + xLow[t]] + hy * lx * map[r0 + xHigh[t]]
-                                + ly * hx * map[r1 + xLow[t]] + ly * lx * map[r1 + xHigh[t]];
+                        sum += hy * hx * map[r0 + xs.low[t]] + hy * lx * map[r0 + xs.high[t]]
+                                + ly * hx * map[r1 + xs.low[t]] + ly * lx * map[r1 + xs.high[t]];
                     }
                     result[ph * out + pw] += sum;
                 }
