@@ -8,7 +8,7 @@ import io.automlseg.executor.data.LoadOptions;
 import io.automlseg.executor.data.MLTable;
 import io.automlseg.executor.data.MLTableReader;
 import io.automlseg.executor.io.Storage;
-import io.automlseg.executor.predict.PredictionSettings;
+import io.automlseg.executor.savedmodel.PredictionSettings;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.predict.ImagePrediction;
 import io.automlseg.executor.predict.ImageScorer;
 import io.automlseg.executor.predict.MaskImages;
-import io.automlseg.executor.predict.PredictionSettings;
+import io.automlseg.executor.savedmodel.PredictionSettings;
 import io.automlseg.executor.model.Detections;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,6 +7,7 @@ import io.automlseg.executor.data.ImageDecoder;
 import io.automlseg.executor.model.Detections;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.model.MaskRCNN;
+import io.automlseg.executor.savedmodel.PredictionSettings;
 import io.automlseg.executor.savedmodel.SavedModel;
 import java.io.IOException;
 import java.util.ArrayList;

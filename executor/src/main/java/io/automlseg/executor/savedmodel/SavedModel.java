@@ -7,7 +7,6 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.predict.PredictionSettings;
 import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import java.io.BufferedOutputStream;

@@ -1,4 +1,4 @@
-package io.automlseg.executor.predict;
+package io.automlseg.executor.savedmodel;
 
 import io.automlseg.executor.trial.Hyperparameter;
 import io.automlseg.executor.trial.HyperparameterTable;

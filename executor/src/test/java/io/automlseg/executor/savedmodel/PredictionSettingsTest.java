@@ -1,17 +1,12 @@
-package io.automlseg.executor.predict;
+package io.automlseg.executor.savedmodel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.savedmodel.ModelConfigs;
-import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.TrainingParameters;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** The prediction-only settings: a trial's values reach settings.json, defaults fill the gaps, overrides are checked. */
@@ -50,21 +45,5 @@ class PredictionSettingsTest {
         assertTrue(e.getMessage().contains("max_number_of_polygon_points must be > 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> old.withOverrides(null, null, null, "gif"));
         assertTrue(e.getMessage().contains("image_type must be one of jpg, png, bmp, not 'gif'"), e.getMessage());
-    }
-
-    @Test
-    void maskImagesFollowTheReferencesLayout() throws Exception {
-        assertEquals("street_01/traffic_light/street_01_3_label_traffic_light_conf_0.87.png",
-                MaskImages.relativePath("abfss://c@a/imgs/street_01.jpg", 3, "traffic light", 0.8712, "png"));
-        assertEquals("a_b/x/a_b_0_label_x_conf_1.00.bmp", MaskImages.relativePath("a b.tif", 0, "x", 0.999, "bmp"));
-        byte[] mask = new byte[6 * 4];
-        mask[5] = 1;
-        for (String type : new String[] {"jpg", "png", "bmp"}) {
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(MaskImages.encode(mask, 4, 6, type)));
-            assertEquals(6, img.getWidth(), type);
-            assertEquals(4, img.getHeight(), type);
-            assertTrue(img.getRaster().getSample(5, 0, 0) > 200, type);
-            assertTrue(img.getRaster().getSample(0, 3, 0) < 50, type);
-        }
     }
 }
