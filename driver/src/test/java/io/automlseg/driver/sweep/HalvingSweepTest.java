@@ -67,4 +67,30 @@ class HalvingSweepTest {
         assertTrue(r.printed().contains("Trial 0003 was interrupted"), r.printed());
         assertEquals(expected, statuses(r), r.printed());
     }
+
+    @Test
+    void anInterruptedTrialsOldReportsAreNotJudgedAgainAfterAResume(@TempDir Path tmp) throws Exception {
+        // Trial 1 passes rung 1 first (alone there), trial 2 stops below it, trial 3 (2 epochs) is far better and
+        // ends; the driver dies with trial 1 past rung 3. Judged again against trial 3, its epoch 1 would stop it.
+        String job = """
+                limits: {max_trials: 3, max_concurrent_trials: 2}
+                sweep:
+                  sampling_algorithm: grid
+                  early_termination: {type: asha}
+                search_space:
+                  - {learning_rate: 0.002, number_of_epochs: 9}
+                  - {learning_rate: 0.001, number_of_epochs: 9}
+                  - {learning_rate: 0.006, number_of_epochs: 2}
+                """;
+        FakeSweep straight = new FakeSweep(tmp.resolve("straight"), 2);
+        Map<String, String> expected = statuses(straight.run(job));
+        assertEquals(Map.of("0001", "completed", "0002", "early_terminated", "0003", "completed"), expected);
+
+        FakeSweep first = new FakeSweep(tmp.resolve("resumed"), 2);
+        first.killDriverWhen = s -> Files.exists(s.trialDir("0003").resolve("result.json"));
+        assertThrows(FakeSweep.DriverKilled.class, () -> first.run(job));
+        FakeSweep.Ran r = new FakeSweep(tmp.resolve("resumed"), 2).run(job);
+        assertTrue(r.printed().contains("Trial 0001 was interrupted"), r.printed());
+        assertEquals(expected, statuses(r), r.printed());
+    }
 }
