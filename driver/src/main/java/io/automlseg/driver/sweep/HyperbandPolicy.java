@@ -14,6 +14,7 @@ import java.util.function.ToIntFunction;
  * aggressive brackets get more trials and every bracket gets some early.
  */
 public final class HyperbandPolicy implements TerminationPolicy {
+    private static final double MAX_CYCLE = 1 << 16;
     private final List<SuccessiveHalving> brackets = new ArrayList<>();
     private final List<Integer> firstRungs = new ArrayList<>();
     private final int[] cycle;
@@ -34,11 +35,19 @@ public final class HyperbandPolicy implements TerminationPolicy {
             brackets.add(new SuccessiveHalving((int) grace, reductionFactor, maxEpochs, maximize, trialEpochs));
         }
         int sMax = brackets.size() - 1;
-        long[] weights = new long[brackets.size()];
-        int total = 0;
+        double[] counts = new double[brackets.size()];
+        double sum = 0;
         for (int b = 0; b <= sMax; b++) {
             int halvings = sMax - b;
-            weights[b] = (long) Math.ceil((sMax + 1) * Math.pow(reductionFactor, halvings) / (halvings + 1));
+            counts[b] = Math.ceil((sMax + 1) * Math.pow(reductionFactor, halvings) / (halvings + 1));
+            sum += counts[b];
+        }
+        // Absurdly long trials (max_epochs in the millions) would make the cycle huge: keep the proportions only.
+        double scale = Math.min(1, MAX_CYCLE / sum);
+        long[] weights = new long[counts.length];
+        int total = 0;
+        for (int b = 0; b <= sMax; b++) {
+            weights[b] = Math.max(1, Math.round(counts[b] * scale));
             total += (int) weights[b];
         }
         cycle = new int[total];

@@ -154,6 +154,9 @@ class HalvingPoliciesTest {
         assertEquals(List.of(0, 1, 0, 2), List.of(hb.bracketOf(1), hb.bracketOf(2), hb.bracketOf(3), hb.bracketOf(4)),
                 "every bracket gets a trial early");
         assertEquals(1, new HyperbandPolicy(2, 3, 5, true, t -> 5).bracketCount(), "2·3 > 5: plain asha");
+        HyperbandPolicy huge = new HyperbandPolicy(1, 2, Integer.MAX_VALUE, true, t -> 0);
+        assertEquals(31, huge.bracketCount());
+        assertEquals(0, huge.bracketOf(1));
     }
 
     @Test
