@@ -118,17 +118,22 @@ final class SearchSpaceParser {
     /**
      * The reference product's Bayesian sampling takes only choice, uniform and quniform, and no early termination.
      * (It also refuses a list of sub-spaces; here each sub-space is one more categorical choice of the model.)
+     * Our asha and hyperband policies are allowed with it: they need nothing from the sampler.
+     *
+     * @param referencePolicy whether one of the reference's early-termination policies is set
      */
-    void bayesianRestrictions(boolean earlyTermination) {
+    void bayesianRestrictions(boolean referencePolicy) {
         kinds.forEach((path, kind) -> {
             if (!BAYESIAN_KINDS.contains(kind)) {
                 problems.add(path, "bayesian sampling takes only choice, uniform and quniform, not " + kind.yamlName()
                         + " (use random sampling, or rewrite it as uniform/quniform)");
             }
         });
-        if (earlyTermination) {
-            problems.add("sweep.early_termination", "bayesian sampling does not support early termination (as in "
-                    + "the reference product): remove early_termination or use random sampling");
+        if (referencePolicy) {
+            problems.add("sweep.early_termination", "bayesian sampling does not support early termination by "
+                    + "bandit, median_stopping or truncation_selection (as in the reference product): use asha or "
+                    + "hyperband (ours, they work with bayesian sampling), remove early_termination or use random "
+                    + "sampling");
         }
     }
 

@@ -1,20 +1,24 @@
 package io.automlseg.driver.config;
 
+import io.automlseg.driver.sweep.AshaPolicy;
 import io.automlseg.driver.sweep.BanditPolicy;
 import io.automlseg.driver.sweep.BayesianSampler;
 import io.automlseg.driver.sweep.GridSampler;
+import io.automlseg.driver.sweep.HyperbandPolicy;
 import io.automlseg.driver.sweep.MedianStoppingPolicy;
 import io.automlseg.driver.sweep.NoTermination;
 import io.automlseg.driver.sweep.RandomSampler;
 import io.automlseg.driver.sweep.Sampler;
 import io.automlseg.driver.sweep.SearchSpace;
 import io.automlseg.driver.sweep.TerminationPolicy;
+import io.automlseg.driver.sweep.Trial;
 import io.automlseg.driver.sweep.TruncationSelectionPolicy;
 import io.automlseg.driver.weights.PretrainedSetting;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * A sweep as described by the reference product's job YAML ({@code type: automl},
@@ -98,21 +102,45 @@ public record SweepConfig(
     /**
      * An early-termination policy as configured.
      *
-     * @param type {@code bandit}, {@code median_stopping} or {@code truncation_selection}
-     * @param settings the policy's keys ({@code slack_factor}, {@code evaluation_interval}, ...), validated
+     * @param type {@code bandit}, {@code median_stopping} or {@code truncation_selection} (the reference's), or
+     *     {@code asha} or {@code hyperband} (ours)
+     * @param settings the policy's keys ({@code slack_factor}, {@code evaluation_interval}, {@code min_epochs},
+     *     ...), validated
      */
     public record EarlyTermination(String type, Map<String, Object> settings) {
-        public TerminationPolicy policy() {
+        public static final int DEFAULT_MIN_EPOCHS = 1;
+        public static final int DEFAULT_REDUCTION_FACTOR = 3;
+        /** The primary metric, mean_average_precision, is better higher. */
+        private static final boolean MAXIMIZE = true;
+
+        /**
+         * @param configuredEpochs {@code number_of_epochs} unless tuned: hyperband's {@code max_epochs} by default
+         * @param trialEpochs one trial's planned number of epochs: no rung of asha or hyperband is at or past it
+         */
+        public TerminationPolicy policy(int configuredEpochs, ToIntFunction<Trial> trialEpochs) {
             int interval = intSetting("evaluation_interval", 1);
             int delay = intSetting("delay_evaluation", 0);
+            int minEpochs = intSetting("min_epochs", DEFAULT_MIN_EPOCHS);
+            int factor = intSetting("reduction_factor", DEFAULT_REDUCTION_FACTOR);
+            Integer maxEpochs = settings.get("max_epochs") instanceof Number n ? n.intValue() : null;
             return switch (type) {
                 case "bandit" -> new BanditPolicy(doubleSetting("slack_factor"), doubleSetting("slack_amount"),
                         interval, delay);
                 case "median_stopping" -> new MedianStoppingPolicy(interval, delay);
                 case "truncation_selection" -> new TruncationSelectionPolicy(
                         intSetting("truncation_percentage", 0), interval, delay);
+                case "asha" -> new AshaPolicy(minEpochs, factor, maxEpochs, MAXIMIZE, trialEpochs);
+                case "hyperband" -> new HyperbandPolicy(minEpochs, factor,
+                        maxEpochs != null ? maxEpochs : configuredEpochs, MAXIMIZE, trialEpochs);
                 default -> throw new IllegalStateException("unknown early termination " + type);
             };
+        }
+
+        /** {@code number_of_epochs} of {@code training_parameters}, else its default. */
+        static int configuredEpochs(Map<String, Object> trainingParameters) {
+            Object epochs = trainingParameters.get(Hyperparameters.NUMBER_OF_EPOCHS);
+            return ((Number) (epochs != null ? epochs
+                    : Hyperparameters.spec(Hyperparameters.NUMBER_OF_EPOCHS).orElseThrow().defaultValue())).intValue();
         }
 
         private int intSetting(String key, int fallback) {
@@ -194,7 +222,12 @@ public record SweepConfig(
     }
 
     public TerminationPolicy terminationPolicy() {
-        return sweep.earlyTermination() == null ? new NoTermination() : sweep.earlyTermination().policy();
+        if (sweep.earlyTermination() == null) {
+            return new NoTermination();
+        }
+        return sweep.earlyTermination().policy(EarlyTermination.configuredEpochs(trainingParameters),
+                t -> resolve(t.parameters()).get(Hyperparameters.NUMBER_OF_EPOCHS) instanceof Number n
+                        ? n.intValue() : 0);
     }
 
     /**

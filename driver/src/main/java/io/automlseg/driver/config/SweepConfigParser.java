@@ -3,7 +3,6 @@ package io.automlseg.driver.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.driver.config.SweepConfig.DataInput;
-import io.automlseg.driver.config.SweepConfig.EarlyTermination;
 import io.automlseg.driver.config.SweepConfig.Limits;
 import io.automlseg.driver.config.SweepConfig.SweepSettings;
 import io.automlseg.driver.sweep.SearchSpace;
@@ -35,11 +34,6 @@ final class SweepConfigParser {
     private static final List<String> ALGORITHMS = List.of("random", "grid", "bayesian");
     private static final List<String> VERBOSITY = List.of("not_set", "debug", "info", "warning", "error",
             "critical");
-    private static final Map<String, Set<String>> POLICY_KEYS = Map.of(
-            "bandit", Set.of("type", "slack_factor", "slack_amount", "evaluation_interval", "delay_evaluation"),
-            "median_stopping", Set.of("type", "evaluation_interval", "delay_evaluation"),
-            "truncation_selection", Set.of("type", "truncation_percentage", "evaluation_interval",
-                    "delay_evaluation", "exclude_finished_jobs"));
 
     private final String source;
     private final String baseDir;
@@ -122,8 +116,8 @@ final class SweepConfigParser {
         if (noSpaceGiven && limits.maxTrials() > 1) {
             // Automatic mode: the reference product picks the region to sweep; we sweep a fixed CPU-sized default.
             if (!algorithmGiven) {
-                // Bayesian sampling refuses early termination (below), so a policy asks for random sampling.
-                sweep = new SweepSettings(hasEarlyTermination(root) ? "random" : "bayesian",
+                // Bayesian sampling refuses the reference's policies (below), so one of them asks for random sampling.
+                sweep = new SweepSettings(hasReferencePolicy(root) ? "random" : "bayesian",
                         sweep.earlyTermination());
             }
             if ("grid".equals(sweep.samplingAlgorithm())) {
@@ -137,12 +131,13 @@ final class SweepConfigParser {
             spaces.gridRestrictions();
         }
         if ("bayesian".equals(sweep.samplingAlgorithm())) {
-            spaces.bayesianRestrictions(hasEarlyTermination(root));
+            spaces.bayesianRestrictions(hasReferencePolicy(root));
         }
         if (!space.isEmpty() && !space.isAutomatic() && !algorithmGiven) {
             problems.add("sweep.sampling_algorithm", "required when search_space is given (random, grid or bayesian)");
         }
         StartingPointChecks.checkPretrained(trainingParams, space, baseDir, problems);
+        EarlyTerminationParser.checkRungs(sweep.earlyTermination(), trainingParams, space, problems);
         String weightsCache = string(root, "weights_cache", null);
         if (!problems.isEmpty()) {
             throw problems.toException();
@@ -153,12 +148,18 @@ final class SweepConfigParser {
                 StartingPointChecks.weightsCache(weightsCache, baseDir), azureMl.datastores());
     }
 
-    private static boolean hasEarlyTermination(JsonNode root) {
-        JsonNode n = root.path("sweep").path("early_termination");
-        return !n.isMissingNode() && !n.isNull();
+    /** Whether one of the reference's policies is set (asha and hyperband, ours, also work with Bayesian sampling). */
+    private static boolean hasReferencePolicy(JsonNode root) {
+        JsonNode policy = root.path("sweep").path("early_termination");
+        if (policy.isMissingNode() || policy.isNull()) {
+            return false;
+        }
+        JsonNode type = policy.path("type");
+        return !type.isTextual()
+                || EarlyTerminationParser.REFERENCE_POLICIES.contains(type.asText().toLowerCase(Locale.ROOT));
     }
 
-    private void checkKeys(JsonNode node, String path, Set<String> allowed) {
+    void checkKeys(JsonNode node, String path, Set<String> allowed) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
@@ -233,7 +234,7 @@ final class SweepConfigParser {
         return new Limits(maxTrials, concurrent, timeout, trialTimeout, maxFailed, retries);
     }
 
-    private int intIn(JsonNode parent, String path, String key, int min, int max, int fallback) {
+    int intIn(JsonNode parent, String path, String key, int min, int max, int fallback) {
         JsonNode n = parent.get(key);
         if (n == null || n.isNull()) {
             return fallback;
@@ -308,66 +309,8 @@ final class SweepConfigParser {
                 algorithm = value;
             }
         }
-        return new SweepSettings(algorithm, earlyTermination(n.get("early_termination")));
-    }
-
-    private EarlyTermination earlyTermination(JsonNode n) {
-        String path = "sweep.early_termination";
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isObject() || !n.path("type").isTextual()) {
-            problems.add(path, "must be a mapping with a type (bandit, median_stopping, truncation_selection)");
-            return null;
-        }
-        String type = n.get("type").asText().toLowerCase(Locale.ROOT);
-        Set<String> keys = POLICY_KEYS.get(type);
-        if (keys == null) {
-            problems.add(path + ".type", "must be bandit, median_stopping or truncation_selection, got \""
-                    + n.get("type").asText() + "\"");
-            return null;
-        }
-        checkKeys(n, path, keys);
-        Map<String, Object> settings = new LinkedHashMap<>();
-        int before = problemCount();
-        settings.put("evaluation_interval", intIn(n, path, "evaluation_interval", 1, Integer.MAX_VALUE, 1));
-        settings.put("delay_evaluation", intIn(n, path, "delay_evaluation", 0, Integer.MAX_VALUE, 0));
-        if (type.equals("bandit")) {
-            boolean factor = n.has("slack_factor");
-            boolean amount = n.has("slack_amount");
-            if (factor == amount) {
-                problems.add(path, "bandit needs exactly one of slack_factor and slack_amount");
-            }
-            for (String key : List.of("slack_factor", "slack_amount")) {
-                if (n.has(key)) {
-                    JsonNode v = n.get(key);
-                    if (!v.isNumber() || v.asDouble() < 0) {
-                        problems.add(path + "." + key, "must be a number >= 0, got " + v);
-                    } else {
-                        settings.put(key, v.asDouble());
-                    }
-                }
-            }
-        } else if (type.equals("truncation_selection")) {
-            if (!n.has("truncation_percentage")) {
-                problems.add(path, "truncation_selection needs truncation_percentage (1..99)");
-            } else {
-                settings.put("truncation_percentage", intIn(n, path, "truncation_percentage", 1, 99, 1));
-            }
-            if (n.has("exclude_finished_jobs")) {
-                JsonNode v = n.get("exclude_finished_jobs");
-                if (!v.isBoolean()) {
-                    problems.add(path + ".exclude_finished_jobs", "must be true or false, got " + v);
-                } else {
-                    settings.put("exclude_finished_jobs", v.asBoolean());
-                }
-            }
-        }
-        return problemCount() == before ? new EarlyTermination(type, settings) : null;
-    }
-
-    private int problemCount() {
-        return problems.size();
+        return new SweepSettings(algorithm,
+                new EarlyTerminationParser(this, problems).parse(n.get("early_termination")));
     }
 
     static Object plain(JsonNode node) {

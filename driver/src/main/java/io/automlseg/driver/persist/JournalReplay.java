@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * Rebuilds a sweep from its journal for a resume: every trial in its order with its parameters (so the sampler sees
- * the same history) and its attempts, the ended ones with how they ended (their epoch reports are read back from
- * their folders), how often each was lost, and which trial's model is published.
+ * the same history) and its attempts, the ended ones with how they ended, every one with the epoch reports in its
+ * folder (so a termination policy does not judge an interrupted trial's old reports again), how often each was lost,
+ * and which trial's model is published.
  */
 public final class JournalReplay {
     private JournalReplay() {}
@@ -62,10 +63,18 @@ public final class JournalReplay {
         List<Trial> interrupted = new ArrayList<>();
         for (Trial t : state.trials()) {
             if (!t.state().isFinal()) {
+                // Its reports so far were judged before the driver stopped; known now, they are not judged again.
+                readEpochs(t, run, state.primaryMetric());
                 interrupted.add(t);
             }
         }
         return new ResumePoint(interrupted, losses, retries, publishedBest);
+    }
+
+    private static void readEpochs(Trial t, RunFolder run, String primaryMetric) {
+        for (TrialFolder.Report report : new TrialFolder(run.trialDir(t.id())).newReports(new HashSet<>())) {
+            t.addEpoch(report.report(), primaryMetric);
+        }
     }
 
     /**
@@ -74,9 +83,7 @@ public final class JournalReplay {
      * @return whether its model is the one published as the best
      */
     private static boolean restore(Trial t, TrialRecord r, RunFolder run, String primaryMetric) {
-        for (TrialFolder.Report report : new TrialFolder(run.trialDir(t.id())).newReports(new HashSet<>())) {
-            t.addEpoch(report.report(), primaryMetric);
-        }
+        readEpochs(t, run, primaryMetric);
         if (r.startedAt() != null) {
             t.setStartedAt(Instant.parse(r.startedAt()));
         }
