@@ -25,9 +25,10 @@ final class ReportCommand implements Callable<Integer> {
                     + SweepReportWriter.FILE_NAME + ".")
     String output;
 
-    @Option(names = "--gallery-images", paramLabel = "N", defaultValue = "" + PredictionGallery.DEFAULT_IMAGES,
+    @Option(names = "--gallery-images", paramLabel = "N", defaultValue = PredictionGallery.IMAGES_OPTION_DEFAULT,
             description = "How many validation images to draw the best model's predictions on (0: none; "
-                    + "default: ${DEFAULT-VALUE}).")
+                    + "default: $" + PredictionGallery.IMAGES_ENV + " if set, else "
+                    + PredictionGallery.DEFAULT_IMAGES + ").")
     int galleryImages;
 
     @Override

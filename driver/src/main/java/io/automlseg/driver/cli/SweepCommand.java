@@ -5,6 +5,7 @@ import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.spark.Preflight;
 import io.automlseg.driver.spark.RecordSource;
 import io.automlseg.driver.spark.RecordSources;
+import io.automlseg.driver.report.PredictionGallery;
 import io.automlseg.driver.spark.RunnerOptions;
 import io.automlseg.driver.spark.SparkSweepRunner;
 import io.automlseg.driver.spark.TrialLaunch;
@@ -57,6 +58,12 @@ final class SweepCommand implements Callable<Integer> {
             description = "Extra option of each trial's JVM (repeatable), e.g. -Dkey=value.")
     List<String> trialJvmOptions = List.of();
 
+    @Option(names = "--report-gallery-images", paramLabel = "N", defaultValue = PredictionGallery.IMAGES_OPTION_DEFAULT,
+            description = "How many validation images the report written at the sweep's end draws the best model's "
+                    + "predictions on (0: none; default: $" + PredictionGallery.IMAGES_ENV + " if set, else "
+                    + PredictionGallery.DEFAULT_IMAGES + ").")
+    int reportGalleryImages;
+
     @Option(names = "--validate-only",
             description = "Check the configuration, the data paths and the MLTable contents (every line and image "
                     + "header) without starting Spark or any trial; exit code 0 means the sweep may start.")
@@ -70,6 +77,9 @@ final class SweepCommand implements Callable<Integer> {
         if (trialThreads < 0) {
             throw new CliException(ExitCodes.BAD_INPUT, "--trial-threads must be >= 0");
         }
+        if (reportGalleryImages < 0) {
+            throw new CliException(ExitCodes.BAD_INPUT, "--report-gallery-images must be >= 0");
+        }
         SweepConfig sweepConfig = SweepConfig.load(config);
         if (validateOnly) {
             Preflight.check(sweepConfig, recordSource, output, runId, resume, RunnerOptions.isLocalMaster(master),
@@ -79,7 +89,8 @@ final class SweepCommand implements Callable<Integer> {
         RunnerOptions options = RunnerOptions.defaults().withMaster(master).withRunId(runId)
                 .withTrialMaxHeap(trialMemory).withThreadsPerTrial(trialThreads).withTrialMainClass(trialMainClass)
                 .withExtraTrialJvmOptions(trialJvmOptions).withResume(resume);
-        SweepSummary summary = new SparkSweepRunner(sweepConfig, output, recordSource, options, System.out).run();
+        SweepSummary summary = new SparkSweepRunner(sweepConfig, output, recordSource, options, System.out)
+                .withGallery(PredictionGallery.of(reportGalleryImages)).run();
         return ExitCodes.of(summary);
     }
 }

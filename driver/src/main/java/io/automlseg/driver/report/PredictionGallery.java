@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class PredictionGallery {
     /** How many images the report shows unless told otherwise. */
     public static final int DEFAULT_IMAGES = 6;
+    /** The environment variable that changes {@link #DEFAULT_IMAGES} (0: no gallery), e.g. for a test suite. */
+    public static final String IMAGES_ENV = "AUTOML_REPORT_GALLERY_IMAGES";
+    /** The default as picocli reads it: the environment variable, else {@link #DEFAULT_IMAGES}. */
+    public static final String IMAGES_OPTION_DEFAULT = "${env:" + IMAGES_ENV + ":-" + DEFAULT_IMAGES + "}";
 
     /**
      * Images are scored together until their decoded pixels reach this many: a batch is about twice as fast as one
@@ -39,6 +43,23 @@ public final class PredictionGallery {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionGallery.class);
 
     private PredictionGallery() {}
+
+    /** {@link #IMAGES_ENV} if set, else {@link #DEFAULT_IMAGES}. */
+    public static int defaultImages() {
+        String value = System.getenv(IMAGES_ENV);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_IMAGES;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(IMAGES_ENV + " must be an integer 0 or more, not '" + value + "'");
+    }
 
     /** The gallery of {@code images} images of a run's best model, as the report asks for it. */
     public static GallerySource of(int images) {

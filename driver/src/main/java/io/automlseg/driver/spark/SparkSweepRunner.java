@@ -74,7 +74,7 @@ public final class SparkSweepRunner {
     private final PrintStream out;
     private final SweepConsole console;
     private final SchedulerStats stats = new SchedulerStats();
-    private GallerySource gallery = PredictionGallery.of(PredictionGallery.DEFAULT_IMAGES);
+    private GallerySource gallery = PredictionGallery.of(PredictionGallery.defaultImages());
 
     /**
      * @param output the run folder (any Hadoop FileSystem URI); must not hold an earlier sweep unless it is resumed

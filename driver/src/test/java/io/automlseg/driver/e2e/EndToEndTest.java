@@ -75,8 +75,9 @@ class EndToEndTest {
                 """.formatted(train, validation, FAST_TRAINING));
         Path output = tmp.resolve("run");
 
+        // The suite turns the gallery off (AUTOML_REPORT_GALLERY_IMAGES=0); here the report draws it.
         int code = AutomlCli.execute("sweep", "--config", config.toString(), "--output", output.toString(),
-                "--master", "local[2]", "--trial-memory", "2g");
+                "--master", "local[2]", "--trial-memory", "2g", "--report-gallery-images", "2");
 
         assertEquals(0, code, "sweep exit code");
         JsonNode trials = Json.MAPPER.readTree(output.resolve("trials.json").toFile());
@@ -102,6 +103,9 @@ class EndToEndTest {
         Path bestModel = output.resolve("best_model");
         assertTrue(SavedModel.isComplete(bestModel.toString()));
         assertTrue(Files.exists(output.resolve("trials.parquet")));
+        String report = Files.readString(output.resolve("report.html"));
+        assertEquals(4, report.split("src=\"data:image/png;base64,", -1).length - 1,
+                "two validation images, each with its predictions and its ground truth");
 
         Path predictions = tmp.resolve("predictions.jsonl");
         assertEquals(0, AutomlCli.execute("predict", "--model", bestModel.toString(), "--input",

@@ -17,7 +17,6 @@ import io.automlseg.executor.model.PreparedBatch;
 import io.automlseg.executor.savedmodel.ModelConfigs;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.EpochReport;
-import io.automlseg.executor.trial.PerLabelMetricsFile;
 import io.automlseg.executor.trial.TrainingParameters;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialResult;

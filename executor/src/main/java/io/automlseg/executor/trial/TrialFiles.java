@@ -20,7 +20,7 @@ public final class TrialFiles {
     /** Written by the driver's side of the trial when its process starts: where it runs (host, pid). */
     public static final String PROCESS = "process.json";
 
-    /** Every evaluated epoch's per-label metrics so far, in one file ({@link PerLabelMetricsFile}). */
+    /** Every evaluated epoch's per-label metrics so far, in one file (train.PerLabelMetricsFile). */
     public static final String PER_LABEL_METRICS = METRICS_DIR + "/per_label_metrics.json";
 
     private TrialFiles() {}

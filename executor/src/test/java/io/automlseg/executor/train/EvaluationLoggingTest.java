@@ -11,7 +11,6 @@ import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.savedmodel.SavedModel;
 import io.automlseg.executor.trial.EpochReport;
-import io.automlseg.executor.trial.PerLabelMetricsFile;
 import io.automlseg.executor.trial.TrialFiles;
 import io.automlseg.executor.trial.TrialSpec;
 import io.automlseg.executor.trial.TrialStatus;

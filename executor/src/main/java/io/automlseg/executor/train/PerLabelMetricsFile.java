@@ -1,8 +1,10 @@
-package io.automlseg.executor.trial;
+package io.automlseg.executor.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.io.Storage;
+import io.automlseg.executor.trial.EpochReport;
+import io.automlseg.executor.trial.TrialFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
