@@ -33,6 +33,22 @@ public final class SweepFingerprint {
         return f;
     }
 
+    /**
+     * The limits a run of the sweep had, which a resume may change: an ended sweep whose limits changed (and leave
+     * room for more trials) is extended rather than its outcome repeated.
+     */
+    public static Map<String, String> limits(SweepConfig c) {
+        SweepConfig.Limits l = c.limits();
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("max_trials", Integer.toString(l.maxTrials()));
+        f.put("max_concurrent_trials", Integer.toString(l.maxConcurrentTrials()));
+        f.put("timeout_minutes", String.valueOf(l.timeoutMinutes()));
+        f.put("trial_timeout_minutes", String.valueOf(l.trialTimeoutMinutes()));
+        f.put("max_failed_trials", String.valueOf(l.maxFailedTrials()));
+        f.put("max_trial_retries", Integer.toString(l.maxTrialRetries()));
+        return f;
+    }
+
     /** One line per key whose value differs, e.g. {@code search_space: was X, now Y}; empty when they match. */
     public static List<String> differences(Map<String, String> journaled, Map<String, String> now) {
         List<String> diffs = new ArrayList<>();

@@ -122,10 +122,14 @@ public final class SparkSweepRunner {
         List<JournalEvent> history = SweepJournal.read(folder);
         String runId = RunAdmission.runId(folder, history, options.runId(), options.resume(), config, started);
         if (RunAdmission.hasEnded(folder, history)) {
-            // A finished sweep run again (e.g. an Airflow retry): nothing to do but tell its outcome again.
+            int more = RunAdmission.extension(history, config);
             SweepSummary summary = Json.read(folder.summaryJson(), SweepSummary.class);
-            console.alreadyEnded(summary, folder.uri());
-            return summary;
+            if (more == 0) {
+                // A finished sweep run again (e.g. an Airflow retry): nothing to do but tell its outcome again.
+                console.alreadyEnded(summary, folder.uri());
+                return summary;
+            }
+            console.extending(summary, more, config.limits().maxTrials());
         }
         // checkpoint_run_id names an earlier run beside this one; the trials get its model folder.
         config = CheckpointRuns.resolveIn(config, output);
@@ -214,7 +218,8 @@ public final class SparkSweepRunner {
             resume = JournalReplay.replay(history, state, run);
             console.journalReplayed(state.trials().size() - resume.interrupted().size(), resume.interrupted().size());
         }
-        journal.sweepStarted(runId, SweepFingerprint.of(config), sampler.name(), config.seed());
+        journal.sweepStarted(runId, SweepFingerprint.of(config), SweepFingerprint.limits(config), sampler.name(),
+                config.seed());
         out.printf("Plan: %d trial%s, %d at once, %d thread%s each, %s sampling, early termination: %s%n",
                 maxTrials, maxTrials == 1 ? "" : "s", concurrency, threads, threads == 1 ? "" : "s",
                 sampler.name(), policy.name());
