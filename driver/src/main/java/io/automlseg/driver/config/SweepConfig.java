@@ -14,6 +14,7 @@ import io.automlseg.driver.weights.PretrainedSetting;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -92,8 +93,19 @@ public record SweepConfig(
     /**
      * @param samplingAlgorithm {@code random}, {@code grid} or {@code bayesian}
      * @param earlyTermination the policy, or null for none
+     * @param warmStartRuns earlier run folders whose finished trials seed Bayesian sampling (ours; resolved like a
+     *     data path), empty for none
      */
-    public record SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination) {}
+    public record SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination,
+                                List<String> warmStartRuns) {
+        public SweepSettings {
+            warmStartRuns = warmStartRuns == null ? List.of() : List.copyOf(warmStartRuns);
+        }
+
+        public SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination) {
+            this(samplingAlgorithm, earlyTermination, List.of());
+        }
+    }
 
     /**
      * An early-termination policy as configured.

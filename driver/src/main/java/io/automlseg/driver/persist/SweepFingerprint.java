@@ -30,6 +30,10 @@ public final class SweepFingerprint {
                 : c.sweep().earlyTermination().type() + " "
                         + Json.line(new TreeMap<>(c.sweep().earlyTermination().settings())));
         f.put("search_space", c.searchSpace().toString());
+        if (!c.sweep().warmStartRuns().isEmpty()) {
+            // only when set, so that journals from before warm starts still match
+            f.put("sweep.warm_start_runs", c.sweep().warmStartRuns().toString());
+        }
         return f;
     }
 

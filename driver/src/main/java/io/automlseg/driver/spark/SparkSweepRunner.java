@@ -15,6 +15,7 @@ import io.automlseg.driver.persist.SweepFingerprint;
 import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.persist.TrialsTable;
+import io.automlseg.driver.persist.WarmStart;
 import io.automlseg.driver.config.Hyperparameters;
 import io.automlseg.driver.report.GallerySource;
 import io.automlseg.driver.report.LiveReport;
@@ -187,7 +188,8 @@ public final class SparkSweepRunner {
                     + maxTrials + " (automatic search-space selection is not supported).");
             maxTrials = 1;
         }
-        Sampler sampler = config.sampler();
+        WarmStart warm = WarmStart.load(config, run, out);
+        Sampler sampler = warm.seed(config.sampler());
         if (sampler instanceof GridSampler grid && grid.size() < maxTrials) {
             out.println("The grid has " + grid.size() + " combinations: " + grid.size() + " trials instead of "
                     + "max_trials " + maxTrials + ".");
@@ -277,7 +279,7 @@ public final class SparkSweepRunner {
         }
 
         SweepSummary summary = SweepSummary.of(runId, config, state, outcome, run.bestModel(), concurrency,
-                policy.name(), started, pretrained, SkippedData.read(run));
+                policy.name(), started, pretrained, SkippedData.read(run)).withWarmStart(warm);
         Json.writeAtomically(run.summaryJson(), summary);
         journal.sweepEnded(outcome.status());
         console.concluded(state, summary, outcome.end());

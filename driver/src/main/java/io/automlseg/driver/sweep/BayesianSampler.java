@@ -36,8 +36,14 @@ import java.util.SplittableRandom;
  *       so a space of choices is never repeated while alternatives remain.
  * </ol>
  *
- * <p>Determinism (what resume relies on): a proposal depends only on the seed, the number of trials proposed so far,
- * and each trial's parameters, state and best value, all of which the sweep journals. A sampler rebuilt from the
+ * <p>Warm start ({@code sweep.warm_start_runs}): finished trials of earlier sweeps join the finished trials as
+ * observations and count towards the startup trials, so the model may take over from the first proposal; they are
+ * never trials of this sweep, and the proposal never avoids them as already tried (the earlier sweep may have trained
+ * on other data).
+ *
+ * <p>Determinism (what resume relies on): a proposal depends only on the seed, the warm-start trials (recorded in the
+ * run folder when the sweep starts), the number of trials proposed so far, and each trial's parameters, state and
+ * best value, all of which the sweep journals. A sampler rebuilt from the
  * configuration and handed the journaled trials proposes what the original would have proposed from that history.
  * The sampler keeps no state of its own.
  */
@@ -58,12 +64,21 @@ public final class BayesianSampler implements Sampler {
     private final long seed;
     private final int startupTrials;
     private final RandomSampler startup;
+    private final List<PriorTrial> warmStart;
 
     /**
      * @param startupTrials proposals made by random search before the model takes over
      * @throws IllegalArgumentException if the space has an expression other than choice, uniform or quniform
      */
     public BayesianSampler(SearchSpace space, long seed, int startupTrials) {
+        this(space, seed, startupTrials, List.of());
+    }
+
+    /**
+     * @param warmStart finished trials of earlier sweeps: observations of the model from the first proposal on (they
+     *     count towards the startup trials), but never trials of this sweep; those from no sub-space are ignored
+     */
+    public BayesianSampler(SearchSpace space, long seed, int startupTrials, List<PriorTrial> warmStart) {
         for (Map<String, Distribution> s : space.subspaces()) {
             for (Map.Entry<String, Distribution> e : s.entrySet()) {
                 if (!KINDS.contains(e.getValue().kind())) {
@@ -76,6 +91,12 @@ public final class BayesianSampler implements Sampler {
         this.seed = seed;
         this.startupTrials = Math.max(0, startupTrials);
         this.startup = new RandomSampler(space, seed);
+        this.warmStart = List.copyOf(warmStart);
+    }
+
+    /** This sampler, seeded with the finished trials of earlier sweeps. */
+    public BayesianSampler withWarmStart(List<PriorTrial> trials) {
+        return new BayesianSampler(space, seed, startupTrials, trials);
     }
 
     /**
@@ -96,6 +117,12 @@ public final class BayesianSampler implements Sampler {
         int k = trials.size();
         List<Observation> finished = new ArrayList<>();
         List<Observation> pending = new ArrayList<>();
+        for (PriorTrial p : warmStart) {
+            int s = subspaceOf(p.parameters());
+            if (s >= 0 && Double.isFinite(p.value())) {
+                finished.add(new Observation(s, p.parameters(), p.value()));
+            }
+        }
         for (Trial t : trials) {
             int s = subspaceOf(t.parameters());
             if (s < 0) {
@@ -109,7 +136,7 @@ public final class BayesianSampler implements Sampler {
                 pending.add(new Observation(s, t.parameters(), Double.NaN));
             }
         }
-        if (k < startupTrials || finished.size() < 2) {
+        if (k + warmStart.size() < startupTrials || finished.size() < 2) {
             return startup.propose(state);
         }
         // Best first; the sort is stable, so ties keep the order of the trials.
@@ -252,38 +279,9 @@ public final class BayesianSampler implements Sampler {
         return best;
     }
 
-    /**
-     * Which sub-space a trial's parameters came from: the first whose names are the trial's and whose expressions
-     * can produce its values; -1 if none.
-     */
+    /** Which sub-space a trial's parameters came from ({@link SpaceFit#subspaceOf}); -1 if none. */
     int subspaceOf(Map<String, Object> parameters) {
-        List<Map<String, Distribution>> subspaces = space.subspaces();
-        for (int s = 0; s < subspaces.size(); s++) {
-            Map<String, Distribution> sub = subspaces.get(s);
-            if (!sub.keySet().equals(parameters.keySet())) {
-                continue;
-            }
-            boolean fits = true;
-            for (Map.Entry<String, Distribution> e : sub.entrySet()) {
-                fits &= canProduce(e.getValue(), parameters.get(e.getKey()));
-            }
-            if (fits) {
-                return s;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean canProduce(Distribution d, Object value) {
-        if (d.isChoice()) {
-            return ParameterDensities.indexOf(d.choices(), value) >= 0;
-        }
-        if (!(value instanceof Number n)) {
-            return false;
-        }
-        double[] a = d.arguments();
-        double slack = d.kind() == Distribution.Kind.QUNIFORM ? a[2] : 1e-9 * Math.max(1, Math.abs(a[1] - a[0]));
-        return n.doubleValue() >= a[0] - slack && n.doubleValue() <= a[1] + slack;
+        return SpaceFit.subspaceOf(space, parameters);
     }
 
     /** Numbers compare by value, so 600 read back from a journal as a Long still matches the Integer 600. */

@@ -10,6 +10,7 @@ import io.automlseg.driver.persist.RunRecorder;
 import io.automlseg.driver.persist.SweepFingerprint;
 import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
+import io.automlseg.driver.persist.WarmStart;
 import io.automlseg.driver.report.StatusLine;
 import io.automlseg.driver.report.SweepConsole;
 import io.automlseg.driver.report.SweepEta;
@@ -95,7 +96,8 @@ final class FakeSweep {
             console.journalReplayed(state.trials().size() - resume.interrupted().size(), resume.interrupted().size());
         }
         SweepJournal journal = SweepJournal.open(run);
-        Sampler sampler = config.sampler();
+        WarmStart warm = WarmStart.load(config, run, stream);
+        Sampler sampler = warm.seed(config.sampler());
         journal.sweepStarted("fake", Map.of(), SweepFingerprint.limits(config), sampler.name(), config.seed());
         SweepConfig.Limits limits = config.limits();
         int maxTrials = sampler instanceof GridSampler grid ? (int) Math.min(grid.size(), limits.maxTrials())
@@ -128,7 +130,7 @@ final class FakeSweep {
             }
         }
         SweepSummary summary = SweepSummary.of("fake", config, state, outcome, run.bestModel(), concurrency,
-                policy.name(), started, null, null);
+                policy.name(), started, null, null).withWarmStart(warm);
         Json.writeAtomically(run.summaryJson(), summary);
         journal.sweepEnded(outcome.status());
         console.concluded(state, summary, outcome.end());
