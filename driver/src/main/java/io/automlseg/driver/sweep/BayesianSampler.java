@@ -28,7 +28,9 @@ import java.util.SplittableRandom;
  *   <li>For each parameter, a density l(x) is fitted to the good trials and g(x) to the bad ones: for a
  *       {@code choice}, smoothed frequencies of its values; for {@code uniform} and {@code quniform}, a
  *       {@link ParzenEstimator} on the parameter's interval ({@code quniform} scores the mass of its rounding bin).
- *       Each sub-space of the search space fits its own densities, and which sub-space a trial came from is one
+ *       The search space may be conditional (a list of sub-spaces, e.g. one per {@code model_name}): a parameter
+ *       is fitted over the trials that had it (with the same expression), from whichever sub-space, so one that
+ *       only some sub-spaces have is modelled within their trials only; which sub-space a trial came from is one
  *       more categorical parameter.
  *   <li>{@link #CANDIDATES} candidates are drawn from l, and the one with the largest l(x) / g(x) (summed over
  *       parameters in log space) that no existing trial already has is proposed. If every candidate repeats a
@@ -193,22 +195,27 @@ public final class BayesianSampler implements Sampler {
     }
 
     /** One trial as the model sees it: its sub-space, parameters and best value (NaN for the constant liar). */
-    private record Observation(int subspace, Map<String, Object> parameters, double value) {}
+    record Observation(int subspace, Map<String, Object> parameters, double value) {}
 
-    private Map<String, ParameterDensities> fit(int s, List<Observation> good, List<Observation> bad) {
+    /**
+     * The densities of sub-space {@code s}'s parameters. Conditional: each parameter is fitted over every trial that
+     * had it with the same expression, whichever sub-space it came from (a {@code learning_rate} shared by all
+     * {@code model_name} sub-spaces learns from all their trials; one only some sub-spaces have, from theirs only).
+     */
+    Map<String, ParameterDensities> fit(int s, List<Observation> good, List<Observation> bad) {
         Map<String, ParameterDensities> out = new LinkedHashMap<>();
         for (Map.Entry<String, Distribution> e : space.subspaces().get(s).entrySet()) {
-            List<Object> goodValues = valuesOf(e.getKey(), s, good);
-            List<Object> badValues = valuesOf(e.getKey(), s, bad);
+            List<Object> goodValues = valuesOf(e.getKey(), e.getValue(), good);
+            List<Object> badValues = valuesOf(e.getKey(), e.getValue(), bad);
             out.put(e.getKey(), new ParameterDensities(e.getValue(), goodValues, badValues));
         }
         return out;
     }
 
-    private static List<Object> valuesOf(String name, int subspace, List<Observation> observations) {
+    private List<Object> valuesOf(String name, Distribution expression, List<Observation> observations) {
         List<Object> out = new ArrayList<>();
         for (Observation o : observations) {
-            if (o.subspace() == subspace) {
+            if (expression.equals(space.subspaces().get(o.subspace()).get(name))) {
                 out.add(o.parameters().get(name));
             }
         }
