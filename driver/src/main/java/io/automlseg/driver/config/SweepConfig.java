@@ -95,15 +95,17 @@ public record SweepConfig(
      * @param earlyTermination the policy, or null for none
      * @param warmStartRuns earlier run folders whose finished trials seed Bayesian sampling (ours; resolved like a
      *     data path), empty for none
+     * @param multivariate {@code sampling_algorithm_settings.multivariate} (ours): Bayesian sampling models the
+     *     parameters of a sub-space jointly
      */
     public record SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination,
-                                List<String> warmStartRuns) {
+                                List<String> warmStartRuns, boolean multivariate) {
         public SweepSettings {
             warmStartRuns = warmStartRuns == null ? List.of() : List.copyOf(warmStartRuns);
         }
 
         public SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination) {
-            this(samplingAlgorithm, earlyTermination, List.of());
+            this(samplingAlgorithm, earlyTermination, List.of(), false);
         }
     }
 
@@ -200,7 +202,7 @@ public record SweepConfig(
         return switch (sweep.samplingAlgorithm()) {
             case "grid" -> new GridSampler(searchSpace);
             case "bayesian" -> new BayesianSampler(searchSpace, seed(),
-                    BayesianSampler.defaultStartupTrials(limits.maxTrials()));
+                    BayesianSampler.defaultStartupTrials(limits.maxTrials()), sweep.multivariate());
             default -> new RandomSampler(searchSpace, seed());
         };
     }

@@ -32,7 +32,7 @@ final class SweepConfigParser {
     private static final Set<String> LIMIT_KEYS = Set.of("max_trials", "max_concurrent_trials", "timeout_minutes",
             "trial_timeout_minutes", "max_failed_trials", "max_trial_retries");
     private static final Set<String> SWEEP_KEYS = Set.of("sampling_algorithm", "early_termination", "limits",
-            "warm_start_runs");
+            "warm_start_runs", SamplingSettings.KEY);
     private static final List<String> ALGORITHMS = List.of("random", "grid", "bayesian");
     private static final List<String> VERBOSITY = List.of("not_set", "debug", "info", "warning", "error",
             "critical");
@@ -125,7 +125,7 @@ final class SweepConfigParser {
             if (!algorithmGiven) {
                 // Bayesian sampling refuses early termination (below), so a policy asks for random sampling.
                 sweep = new SweepSettings(hasEarlyTermination(root) ? "random" : "bayesian",
-                        sweep.earlyTermination(), sweep.warmStartRuns());
+                        sweep.earlyTermination(), sweep.warmStartRuns(), sweep.multivariate());
             }
             if ("grid".equals(sweep.samplingAlgorithm())) {
                 problems.add("sweep.sampling_algorithm", "grid sampling needs a search_space of choice parameters; "
@@ -310,7 +310,8 @@ final class SweepConfigParser {
             }
         }
         return new SweepSettings(algorithm, earlyTermination(n.get("early_termination")),
-                WarmStartRuns.parse(n.get("warm_start_runs"), baseDir, problems));
+                WarmStartRuns.parse(n.get("warm_start_runs"), baseDir, problems),
+                SamplingSettings.multivariate(n.get(SamplingSettings.KEY), algorithm, problems));
     }
 
     private EarlyTermination earlyTermination(JsonNode n) {

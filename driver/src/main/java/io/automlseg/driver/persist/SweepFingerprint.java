@@ -30,8 +30,11 @@ public final class SweepFingerprint {
                 : c.sweep().earlyTermination().type() + " "
                         + Json.line(new TreeMap<>(c.sweep().earlyTermination().settings())));
         f.put("search_space", c.searchSpace().toString());
+        if (c.sweep().multivariate()) {
+            f.put("sweep.sampling_algorithm_settings", "multivariate");
+        }
         if (!c.sweep().warmStartRuns().isEmpty()) {
-            // only when set, so that journals from before warm starts still match
+            // only when set, so that journals from before these settings still match
             f.put("sweep.warm_start_runs", c.sweep().warmStartRuns().toString());
         }
         return f;
@@ -59,7 +62,13 @@ public final class SweepFingerprint {
         for (Map.Entry<String, String> e : now.entrySet()) {
             String was = journaled.get(e.getKey());
             if (!e.getValue().equals(was)) {
-                diffs.add(e.getKey() + ": was " + was + ", now " + e.getValue());
+                diffs.add(e.getKey() + ": was " + (was == null ? "not set" : was) + ", now " + e.getValue());
+            }
+        }
+        for (Map.Entry<String, String> e : journaled.entrySet()) {
+            if (!now.containsKey(e.getKey())) {
+                // a setting recorded only when set (e.g. sweep.warm_start_runs), since removed
+                diffs.add(e.getKey() + ": was " + e.getValue() + ", now not set");
             }
         }
         return diffs;

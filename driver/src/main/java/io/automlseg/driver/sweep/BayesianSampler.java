@@ -32,6 +32,8 @@ import java.util.SplittableRandom;
  *       is fitted over the trials that had it (with the same expression), from whichever sub-space, so one that
  *       only some sub-spaces have is modelled within their trials only; which sub-space a trial came from is one
  *       more categorical parameter.
+ *   <li>Multivariate ({@code sweep.sampling_algorithm_settings.multivariate: true}, ours): each sub-space's
+ *       parameters are modelled jointly instead ({@link JointDensities}, over the trials of that sub-space).
  *   <li>{@link #CANDIDATES} candidates are drawn from l, and the one with the largest l(x) / g(x) (summed over
  *       parameters in log space) that no existing trial already has is proposed. If every candidate repeats a
  *       trial and the space is finite and small, the best untried point of the whole space is proposed instead,
@@ -67,20 +69,27 @@ public final class BayesianSampler implements Sampler {
     private final int startupTrials;
     private final RandomSampler startup;
     private final List<PriorTrial> warmStart;
+    private final boolean multivariate;
 
     /**
      * @param startupTrials proposals made by random search before the model takes over
      * @throws IllegalArgumentException if the space has an expression other than choice, uniform or quniform
      */
     public BayesianSampler(SearchSpace space, long seed, int startupTrials) {
-        this(space, seed, startupTrials, List.of());
+        this(space, seed, startupTrials, false);
+    }
+
+    /** @param multivariate whether each sub-space's parameters are modelled jointly ({@link JointDensities}) */
+    public BayesianSampler(SearchSpace space, long seed, int startupTrials, boolean multivariate) {
+        this(space, seed, startupTrials, List.of(), multivariate);
     }
 
     /**
      * @param warmStart finished trials of earlier sweeps: observations of the model from the first proposal on (they
      *     count towards the startup trials), but never trials of this sweep; those from no sub-space are ignored
      */
-    public BayesianSampler(SearchSpace space, long seed, int startupTrials, List<PriorTrial> warmStart) {
+    public BayesianSampler(SearchSpace space, long seed, int startupTrials, List<PriorTrial> warmStart,
+                           boolean multivariate) {
         for (Map<String, Distribution> s : space.subspaces()) {
             for (Map.Entry<String, Distribution> e : s.entrySet()) {
                 if (!KINDS.contains(e.getValue().kind())) {
@@ -94,11 +103,12 @@ public final class BayesianSampler implements Sampler {
         this.startupTrials = Math.max(0, startupTrials);
         this.startup = new RandomSampler(space, seed);
         this.warmStart = List.copyOf(warmStart);
+        this.multivariate = multivariate;
     }
 
     /** This sampler, seeded with the finished trials of earlier sweeps. */
     public BayesianSampler withWarmStart(List<PriorTrial> trials) {
-        return new BayesianSampler(space, seed, startupTrials, trials);
+        return new BayesianSampler(space, seed, startupTrials, trials, multivariate);
     }
 
     /**
@@ -157,6 +167,10 @@ public final class BayesianSampler implements Sampler {
         for (int s = 0; s < space.subspaces().size(); s++) {
             models.add(fit(s, good, bad));
         }
+        List<JointDensities> joints = multivariate ? new ArrayList<>() : null;
+        for (int s = 0; multivariate && s < space.subspaces().size(); s++) {
+            joints.add(new JointDensities(space.subspaces().get(s), parametersIn(s, good), parametersIn(s, bad)));
+        }
         int subspaces = space.subspaces().size();
         double[] subspaceGood = ParameterDensities.frequencies(subspaces,
                 good.stream().mapToInt(Observation::subspace).toArray());
@@ -170,10 +184,14 @@ public final class BayesianSampler implements Sampler {
         for (int c = 0; c < CANDIDATES; c++) {
             int s = subspaces == 1 ? 0 : ParameterDensities.draw(subspaceGood, random);
             Map<String, Object> candidate = new LinkedHashMap<>();
-            for (Map.Entry<String, ParameterDensities> e : models.get(s).entrySet()) {
-                candidate.put(e.getKey(), e.getValue().sample(random));
+            if (joints != null) {
+                candidate.putAll(joints.get(s).sample(random));
+            } else {
+                for (Map.Entry<String, ParameterDensities> e : models.get(s).entrySet()) {
+                    candidate.put(e.getKey(), e.getValue().sample(random));
+                }
             }
-            double score = score(s, candidate, models, subspaceGood, subspaceBad);
+            double score = score(s, candidate, models, joints, subspaceGood, subspaceBad);
             if (score > bestAnyScore) {
                 bestAny = candidate;
                 bestAnyScore = score;
@@ -184,7 +202,7 @@ public final class BayesianSampler implements Sampler {
             }
         }
         if (bestNew == null) {
-            bestNew = bestUntried(tried, models, subspaceGood, subspaceBad);
+            bestNew = bestUntried(tried, models, joints, subspaceGood, subspaceBad);
         }
         return Optional.of(bestNew != null ? bestNew : bestAny);
     }
@@ -212,6 +230,17 @@ public final class BayesianSampler implements Sampler {
         return out;
     }
 
+    /** The parameters of the observations from sub-space {@code s} (a joint model needs all of them together). */
+    private static List<Map<String, Object>> parametersIn(int s, List<Observation> observations) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Observation o : observations) {
+            if (o.subspace() == s) {
+                out.add(o.parameters());
+            }
+        }
+        return out;
+    }
+
     private List<Object> valuesOf(String name, Distribution expression, List<Observation> observations) {
         List<Object> out = new ArrayList<>();
         for (Observation o : observations) {
@@ -223,8 +252,12 @@ public final class BayesianSampler implements Sampler {
     }
 
     private static double score(int s, Map<String, Object> candidate, List<Map<String, ParameterDensities>> models,
+                                List<JointDensities> joints,
                                 double[] subspaceGood, double[] subspaceBad) {
         double score = subspaceGood.length == 1 ? 0 : Math.log(subspaceGood[s]) - Math.log(subspaceBad[s]);
+        if (joints != null) {
+            return score + joints.get(s).logRatio(candidate);
+        }
         for (Map.Entry<String, ParameterDensities> e : models.get(s).entrySet()) {
             score += e.getValue().logRatio(candidate.get(e.getKey()));
         }
@@ -233,7 +266,8 @@ public final class BayesianSampler implements Sampler {
 
     /** The best-scoring point of a small finite space that no trial has yet; null if none or too large. */
     private Map<String, Object> bestUntried(Set<Map<String, Object>> tried,
-                                            List<Map<String, ParameterDensities>> models, double[] subspaceGood,
+                                            List<Map<String, ParameterDensities>> models,
+                                            List<JointDensities> joints, double[] subspaceGood,
                                             double[] subspaceBad) {
         long size = 0;
         for (Map<String, ParameterDensities> m : models) {
@@ -268,7 +302,7 @@ public final class BayesianSampler implements Sampler {
                     point.put(names.get(i), points.get(i).get(index[i]));
                 }
                 if (!tried.contains(normalized(point))) {
-                    double score = score(s, point, models, subspaceGood, subspaceBad);
+                    double score = score(s, point, models, joints, subspaceGood, subspaceBad);
                     if (score > bestScore) {
                         best = point;
                         bestScore = score;
