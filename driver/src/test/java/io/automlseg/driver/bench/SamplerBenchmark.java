@@ -106,7 +106,7 @@ public final class SamplerBenchmark {
     /**
      * The fraction of random sampling's budget that Bayesian sampling needs to reach random's final best, per
      * seed (trials in the order they finish; above 1 when it never does), over the flat and the conditional space,
-     * cold and warm-started.
+     * one by one and multivariate, cold and warm-started.
      */
     static final class BudgetTable {
         private BudgetTable() {}
@@ -115,41 +115,46 @@ public final class SamplerBenchmark {
             System.out.println();
             System.out.println("Budget: the fraction of random's " + trials + " trials bayesian needs to reach "
                     + "random's final best (median over seeds; goal <= 0.6)");
-            System.out.println("space        warm start  concurrency  random best  bayesian best  fraction: median"
-                    + "  reached on");
+            System.out.println("space        model         warm start  concurrency  random best  bayesian best  "
+                    + "fraction: median  reached on");
             for (boolean conditional : new boolean[] {false, true}) {
-                SearchSpace space = conditional ? conditionalSpace() : space();
-                for (boolean warm : new boolean[] {false, true}) {
-                    for (int c : levels) {
-                        double[] fraction = new double[seeds];
-                        double[] randomBest = new double[seeds];
-                        double[] bayesBest = new double[seeds];
-                        int reached = 0;
-                        for (int s = 0; s < seeds; s++) {
-                            Result random = simulate(new RandomSampler(space, s), trials, c, s);
-                            BayesianSampler tpe = new BayesianSampler(space, s,
-                                    BayesianSampler.defaultStartupTrials(trials));
-                            Result bayes = simulate(warm ? tpe.withWarmStart(earlierSweep(space, trials, s))
-                                    : tpe, trials, c, s);
-                            randomBest[s] = random.bestObserved();
-                            bayesBest[s] = bayes.bestObserved();
-                            int n = 0;
-                            while (n < trials && bayes.bestSoFar()[n] < random.bestObserved()) {
-                                n++;
-                            }
-                            reached += n < trials ? 1 : 0;
-                            fraction[s] = n < trials ? (n + 1.0) / trials : Double.POSITIVE_INFINITY;
+                for (boolean joint : new boolean[] {false, true}) {
+                    for (boolean warm : new boolean[] {false, true}) {
+                        for (int c : levels) {
+                            row(conditional, joint, warm, c, trials, seeds);
                         }
-                        double m = median(fraction);
-                        System.out.printf(Locale.ROOT, "%-12s %-10s %12d  %11s  %13s  %16s  %d of %d%n",
-                                conditional ? "conditional" : "flat", warm ? "yes" : "no", c, fmt(mean(randomBest)),
-                                fmt(mean(bayesBest)), Double.isInfinite(m) ? "> 1" : String.format(Locale.ROOT,
-                                        "%.2f", m), reached, seeds);
                     }
                 }
             }
             System.out.println("warm start: the finished trials of an earlier random sweep of the same size (another "
                     + "seed, its own noise) over the same space; random sampling does not use them");
+        }
+
+        private static void row(boolean conditional, boolean joint, boolean warm, int c, int trials, int seeds) {
+            SearchSpace space = conditional ? conditionalSpace() : space();
+            double[] fraction = new double[seeds];
+            double[] randomBest = new double[seeds];
+            double[] bayesBest = new double[seeds];
+            int reached = 0;
+            for (int s = 0; s < seeds; s++) {
+                Result random = simulate(new RandomSampler(space, s), trials, c, s);
+                BayesianSampler tpe = new BayesianSampler(space, s, BayesianSampler.defaultStartupTrials(trials),
+                        joint);
+                Result bayes = simulate(warm ? tpe.withWarmStart(earlierSweep(space, trials, s)) : tpe, trials, c, s);
+                randomBest[s] = random.bestObserved();
+                bayesBest[s] = bayes.bestObserved();
+                int n = 0;
+                while (n < trials && bayes.bestSoFar()[n] < random.bestObserved()) {
+                    n++;
+                }
+                reached += n < trials ? 1 : 0;
+                fraction[s] = n < trials ? (n + 1.0) / trials : Double.POSITIVE_INFINITY;
+            }
+            double m = median(fraction);
+            System.out.printf(Locale.ROOT, "%-12s %-13s %-10s %12d  %11s  %13s  %16s  %d of %d%n",
+                    conditional ? "conditional" : "flat", joint ? "multivariate" : "independent", warm ? "yes" : "no",
+                    c, fmt(mean(randomBest)), fmt(mean(bayesBest)),
+                    Double.isInfinite(m) ? "> 1" : String.format(Locale.ROOT, "%.2f", m), reached, seeds);
         }
 
         /** An earlier sweep: random sampling with another seed, its trials' noisy values as it saw them. */
