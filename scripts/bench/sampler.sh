@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sampler benchmark (issue 5): bayesian (TPE) against random sampling at equal budget on a cheap synthetic
 # objective shaped like mAP against model_name, learning_rate, momentum and min_size, with trials simulated in
-# flight concurrently (no Spark, no training). Prints mean, std and median of the best value found over seeds.
+# flight concurrently (no Spark, no training). Prints mean, std and median of the best value found over seeds, then
+# the fraction of random's budget bayesian needs to reach random's final best, flat and conditional space, cold and
+# warm-started (issue 17).
 #   scripts/bench/sampler.sh [--trials 30] [--concurrency 4] [--seeds 50]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

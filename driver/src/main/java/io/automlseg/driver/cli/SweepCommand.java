@@ -30,7 +30,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--resume",
             description = "Continue the sweep journaled in --output if there is one (else start it): finished trials "
                     + "are kept, interrupted ones run again from their checkpoints. A sweep that already ended is "
-                    + "not run again: its summary and exit code are repeated. Safe for scheduler retries.")
+                    + "not run again (its summary and exit code are repeated; safe for scheduler retries) unless "
+                    + "its limits changed and max_trials leaves room: then it is extended.")
     boolean resume;
 
     @Option(names = "--master", paramLabel = "URL",

@@ -17,6 +17,7 @@ import io.automlseg.driver.weights.PretrainedSetting;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 
@@ -96,8 +97,21 @@ public record SweepConfig(
     /**
      * @param samplingAlgorithm {@code random}, {@code grid} or {@code bayesian}
      * @param earlyTermination the policy, or null for none
+     * @param warmStartRuns earlier run folders whose finished trials seed Bayesian sampling (ours; resolved like a
+     *     data path), empty for none
+     * @param multivariate {@code sampling_algorithm_settings.multivariate} (ours): Bayesian sampling models the
+     *     parameters of a sub-space jointly
      */
-    public record SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination) {}
+    public record SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination,
+                                List<String> warmStartRuns, boolean multivariate) {
+        public SweepSettings {
+            warmStartRuns = warmStartRuns == null ? List.of() : List.copyOf(warmStartRuns);
+        }
+
+        public SweepSettings(String samplingAlgorithm, EarlyTermination earlyTermination) {
+            this(samplingAlgorithm, earlyTermination, List.of(), false);
+        }
+    }
 
     /**
      * An early-termination policy as configured.
@@ -216,7 +230,7 @@ public record SweepConfig(
         return switch (sweep.samplingAlgorithm()) {
             case "grid" -> new GridSampler(searchSpace);
             case "bayesian" -> new BayesianSampler(searchSpace, seed(),
-                    BayesianSampler.defaultStartupTrials(limits.maxTrials()));
+                    BayesianSampler.defaultStartupTrials(limits.maxTrials()), sweep.multivariate());
             default -> new RandomSampler(searchSpace, seed());
         };
     }

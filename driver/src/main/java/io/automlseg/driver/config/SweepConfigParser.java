@@ -30,7 +30,8 @@ final class SweepConfigParser {
     private static final Set<String> DATA_KEYS = Set.of("type", "path", "mode");
     private static final Set<String> LIMIT_KEYS = Set.of("max_trials", "max_concurrent_trials", "timeout_minutes",
             "trial_timeout_minutes", "max_failed_trials", "max_trial_retries");
-    private static final Set<String> SWEEP_KEYS = Set.of("sampling_algorithm", "early_termination", "limits");
+    private static final Set<String> SWEEP_KEYS = Set.of("sampling_algorithm", "early_termination", "limits",
+            "warm_start_runs", SamplingSettings.KEY);
     private static final List<String> ALGORITHMS = List.of("random", "grid", "bayesian");
     private static final List<String> VERBOSITY = List.of("not_set", "debug", "info", "warning", "error",
             "critical");
@@ -118,7 +119,7 @@ final class SweepConfigParser {
             if (!algorithmGiven) {
                 // Bayesian sampling refuses the reference's policies (below), so one of them asks for random sampling.
                 sweep = new SweepSettings(hasReferencePolicy(root) ? "random" : "bayesian",
-                        sweep.earlyTermination());
+                        sweep.earlyTermination(), sweep.warmStartRuns(), sweep.multivariate());
             }
             if ("grid".equals(sweep.samplingAlgorithm())) {
                 problems.add("sweep.sampling_algorithm", "grid sampling needs a search_space of choice parameters; "
@@ -310,7 +311,9 @@ final class SweepConfigParser {
             }
         }
         return new SweepSettings(algorithm,
-                new EarlyTerminationParser(this, problems).parse(n.get("early_termination")));
+                new EarlyTerminationParser(this, problems).parse(n.get("early_termination")),
+                WarmStartRuns.parse(n.get("warm_start_runs"), baseDir, problems),
+                SamplingSettings.multivariate(n.get(SamplingSettings.KEY), algorithm, problems));
     }
 
     static Object plain(JsonNode node) {

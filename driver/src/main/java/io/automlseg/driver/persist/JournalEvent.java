@@ -23,11 +23,17 @@ public sealed interface JournalEvent {
 
     String at();
 
-    /** The sweep started, or was resumed (written again on each resume). */
+    /**
+     * The sweep started, or was resumed (written again on each resume).
+     *
+     * @param limits this run's limits ({@link SweepFingerprint#limits}); null in journals written before they were
+     *     recorded
+     */
     record SweepStarted(
             @JsonProperty("at") String at,
             @JsonProperty("run_id") String runId,
             @JsonProperty("fingerprint") Map<String, String> fingerprint,
+            @JsonProperty("limits") Map<String, String> limits,
             @JsonProperty("sampler") String sampler,
             @JsonProperty("seed") long seed) implements JournalEvent {}
 

@@ -2,12 +2,16 @@ package io.automlseg.driver.persist;
 
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.config.BadInputException;
+import io.automlseg.driver.sweep.GridSampler;
 import io.automlseg.executor.io.Storage;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Whether a sweep may run in its output folder, and under which run id, decided from the folder and its journal
@@ -41,10 +45,46 @@ public final class RunAdmission {
         }
     }
 
-    /** Whether the journaled sweep already ended (and its summary is there to tell its outcome again). */
+    /**
+     * Whether the journaled sweep's last run ended (and its summary is there to tell its outcome again). A run that
+     * extended an ended sweep and was interrupted has not: its journal ends after a later sweep_started.
+     */
     public static boolean hasEnded(RunFolder folder, List<JournalEvent> history) throws IOException {
-        return history.stream().anyMatch(e -> e instanceof JournalEvent.SweepEnded)
-                && Storage.exists(folder.summaryJson());
+        boolean ended = false;
+        for (JournalEvent e : history) {
+            if (e instanceof JournalEvent.SweepStarted) {
+                ended = false;
+            } else if (e instanceof JournalEvent.SweepEnded) {
+                ended = true;
+            }
+        }
+        return ended && Storage.exists(folder.summaryJson());
+    }
+
+    /**
+     * How many more trials an ended sweep runs with {@code config}: when its limits differ from those of its last run
+     * (e.g. a larger {@code max_trials}, or a longer {@code timeout_minutes} for one that timed out) and
+     * {@code max_trials} (at most the grid's size) leaves room beyond the trials it has; else 0, and running it again
+     * repeats its outcome, so a scheduler's retry with the same configuration stays a no-op.
+     */
+    public static int extension(List<JournalEvent> history, SweepConfig config) {
+        Map<String, String> last = null;
+        Set<Integer> trials = new HashSet<>();
+        for (JournalEvent e : history) {
+            if (e instanceof JournalEvent.SweepStarted s) {
+                last = s.limits();
+            } else if (e instanceof JournalEvent.TrialStarted t) {
+                trials.add(t.trial());
+            }
+        }
+        if (SweepFingerprint.limits(config).equals(last)) {
+            return 0;
+        }
+        long planned = config.searchSpace().isEmpty() ? 1 : config.limits().maxTrials();
+        if (config.sampler() instanceof GridSampler grid) {
+            planned = Math.min(planned, grid.size());
+        }
+        return (int) Math.max(0, planned - trials.size());
     }
 
     /** A new sweep needs a folder that holds no other sweep. */

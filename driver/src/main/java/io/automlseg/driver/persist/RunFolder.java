@@ -70,6 +70,11 @@ public record RunFolder(String uri) {
         return uri + "/summary.json";
     }
 
+    /** The warm-start trials read when the sweep started, so that a resume uses the same ones. */
+    public String warmStartJson() {
+        return uri + "/warm_start.json";
+    }
+
     public String journalDir() {
         return uri + "/journal";
     }

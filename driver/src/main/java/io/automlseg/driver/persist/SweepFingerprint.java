@@ -30,6 +30,29 @@ public final class SweepFingerprint {
                 : c.sweep().earlyTermination().type() + " "
                         + Json.line(new TreeMap<>(c.sweep().earlyTermination().settings())));
         f.put("search_space", c.searchSpace().toString());
+        if (c.sweep().multivariate()) {
+            f.put("sweep.sampling_algorithm_settings", "multivariate");
+        }
+        if (!c.sweep().warmStartRuns().isEmpty()) {
+            // only when set, so that journals from before these settings still match
+            f.put("sweep.warm_start_runs", c.sweep().warmStartRuns().toString());
+        }
+        return f;
+    }
+
+    /**
+     * The limits a run of the sweep had, which a resume may change: an ended sweep whose limits changed (and leave
+     * room for more trials) is extended rather than its outcome repeated.
+     */
+    public static Map<String, String> limits(SweepConfig c) {
+        SweepConfig.Limits l = c.limits();
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("max_trials", Integer.toString(l.maxTrials()));
+        f.put("max_concurrent_trials", Integer.toString(l.maxConcurrentTrials()));
+        f.put("timeout_minutes", String.valueOf(l.timeoutMinutes()));
+        f.put("trial_timeout_minutes", String.valueOf(l.trialTimeoutMinutes()));
+        f.put("max_failed_trials", String.valueOf(l.maxFailedTrials()));
+        f.put("max_trial_retries", Integer.toString(l.maxTrialRetries()));
         return f;
     }
 
@@ -39,7 +62,13 @@ public final class SweepFingerprint {
         for (Map.Entry<String, String> e : now.entrySet()) {
             String was = journaled.get(e.getKey());
             if (!e.getValue().equals(was)) {
-                diffs.add(e.getKey() + ": was " + was + ", now " + e.getValue());
+                diffs.add(e.getKey() + ": was " + (was == null ? "not set" : was) + ", now " + e.getValue());
+            }
+        }
+        for (Map.Entry<String, String> e : journaled.entrySet()) {
+            if (!now.containsKey(e.getKey())) {
+                // a setting recorded only when set (e.g. sweep.warm_start_runs), since removed
+                diffs.add(e.getKey() + ": was " + e.getValue() + ", now not set");
             }
         }
         return diffs;

@@ -60,9 +60,9 @@ public final class SweepJournal {
         next++;
     }
 
-    public void sweepStarted(String runId, Map<String, String> fingerprint, String sampler, long seed)
-            throws IOException {
-        append(new JournalEvent.SweepStarted(now(), runId, fingerprint, sampler, seed));
+    public void sweepStarted(String runId, Map<String, String> fingerprint, Map<String, String> limits,
+                             String sampler, long seed) throws IOException {
+        append(new JournalEvent.SweepStarted(now(), runId, fingerprint, limits, sampler, seed));
     }
 
     public void trialStarted(int trial, Map<String, Object> parameters, int attempt) throws IOException {

@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param pretrainedWeights what {@code pretrained_weights} resolved to: the file each variant started from, and
  *     why the others trained from scratch
  * @param skippedData what {@code ignore_data_errors} left out of the data, or null if nothing
+ * @param warmStartTrials how many finished trials of earlier sweeps ({@code sweep.warm_start_runs}) seeded the
+ *     sampler, or null without a warm start
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SweepSummary(
@@ -53,7 +55,8 @@ public record SweepSummary(
         @JsonProperty("wall_seconds") double wallSeconds,
         @JsonProperty("warning") String warning,
         @JsonProperty("pretrained_weights") PretrainedPlan pretrainedWeights,
-        @JsonProperty("skipped_data") SkippedData skippedData) {
+        @JsonProperty("skipped_data") SkippedData skippedData,
+        @JsonProperty("warm_start_trials") Integer warmStartTrials) {
 
     /**
      * The summary of a sweep that ran to {@code outcome}.
@@ -73,6 +76,17 @@ public record SweepSummary(
                 (int) state.count(TrialState.EARLY_TERMINATED), (int) state.count(TrialState.FAILED),
                 (int) state.count(TrialState.CANCELED), outcome.retries(), concurrency,
                 config.sweep().samplingAlgorithm(), policy, started.toString(), end.toString(),
-                Duration.between(started, end).toMillis() / 1000.0, outcome.warning(), pretrained, skipped);
+                Duration.between(started, end).toMillis() / 1000.0, outcome.warning(), pretrained, skipped, null);
+    }
+
+    /** This summary, telling how many warm-start trials the sampler used (none: unchanged). */
+    public SweepSummary withWarmStart(WarmStart warm) {
+        if (warm.runs().isEmpty()) {
+            return this;
+        }
+        return new SweepSummary(runId, experimentName, status, primaryMetric, bestTrial, bestValue, bestParameters,
+                bestModelPath, trials, completed, earlyTerminated, failed, canceled, retries, concurrentTrials,
+                samplingAlgorithm, terminationPolicy, startedAt, finishedAt, wallSeconds, warning, pretrainedWeights,
+                skippedData, "bayesian".equals(samplingAlgorithm) ? warm.trials().size() : 0);
     }
 }

@@ -139,6 +139,13 @@ public final class SweepConsole implements SweepListener {
         outcome(summary);
     }
 
+    /** An ended sweep continued because its limits changed: how many more trials it runs. */
+    public void extending(SweepSummary summary, int more, int maxTrials) {
+        out.println("Sweep " + summary.runId() + " ended (" + summary.status() + ", " + summary.trials()
+                + " trials); the changed limits extend it: up to " + more + " more trial" + (more == 1 ? "" : "s")
+                + " (max_trials " + maxTrials + "), sampled with its whole history.");
+    }
+
     private void outcome(SweepSummary summary) {
         if (summary.warning() != null) {
             out.println("Warning: " + summary.warning() + ".");

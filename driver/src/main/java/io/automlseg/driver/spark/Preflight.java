@@ -83,8 +83,13 @@ public final class Preflight {
             if (history.isEmpty()) {
                 return (Storage.exists(folder.uri()) ? "exists: " : "will be created: ") + folder.uri();
             }
-            return folder.uri() + " holds sweep " + admitted + (RunAdmission.hasEnded(folder, history)
-                    ? ", which has ended: running it again repeats its outcome" : ", which will be resumed");
+            if (!RunAdmission.hasEnded(folder, history)) {
+                return folder.uri() + " holds sweep " + admitted + ", which will be resumed";
+            }
+            int more = RunAdmission.extension(history, config);
+            return folder.uri() + " holds sweep " + admitted + (more == 0
+                    ? ", which has ended: running it again repeats its outcome"
+                    : ", which has ended: the changed limits extend it by up to " + more + " trial(s)");
         } catch (IOException | RuntimeException e) {
             throw new BadInputException("the output folder " + output + " is not reachable: " + e.getMessage(), e);
         }

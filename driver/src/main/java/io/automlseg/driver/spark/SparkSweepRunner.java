@@ -15,6 +15,7 @@ import io.automlseg.driver.persist.SweepFingerprint;
 import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
 import io.automlseg.driver.persist.TrialsTable;
+import io.automlseg.driver.persist.WarmStart;
 import io.automlseg.driver.config.Hyperparameters;
 import io.automlseg.driver.report.GallerySource;
 import io.automlseg.driver.report.LiveReport;
@@ -122,10 +123,14 @@ public final class SparkSweepRunner {
         List<JournalEvent> history = SweepJournal.read(folder);
         String runId = RunAdmission.runId(folder, history, options.runId(), options.resume(), config, started);
         if (RunAdmission.hasEnded(folder, history)) {
-            // A finished sweep run again (e.g. an Airflow retry): nothing to do but tell its outcome again.
+            int more = RunAdmission.extension(history, config);
             SweepSummary summary = Json.read(folder.summaryJson(), SweepSummary.class);
-            console.alreadyEnded(summary, folder.uri());
-            return summary;
+            if (more == 0) {
+                // A finished sweep run again (e.g. an Airflow retry): nothing to do but tell its outcome again.
+                console.alreadyEnded(summary, folder.uri());
+                return summary;
+            }
+            console.extending(summary, more, config.limits().maxTrials());
         }
         // checkpoint_run_id names an earlier run beside this one; the trials get its model folder.
         config = CheckpointRuns.resolveIn(config, output);
@@ -183,7 +188,8 @@ public final class SparkSweepRunner {
                     + maxTrials + " (automatic search-space selection is not supported).");
             maxTrials = 1;
         }
-        Sampler sampler = config.sampler();
+        WarmStart warm = WarmStart.load(config, run, out);
+        Sampler sampler = warm.seed(config.sampler());
         if (sampler instanceof GridSampler grid && grid.size() < maxTrials) {
             out.println("The grid has " + grid.size() + " combinations: " + grid.size() + " trials instead of "
                     + "max_trials " + maxTrials + ".");
@@ -214,7 +220,8 @@ public final class SparkSweepRunner {
             resume = JournalReplay.replay(history, state, run);
             console.journalReplayed(state.trials().size() - resume.interrupted().size(), resume.interrupted().size());
         }
-        journal.sweepStarted(runId, SweepFingerprint.of(config), sampler.name(), config.seed());
+        journal.sweepStarted(runId, SweepFingerprint.of(config), SweepFingerprint.limits(config), sampler.name(),
+                config.seed());
         out.printf("Plan: %d trial%s, %d at once, %d thread%s each, %s sampling, early termination: %s%n",
                 maxTrials, maxTrials == 1 ? "" : "s", concurrency, threads, threads == 1 ? "" : "s",
                 sampler.name(), policy.name());
@@ -272,7 +279,7 @@ public final class SparkSweepRunner {
         }
 
         SweepSummary summary = SweepSummary.of(runId, config, state, outcome, run.bestModel(), concurrency,
-                policy.name(), started, pretrained, SkippedData.read(run));
+                policy.name(), started, pretrained, SkippedData.read(run)).withWarmStart(warm);
         Json.writeAtomically(run.summaryJson(), summary);
         journal.sweepEnded(outcome.status());
         console.concluded(state, summary, outcome.end());

@@ -28,16 +28,26 @@ import java.util.SplittableRandom;
  *   <li>For each parameter, a density l(x) is fitted to the good trials and g(x) to the bad ones: for a
  *       {@code choice}, smoothed frequencies of its values; for {@code uniform} and {@code quniform}, a
  *       {@link ParzenEstimator} on the parameter's interval ({@code quniform} scores the mass of its rounding bin).
- *       Each sub-space of the search space fits its own densities, and which sub-space a trial came from is one
+ *       The search space may be conditional (a list of sub-spaces, e.g. one per {@code model_name}): a parameter
+ *       is fitted over the trials that had it (with the same expression), from whichever sub-space, so one that
+ *       only some sub-spaces have is modelled within their trials only; which sub-space a trial came from is one
  *       more categorical parameter.
+ *   <li>Multivariate ({@code sweep.sampling_algorithm_settings.multivariate: true}, ours): each sub-space's
+ *       parameters are modelled jointly instead ({@link JointDensities}, over the trials of that sub-space).
  *   <li>{@link #CANDIDATES} candidates are drawn from l, and the one with the largest l(x) / g(x) (summed over
  *       parameters in log space) that no existing trial already has is proposed. If every candidate repeats a
  *       trial and the space is finite and small, the best untried point of the whole space is proposed instead,
  *       so a space of choices is never repeated while alternatives remain.
  * </ol>
  *
- * <p>Determinism (what resume relies on): a proposal depends only on the seed, the number of trials proposed so far,
- * and each trial's parameters, state and best value, all of which the sweep journals. A sampler rebuilt from the
+ * <p>Warm start ({@code sweep.warm_start_runs}): finished trials of earlier sweeps join the finished trials as
+ * observations and count towards the startup trials, so the model may take over from the first proposal; they are
+ * never trials of this sweep, and the proposal never avoids them as already tried (the earlier sweep may have trained
+ * on other data).
+ *
+ * <p>Determinism (what resume relies on): a proposal depends only on the seed, the warm-start trials (recorded in the
+ * run folder when the sweep starts), the number of trials proposed so far, and each trial's parameters, state and
+ * best value, all of which the sweep journals. A sampler rebuilt from the
  * configuration and handed the journaled trials proposes what the original would have proposed from that history.
  * The sampler keeps no state of its own.
  */
@@ -58,12 +68,28 @@ public final class BayesianSampler implements Sampler {
     private final long seed;
     private final int startupTrials;
     private final RandomSampler startup;
+    private final List<PriorTrial> warmStart;
+    private final boolean multivariate;
 
     /**
      * @param startupTrials proposals made by random search before the model takes over
      * @throws IllegalArgumentException if the space has an expression other than choice, uniform or quniform
      */
     public BayesianSampler(SearchSpace space, long seed, int startupTrials) {
+        this(space, seed, startupTrials, false);
+    }
+
+    /** @param multivariate whether each sub-space's parameters are modelled jointly ({@link JointDensities}) */
+    public BayesianSampler(SearchSpace space, long seed, int startupTrials, boolean multivariate) {
+        this(space, seed, startupTrials, List.of(), multivariate);
+    }
+
+    /**
+     * @param warmStart finished trials of earlier sweeps: observations of the model from the first proposal on (they
+     *     count towards the startup trials), but never trials of this sweep; those from no sub-space are ignored
+     */
+    public BayesianSampler(SearchSpace space, long seed, int startupTrials, List<PriorTrial> warmStart,
+                           boolean multivariate) {
         for (Map<String, Distribution> s : space.subspaces()) {
             for (Map.Entry<String, Distribution> e : s.entrySet()) {
                 if (!KINDS.contains(e.getValue().kind())) {
@@ -76,6 +102,13 @@ public final class BayesianSampler implements Sampler {
         this.seed = seed;
         this.startupTrials = Math.max(0, startupTrials);
         this.startup = new RandomSampler(space, seed);
+        this.warmStart = List.copyOf(warmStart);
+        this.multivariate = multivariate;
+    }
+
+    /** This sampler, seeded with the finished trials of earlier sweeps. */
+    public BayesianSampler withWarmStart(List<PriorTrial> trials) {
+        return new BayesianSampler(space, seed, startupTrials, trials, multivariate);
     }
 
     /**
@@ -96,6 +129,12 @@ public final class BayesianSampler implements Sampler {
         int k = trials.size();
         List<Observation> finished = new ArrayList<>();
         List<Observation> pending = new ArrayList<>();
+        for (PriorTrial p : warmStart) {
+            int s = subspaceOf(p.parameters());
+            if (s >= 0 && Double.isFinite(p.value())) {
+                finished.add(new Observation(s, p.parameters(), p.value()));
+            }
+        }
         for (Trial t : trials) {
             int s = subspaceOf(t.parameters());
             if (s < 0) {
@@ -109,7 +148,7 @@ public final class BayesianSampler implements Sampler {
                 pending.add(new Observation(s, t.parameters(), Double.NaN));
             }
         }
-        if (k < startupTrials || finished.size() < 2) {
+        if (k + warmStart.size() < startupTrials || finished.size() < 2) {
             return startup.propose(state);
         }
         // Best first; the sort is stable, so ties keep the order of the trials.
@@ -128,6 +167,10 @@ public final class BayesianSampler implements Sampler {
         for (int s = 0; s < space.subspaces().size(); s++) {
             models.add(fit(s, good, bad));
         }
+        List<JointDensities> joints = multivariate ? new ArrayList<>() : null;
+        for (int s = 0; multivariate && s < space.subspaces().size(); s++) {
+            joints.add(new JointDensities(space.subspaces().get(s), parametersIn(s, good), parametersIn(s, bad)));
+        }
         int subspaces = space.subspaces().size();
         double[] subspaceGood = ParameterDensities.frequencies(subspaces,
                 good.stream().mapToInt(Observation::subspace).toArray());
@@ -141,10 +184,14 @@ public final class BayesianSampler implements Sampler {
         for (int c = 0; c < CANDIDATES; c++) {
             int s = subspaces == 1 ? 0 : ParameterDensities.draw(subspaceGood, random);
             Map<String, Object> candidate = new LinkedHashMap<>();
-            for (Map.Entry<String, ParameterDensities> e : models.get(s).entrySet()) {
-                candidate.put(e.getKey(), e.getValue().sample(random));
+            if (joints != null) {
+                candidate.putAll(joints.get(s).sample(random));
+            } else {
+                for (Map.Entry<String, ParameterDensities> e : models.get(s).entrySet()) {
+                    candidate.put(e.getKey(), e.getValue().sample(random));
+                }
             }
-            double score = score(s, candidate, models, subspaceGood, subspaceBad);
+            double score = score(s, candidate, models, joints, subspaceGood, subspaceBad);
             if (score > bestAnyScore) {
                 bestAny = candidate;
                 bestAnyScore = score;
@@ -155,7 +202,7 @@ public final class BayesianSampler implements Sampler {
             }
         }
         if (bestNew == null) {
-            bestNew = bestUntried(tried, models, subspaceGood, subspaceBad);
+            bestNew = bestUntried(tried, models, joints, subspaceGood, subspaceBad);
         }
         return Optional.of(bestNew != null ? bestNew : bestAny);
     }
@@ -166,22 +213,38 @@ public final class BayesianSampler implements Sampler {
     }
 
     /** One trial as the model sees it: its sub-space, parameters and best value (NaN for the constant liar). */
-    private record Observation(int subspace, Map<String, Object> parameters, double value) {}
+    record Observation(int subspace, Map<String, Object> parameters, double value) {}
 
-    private Map<String, ParameterDensities> fit(int s, List<Observation> good, List<Observation> bad) {
+    /**
+     * The densities of sub-space {@code s}'s parameters. Conditional: each parameter is fitted over every trial that
+     * had it with the same expression, whichever sub-space it came from (a {@code learning_rate} shared by all
+     * {@code model_name} sub-spaces learns from all their trials; one only some sub-spaces have, from theirs only).
+     */
+    Map<String, ParameterDensities> fit(int s, List<Observation> good, List<Observation> bad) {
         Map<String, ParameterDensities> out = new LinkedHashMap<>();
         for (Map.Entry<String, Distribution> e : space.subspaces().get(s).entrySet()) {
-            List<Object> goodValues = valuesOf(e.getKey(), s, good);
-            List<Object> badValues = valuesOf(e.getKey(), s, bad);
+            List<Object> goodValues = valuesOf(e.getKey(), e.getValue(), good);
+            List<Object> badValues = valuesOf(e.getKey(), e.getValue(), bad);
             out.put(e.getKey(), new ParameterDensities(e.getValue(), goodValues, badValues));
         }
         return out;
     }
 
-    private static List<Object> valuesOf(String name, int subspace, List<Observation> observations) {
+    /** The parameters of the observations from sub-space {@code s} (a joint model needs all of them together). */
+    private static List<Map<String, Object>> parametersIn(int s, List<Observation> observations) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Observation o : observations) {
+            if (o.subspace() == s) {
+                out.add(o.parameters());
+            }
+        }
+        return out;
+    }
+
+    private List<Object> valuesOf(String name, Distribution expression, List<Observation> observations) {
         List<Object> out = new ArrayList<>();
         for (Observation o : observations) {
-            if (o.subspace() == subspace) {
+            if (expression.equals(space.subspaces().get(o.subspace()).get(name))) {
                 out.add(o.parameters().get(name));
             }
         }
@@ -189,8 +252,12 @@ public final class BayesianSampler implements Sampler {
     }
 
     private static double score(int s, Map<String, Object> candidate, List<Map<String, ParameterDensities>> models,
+                                List<JointDensities> joints,
                                 double[] subspaceGood, double[] subspaceBad) {
         double score = subspaceGood.length == 1 ? 0 : Math.log(subspaceGood[s]) - Math.log(subspaceBad[s]);
+        if (joints != null) {
+            return score + joints.get(s).logRatio(candidate);
+        }
         for (Map.Entry<String, ParameterDensities> e : models.get(s).entrySet()) {
             score += e.getValue().logRatio(candidate.get(e.getKey()));
         }
@@ -199,7 +266,8 @@ public final class BayesianSampler implements Sampler {
 
     /** The best-scoring point of a small finite space that no trial has yet; null if none or too large. */
     private Map<String, Object> bestUntried(Set<Map<String, Object>> tried,
-                                            List<Map<String, ParameterDensities>> models, double[] subspaceGood,
+                                            List<Map<String, ParameterDensities>> models,
+                                            List<JointDensities> joints, double[] subspaceGood,
                                             double[] subspaceBad) {
         long size = 0;
         for (Map<String, ParameterDensities> m : models) {
@@ -234,7 +302,7 @@ public final class BayesianSampler implements Sampler {
                     point.put(names.get(i), points.get(i).get(index[i]));
                 }
                 if (!tried.contains(normalized(point))) {
-                    double score = score(s, point, models, subspaceGood, subspaceBad);
+                    double score = score(s, point, models, joints, subspaceGood, subspaceBad);
                     if (score > bestScore) {
                         best = point;
                         bestScore = score;
@@ -252,38 +320,9 @@ public final class BayesianSampler implements Sampler {
         return best;
     }
 
-    /**
-     * Which sub-space a trial's parameters came from: the first whose names are the trial's and whose expressions
-     * can produce its values; -1 if none.
-     */
+    /** Which sub-space a trial's parameters came from ({@link SpaceFit#subspaceOf}); -1 if none. */
     int subspaceOf(Map<String, Object> parameters) {
-        List<Map<String, Distribution>> subspaces = space.subspaces();
-        for (int s = 0; s < subspaces.size(); s++) {
-            Map<String, Distribution> sub = subspaces.get(s);
-            if (!sub.keySet().equals(parameters.keySet())) {
-                continue;
-            }
-            boolean fits = true;
-            for (Map.Entry<String, Distribution> e : sub.entrySet()) {
-                fits &= canProduce(e.getValue(), parameters.get(e.getKey()));
-            }
-            if (fits) {
-                return s;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean canProduce(Distribution d, Object value) {
-        if (d.isChoice()) {
-            return ParameterDensities.indexOf(d.choices(), value) >= 0;
-        }
-        if (!(value instanceof Number n)) {
-            return false;
-        }
-        double[] a = d.arguments();
-        double slack = d.kind() == Distribution.Kind.QUNIFORM ? a[2] : 1e-9 * Math.max(1, Math.abs(a[1] - a[0]));
-        return n.doubleValue() >= a[0] - slack && n.doubleValue() <= a[1] + slack;
+        return SpaceFit.subspaceOf(space, parameters);
     }
 
     /** Numbers compare by value, so 600 read back from a journal as a Long still matches the Integer 600. */

@@ -2,6 +2,7 @@ package io.automlseg.driver.bench;
 
 import io.automlseg.driver.sweep.BayesianSampler;
 import io.automlseg.driver.sweep.Distribution;
+import io.automlseg.driver.sweep.PriorTrial;
 import io.automlseg.driver.sweep.RandomSampler;
 import io.automlseg.driver.sweep.Sampler;
 import io.automlseg.driver.sweep.SearchSpace;
@@ -41,7 +42,8 @@ public final class SamplerBenchmark {
     private SamplerBenchmark() {}
 
     /** Outcome of one simulated sweep. */
-    private record Result(double bestObserved, double trueValueOfBest, double nanosPerProposal) {}
+    private record Result(double bestObserved, double trueValueOfBest, double nanosPerProposal, double[] bestSoFar,
+                          List<PriorTrial> trials) {}
 
     public static void main(String[] args) {
         int trials = 30;
@@ -98,6 +100,88 @@ public final class SamplerBenchmark {
         }
         System.out.println();
         verdicts.forEach(System.out::println);
+        BudgetTable.print(trials, levels, seeds);
+    }
+
+    /**
+     * The fraction of random sampling's budget that Bayesian sampling needs to reach random's final best, per
+     * seed (trials in the order they finish; above 1 when it never does), over the flat and the conditional space,
+     * one by one and multivariate, cold and warm-started.
+     */
+    static final class BudgetTable {
+        private BudgetTable() {}
+
+        static void print(int trials, List<Integer> levels, int seeds) {
+            System.out.println();
+            System.out.println("Budget: the fraction of random's " + trials + " trials bayesian needs to reach "
+                    + "random's final best (median over seeds; goal <= 0.6)");
+            System.out.println("space        model         warm start  concurrency  random best  bayesian best  "
+                    + "fraction: median  reached on");
+            for (boolean conditional : new boolean[] {false, true}) {
+                for (boolean joint : new boolean[] {false, true}) {
+                    for (boolean warm : new boolean[] {false, true}) {
+                        for (int c : levels) {
+                            row(conditional, joint, warm, c, trials, seeds);
+                        }
+                    }
+                }
+            }
+            System.out.println("warm start: the finished trials of an earlier random sweep of the same size (another "
+                    + "seed, its own noise) over the same space; random sampling does not use them");
+        }
+
+        private static void row(boolean conditional, boolean joint, boolean warm, int c, int trials, int seeds) {
+            SearchSpace space = conditional ? conditionalSpace() : space();
+            double[] fraction = new double[seeds];
+            double[] randomBest = new double[seeds];
+            double[] bayesBest = new double[seeds];
+            int reached = 0;
+            for (int s = 0; s < seeds; s++) {
+                Result random = simulate(new RandomSampler(space, s), trials, c, s);
+                BayesianSampler tpe = new BayesianSampler(space, s, BayesianSampler.defaultStartupTrials(trials),
+                        joint);
+                Result bayes = simulate(warm ? tpe.withWarmStart(earlierSweep(space, trials, s)) : tpe, trials, c, s);
+                randomBest[s] = random.bestObserved();
+                bayesBest[s] = bayes.bestObserved();
+                int n = 0;
+                while (n < trials && bayes.bestSoFar()[n] < random.bestObserved()) {
+                    n++;
+                }
+                reached += n < trials ? 1 : 0;
+                fraction[s] = n < trials ? (n + 1.0) / trials : Double.POSITIVE_INFINITY;
+            }
+            double m = median(fraction);
+            System.out.printf(Locale.ROOT, "%-12s %-13s %-10s %12d  %11s  %13s  %16s  %d of %d%n",
+                    conditional ? "conditional" : "flat", joint ? "multivariate" : "independent", warm ? "yes" : "no",
+                    c, fmt(mean(randomBest)), fmt(mean(bayesBest)),
+                    Double.isInfinite(m) ? "> 1" : String.format(Locale.ROOT, "%.2f", m), reached, seeds);
+        }
+
+        /** An earlier sweep: random sampling with another seed, its trials' noisy values as it saw them. */
+        private static List<PriorTrial> earlierSweep(SearchSpace space, int trials, long seed) {
+            long other = seed + 7_919;
+            Result r = simulate(new RandomSampler(space, other), trials, 1, other);
+            return r.trials();
+        }
+    }
+
+    /**
+     * The same objective over a conditional space, one sub-space per backbone as the reference writes them: each
+     * has learning_rate and momentum, and only the deepest also tunes min_size (the others train at 480).
+     */
+    static SearchSpace conditionalSpace() {
+        List<Map<String, Distribution>> subspaces = new ArrayList<>();
+        for (String model : MODELS) {
+            Map<String, Distribution> s = new LinkedHashMap<>();
+            s.put("model_name", Distribution.choice(List.of(model)));
+            s.put("learning_rate", Distribution.of(Distribution.Kind.UNIFORM, 0.0005, 0.02));
+            s.put("momentum", Distribution.of(Distribution.Kind.UNIFORM, 0.5, 0.99));
+            if (model.equals(MODELS.get(2))) {
+                s.put("min_size", Distribution.of(Distribution.Kind.QUNIFORM, 256, 800, 32));
+            }
+            subspaces.add(s);
+        }
+        return new SearchSpace(subspaces);
     }
 
     static SearchSpace space() {
@@ -114,7 +198,7 @@ public final class SamplerBenchmark {
         int m = MODELS.indexOf(p.get("model_name"));
         double lr = ((Number) p.get("learning_rate")).doubleValue();
         double momentum = ((Number) p.get("momentum")).doubleValue();
-        double size = ((Number) p.get("min_size")).doubleValue();
+        double size = p.get("min_size") instanceof Number n ? n.doubleValue() : 480;
         if (lr > 2.5 * BEST_RATE[m]) {
             return 0.02; // diverged
         }
@@ -136,6 +220,8 @@ public final class SamplerBenchmark {
         Random durations = new Random(new SplittableRandom(seed ^ 0xB5AD4ECEDA1CE2A9L).nextLong());
         PriorityQueue<double[]> running = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
         List<Trial> all = new ArrayList<>();
+        double[] bestSoFar = new double[budget];
+        int done = 0;
         double now = 0;
         long nanos = 0;
         int proposals = 0;
@@ -157,9 +243,14 @@ public final class SamplerBenchmark {
             Random noise = new Random(new SplittableRandom(seed * 1_000_003L + t.number()).nextLong());
             t.addEvaluation(1, objective(t.parameters()) + NOISE * noise.nextGaussian());
             t.finish(TrialState.COMPLETED, T0, null);
+            bestSoFar[done] = Math.max(done == 0 ? Double.NEGATIVE_INFINITY : bestSoFar[done - 1], t.bestValue());
+            done++;
         }
         Trial best = state.best().orElseThrow();
-        return new Result(best.bestValue(), objective(best.parameters()), (double) nanos / proposals);
+        List<PriorTrial> finished = all.stream()
+                .map(t -> new PriorTrial("earlier", t.id(), t.parameters(), t.bestValue())).toList();
+        return new Result(best.bestValue(), objective(best.parameters()), (double) nanos / proposals, bestSoFar,
+                finished);
     }
 
     private static double mean(double[] v) {

@@ -30,7 +30,7 @@ class SweepJournalTest {
         RunFolder run = new RunFolder(dir.resolve("run").toUri().toString());
         assertFalse(SweepJournal.exists(run));
         SweepJournal journal = SweepJournal.open(run);
-        journal.sweepStarted("r1", Map.of("k", "v"), "random", 7);
+        journal.sweepStarted("r1", Map.of("k", "v"), Map.of("max_trials", "3"), "random", 7);
         for (int i = 1; i <= 11; i++) {
             journal.trialStarted(i, Map.of("learning_rate", 0.001 * i), 1);
         }

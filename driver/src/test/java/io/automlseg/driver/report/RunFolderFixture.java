@@ -37,7 +37,7 @@ final class RunFolderFixture {
         run = new RunFolder(Storage.qualify(dir.toString()));
         journal = SweepJournal.open(run);
         recorder = new RunRecorder(run, journal, state, trials -> { });
-        journal.sweepStarted("run-1", Map.of(), "random", 7);
+        journal.sweepStarted("run-1", Map.of(), Map.of(), "random", 7);
         start = Instant.parse(SweepJournal.read(run).get(0).at());
     }
 

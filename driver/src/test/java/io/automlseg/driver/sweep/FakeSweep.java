@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.persist.JournalEvent;
 import io.automlseg.driver.persist.JournalReplay;
+import io.automlseg.driver.persist.RunAdmission;
 import io.automlseg.driver.persist.RunFolder;
 import io.automlseg.driver.persist.RunRecorder;
+import io.automlseg.driver.persist.SweepFingerprint;
 import io.automlseg.driver.persist.SweepJournal;
 import io.automlseg.driver.persist.SweepSummary;
+import io.automlseg.driver.persist.WarmStart;
 import io.automlseg.driver.report.StatusLine;
 import io.automlseg.driver.report.SweepConsole;
 import io.automlseg.driver.report.SweepEta;
@@ -49,6 +52,9 @@ final class FakeSweep {
 
     static final class DriverKilled extends RuntimeException {}
 
+    /** The run folder's sweep had ended and this configuration does not extend it (the runner repeats its outcome). */
+    static final class AlreadyEnded extends RuntimeException {}
+
     record Ran(SweepLoop.Outcome outcome, SweepSummary summary, SweepState state, String printed,
                Map<String, JsonNode> trials, List<JournalEvent> journal) {
         JsonNode trial(String id) {
@@ -76,6 +82,9 @@ final class FakeSweep {
     Ran run(String yaml) throws Exception {
         SweepConfig config = config(dir, yaml);
         List<JournalEvent> history = SweepJournal.read(run);
+        if (RunAdmission.hasEnded(run, history) && RunAdmission.extension(history, config) == 0) {
+            throw new AlreadyEnded();
+        }
         SweepState state = new SweepState(config.primaryMetric());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(printed, true, StandardCharsets.UTF_8);
@@ -87,8 +96,9 @@ final class FakeSweep {
             console.journalReplayed(state.trials().size() - resume.interrupted().size(), resume.interrupted().size());
         }
         SweepJournal journal = SweepJournal.open(run);
-        Sampler sampler = config.sampler();
-        journal.sweepStarted("fake", Map.of(), sampler.name(), config.seed());
+        WarmStart warm = WarmStart.load(config, run, stream);
+        Sampler sampler = warm.seed(config.sampler());
+        journal.sweepStarted("fake", Map.of(), SweepFingerprint.limits(config), sampler.name(), config.seed());
         SweepConfig.Limits limits = config.limits();
         int maxTrials = sampler instanceof GridSampler grid ? (int) Math.min(grid.size(), limits.maxTrials())
                 : limits.maxTrials();
@@ -120,7 +130,8 @@ final class FakeSweep {
             }
         }
         SweepSummary summary = SweepSummary.of("fake", config, state, outcome, run.bestModel(), concurrency,
-                policy.name(), started, null, null);
+                policy.name(), started, null, null).withWarmStart(warm);
+        Json.writeAtomically(run.summaryJson(), summary);
         journal.sweepEnded(outcome.status());
         console.concluded(state, summary, outcome.end());
         String text = printed.toString(StandardCharsets.UTF_8);
