@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +141,7 @@ final class PolicyReplay {
             int trulyBest = order.indexOf(curves.trulyBest());
             Trial best = state.trials().get(trulyBest);
             int stopped = (int) state.count(TrialState.EARLY_TERMINATED);
-            return new Result(java.util.Arrays.stream(backend.epochsRun).sum(),
+            return new Result(Arrays.stream(backend.epochsRun).sum(),
                     outcome.best().map(Trial::bestValue).orElse(Double.NaN),
                     best.state() == TrialState.EARLY_TERMINATED, stopped,
                     Duration.between(START, outcome.end()));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +82,7 @@ class PolicyReplayTest {
     @Test
     void theRecordedCurvesReplayWithoutEarlyTerminationToEveryEpoch() throws Exception {
         ReplayCurves recorded = ReplayCurves.read(new File("../scripts/bench/data/curves-r18.json"));
-        List<Integer> order = java.util.stream.IntStream.range(0, recorded.trials().size()).boxed().toList();
+        List<Integer> order = IntStream.range(0, recorded.trials().size()).boxed().toList();
         PolicyReplay.Result r = PolicyReplay.replay(recorded, order, PolicyReplay.policy(null), 4, dir.resolve("rec"));
         assertEquals(recorded.epochs(), r.epochs());
         assertEquals(recorded.trials().get(recorded.trulyBest()).best(), r.best());
