@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Records the curves scripts/bench/policies.sh replays: a real sweep (scripts/bench/record-curves.yaml: up to 12
+# maskrcnn_resnet18_fpn trials, random over learning rate, optimizer and batch size, 4 epochs at 64 px, no early
+# termination, 20-minute timeout) on the first TRAIN_IMAGES training and VALIDATION_IMAGES validation images of
+# datasets/synthetic-shapes (a subset keeps the recording near 20 minutes on 2 shared CPU cores), then writes the
+# parameters, per-epoch primary metric and epoch seconds of the trials that ran all their epochs to
+# scripts/bench/data/curves-r18.json. A bigger recording: raise the limits in the YAML and the image counts here.
+#   scripts/bench/record-curves.sh [RUN_DIR]        (default target/record-curves)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+run="${1:-target/record-curves}"
+train_images="${TRAIN_IMAGES:-20}"
+validation_images="${VALIDATION_IMAGES:-8}"
+subset="$root/target/record-curves-data"
+for part in train validation; do
+    mkdir -p "$subset/$part"
+    n="$train_images"; [[ "$part" == validation ]] && n="$validation_images"
+    head -n "$n" "datasets/synthetic-shapes/$part/annotations.jsonl" >"$subset/$part/annotations.jsonl"
+    cp "datasets/synthetic-shapes/$part/MLTable" "$subset/$part/MLTable"
+    ln -sfn "$root/datasets/synthetic-shapes/$part/images" "$subset/$part/images"
+done
+config="$root/target/record-curves.yaml"
+sed "s|SUBSET/|$subset/|" scripts/bench/record-curves.yaml >"$config"
+start=$(date +%s)
+# Exit code 4 (the sweep's timeout) is expected: the trials it cancelled are left out of the curves.
+rc=0
+scripts/submit.sh "$config" --output "$run" || rc=$?
+[[ $rc -eq 0 || $rc -eq 4 ]] || exit $rc
+echo "recording wall time: $(( $(date +%s) - start )) s"
+python3 scripts/bench/extract-curves.py "$run" "$(git rev-parse HEAD)" >scripts/bench/data/curves-r18.json
+echo "wrote scripts/bench/data/curves-r18.json"
