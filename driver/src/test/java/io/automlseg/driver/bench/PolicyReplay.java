@@ -3,6 +3,7 @@ package io.automlseg.driver.bench;
 import io.automlseg.driver.config.ConfigException;
 import io.automlseg.driver.config.SweepConfig;
 import io.automlseg.driver.spark.RunnerOptions;
+import io.automlseg.driver.sweep.ManualClock;
 import io.automlseg.driver.sweep.ResumePoint;
 import io.automlseg.driver.sweep.Sampler;
 import io.automlseg.driver.sweep.SchedulerStats;
@@ -22,11 +23,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -90,7 +88,7 @@ final class PolicyReplay {
     static Result replay(ReplayCurves curves, List<Integer> order, TerminationPolicy policy, int concurrency,
                          Path work) throws IOException {
         List<ReplayCurves.Curve> played = order.stream().map(curves.trials()::get).toList();
-        SimulatedClock clock = new SimulatedClock();
+        ManualClock clock = new ManualClock(START);
         ReplayBackend backend = new ReplayBackend(played, curves.primaryMetric(), concurrency, clock::instant);
         SweepState state = new SweepState(curves.primaryMetric());
         Sampler inOrder = new Sampler() {
@@ -184,30 +182,6 @@ final class PolicyReplay {
         @Override
         public String publishBest(Trial best) {
             return "replay";
-        }
-    }
-
-    /** Simulated time: it moves only when the replay says so. */
-    private static final class SimulatedClock extends Clock {
-        private Instant now = START;
-
-        synchronized void set(Instant at) {
-            now = at;
-        }
-
-        @Override
-        public synchronized Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }
