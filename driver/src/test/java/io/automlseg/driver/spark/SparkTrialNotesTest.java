@@ -21,6 +21,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.status.api.v1.JobData;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,17 +50,30 @@ class SparkTrialNotesTest {
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
 
+    /** The highest job id before the current test began. */
+    private static int jobsBefore = -1;
+
+    @BeforeEach
+    void rememberJobs() {
+        for (JobData j : JavaConverters.seqAsJavaList(spark.sparkContext().statusStore().jobsList(null))) {
+            jobsBefore = Math.max(jobsBefore, j.jobId());
+        }
+    }
+
     @AfterAll
     static void stop() {
         spark.stop();
     }
 
-    /** The jobs of a group as the status store holds them once its listener caught up (all ended), in job order. */
+    /**
+     * The jobs of a group as the status store holds them once its listener caught up (all ended), in job order;
+     * only those submitted after this test began, as the session may be shared with earlier tests' sweeps.
+     */
     static List<JobData> jobsOf(String group, int atLeast) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             List<JobData> jobs = new ArrayList<>();
             for (JobData j : JavaConverters.seqAsJavaList(spark.sparkContext().statusStore().jobsList(null))) {
-                if (j.jobGroup().isDefined() && j.jobGroup().get().equals(group)) {
+                if (j.jobGroup().isDefined() && j.jobGroup().get().equals(group) && j.jobId() > jobsBefore) {
                     jobs.add(j);
                 }
             }
