@@ -2,6 +2,7 @@ package io.automlseg.driver.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A sweep of 16 short trials on a standalone cluster of two Workers, submitted with {@code scripts/submit.sh},
  * while chaos strikes: trial processes are killed at random throughout, the driver is killed twice (after 3 and
- * after 8 trials ended) and resumed each time, and one executor is killed with its trial in the last run. The trial
+ * after 8 trials ended) and resumed each time, and one executor is killed in the last run with a trial that has
+ * checkpointed, which must complete on another executor without running its first epoch again. The trial
  * body is the protocol-following stand-in {@link FakeTrialMain} (checkpoint every epoch, resume from it), so the
  * test exercises the sweep's bookkeeping, not training. Afterwards nothing is lost or done twice: every trial has
  * exactly one final record, no trial was started again after it ended, the journal replays to the same trials.json,
@@ -82,6 +84,7 @@ class ChaosSweepTest {
                     "--trial-jvm-option", "-Dfake.epochSeconds=0.4", "--trial-jvm-option", "-XX:TieredStopAtLevel=1");
             Path appJar = Submission.thinAppJar(tmp);
             AtomicInteger trialKills = new AtomicInteger();
+            ExecutorKill executorKill = null;
             IntSupplier ended = () -> endedTrials(output);
 
             // Run 1 and run 2 are killed once enough trials ended; run 3 loses an executor and must finish.
@@ -105,7 +108,8 @@ class ChaosSweepTest {
                             trialKills.incrementAndGet();
                         }
                         if (!executorKilled && ended.getAsInt() >= 11) {
-                            executorKilled = killExecutorRunningATrial(cluster);
+                            executorKill = killExecutorRunningATrial(cluster);
+                            executorKilled = executorKill != null;
                         }
                     }
                     if (run < 3) {
@@ -128,6 +132,7 @@ class ChaosSweepTest {
                     trialKills.get(), (System.nanoTime() - t0) / 1e9);
             assertTrue(trialKills.get() >= 1, "at least one trial process was killed");
             assertNothingLostOrRepeated(output);
+            assertRerunElsewhereFromItsCheckpoint(output, executorKill);
         } finally {
             if (Boolean.getBoolean("chaos.keep")) { // -Dchaos.keep=true keeps the logs and the run folder
                 System.out.println("kept " + tmp);
@@ -211,16 +216,43 @@ class ChaosSweepTest {
         return victim.destroyForcibly();
     }
 
-    /** Kills the executor JVM (with its trial) of the first executor found running a trial. */
-    private static boolean killExecutorRunningATrial(StandaloneCluster cluster) {
+    /** An executor killed with the trial it ran, whose first epoch had been reported. */
+    private record ExecutorKill(String executorId, String trialId, Instant at) {}
+
+    /**
+     * Kills the executor JVM (with its trial) of the first executor found running a trial that has checkpointed an
+     * epoch, or returns null when there is none yet.
+     */
+    private static ExecutorKill killExecutorRunningATrial(StandaloneCluster cluster) {
         for (ProcessHandle executor : cluster.executors()) {
-            if (executor.descendants().anyMatch(ChaosSweepTest::isTrial)) {
-                System.out.println("chaos: killing executor " + StandaloneCluster.executorId(executor));
-                StandaloneCluster.killTree(executor);
-                return true;
+            for (ProcessHandle trial : executor.descendants().filter(ChaosSweepTest::isTrial).toList()) {
+                List<String> a = StandaloneCluster.arguments(trial);
+                Path trialDir = Path.of(a.get(a.size() - 1).replaceFirst("^file:", "")).getParent();
+                // FakeTrialMain's checkpoint, written after the epoch's report.
+                if (Files.exists(trialDir.resolve(TrialFiles.CHECKPOINT_DIR).resolve("state.json"))) {
+                    String id = StandaloneCluster.executorId(executor);
+                    System.out.println("chaos: killing executor " + id + " running trial " + trialDir.getFileName());
+                    Instant at = Instant.now();
+                    StandaloneCluster.killTree(executor);
+                    return new ExecutorKill(id, trialDir.getFileName().toString(), at);
+                }
             }
         }
-        return false;
+        return null;
+    }
+
+    /** The lost executor's trial completed on another executor without reporting its first epoch again. */
+    private static void assertRerunElsewhereFromItsCheckpoint(Path output, ExecutorKill kill) throws Exception {
+        for (JsonNode t : Json.MAPPER.readTree(output.resolve("trials.json").toFile()).get("trials")) {
+            if (t.get("trial_id").asText().equals(kill.trialId())) {
+                assertNotEquals(kill.executorId(), t.get("executor_id").asText(), "rerun elsewhere: " + t);
+                Path firstEpoch = output.resolve("trials").resolve(kill.trialId()).resolve(TrialFiles.epochReport(1));
+                assertTrue(Files.getLastModifiedTime(firstEpoch).toInstant().isBefore(kill.at()),
+                        "epoch 1 was not run again: the rerun started from the checkpoint");
+                return;
+            }
+        }
+        throw new AssertionError("trial " + kill.trialId() + " is missing from trials.json");
     }
 
     private static boolean isTrial(ProcessHandle p) {
