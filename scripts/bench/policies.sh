@@ -4,7 +4,7 @@
 # loop in simulated time, for every early_termination setting of scripts/bench/policies.yaml, over several orders of
 # the trials. Prints one table: compute used (trial-epochs) against no early termination, the best value the sweep
 # reports, how often it is the recorded set's best, and how often the truly best trial was stopped.
-#   scripts/bench/policies.sh [--curves FILE] [--policies FILE] [--concurrency 4] [--orders 20]
+#   scripts/bench/policies.sh [--curves FILE] [--policies FILE] [--concurrency 4] [--orders 20]   (--orders 0: the recorded order only)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 stamp="$root/driver/target/.automl-build-stamp"

@@ -4,7 +4,7 @@
 # flight concurrently (no Spark, no training). Prints mean, std and median of the best value found over seeds, then
 # the fraction of random's budget bayesian needs to reach random's final best, flat and conditional space, cold and
 # warm-started (issue 17).
-#   scripts/bench/sampler.sh [--trials 30] [--concurrency 4] [--seeds 50]
+#   scripts/bench/sampler.sh [--trials 30] [--concurrency 4] [--seeds 200]   (about 15 min; --seeds 50 for a quick, noisier look)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 stamp="$root/driver/target/.automl-build-stamp"

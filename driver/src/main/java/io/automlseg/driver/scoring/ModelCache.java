@@ -1,6 +1,7 @@
 package io.automlseg.driver.scoring;
 
 import io.automlseg.executor.predict.ImageScorer;
+import io.automlseg.executor.predict.ScoringDevice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -10,20 +11,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The models of this JVM (a Spark executor, or the driver in local mode), keyed by model URI, so that every task,
- * partition and later job on an executor reuses one loaded model. At most {@link #CAPACITY} models stay loaded: the
+ * The models of this JVM (a Spark executor, or the driver in local mode), keyed by model URI and device, so that
+ * every task, partition and later job on an executor reuses one loaded model. At most {@link #CAPACITY} models stay loaded: the
  * least recently used one is evicted and closed, but only once no task holds a {@link Lease} on it, so a partition
- * never sees its model closed under it. Loading happens outside the cache's lock, once per URI however many tasks
- * ask at the same time.
+ * never sees its model closed under it. Loading happens outside the cache's lock, once per URI and device however
+ * many tasks ask at the same time.
  */
 public final class ModelCache {
     /** Models kept loaded per JVM: a Mask R-CNN takes 50-200 MB of native memory. */
     public static final int CAPACITY = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
     /** Access-ordered: the first entry is the least recently used. Guarded by the class lock. */
-    private static final LinkedHashMap<String, Entry> MODELS = new LinkedHashMap<>(4, 0.75f, true);
+    private static final LinkedHashMap<Key, Entry> MODELS = new LinkedHashMap<>(4, 0.75f, true);
     private static final Map<String, AtomicInteger> LOADS = new ConcurrentHashMap<>();
 
     private ModelCache() {}
@@ -55,25 +59,29 @@ public final class ModelCache {
         }
     }
 
-    /** One model URI's slot: loaded lazily under its own lock, closed when evicted and no longer leased. */
+    /** A model on a device: one executor's tasks may hold different GPUs. */
+    private record Key(String uri, ScoringDevice device) {}
+
+    /** One model's slot: loaded lazily under its own lock, closed when evicted and no longer leased. */
     private static final class Entry {
-        final String uri;
+        final Key key;
         int leases; // guarded by the class lock
         boolean evicted; // guarded by the class lock
         private ImageScorer scorer; // guarded by this
 
-        Entry(String uri) {
-            this.uri = uri;
+        Entry(Key key) {
+            this.key = key;
         }
 
         synchronized ImageScorer load() {
             if (scorer == null) {
                 try {
-                    scorer = ImageScorer.load(uri);
+                    scorer = ImageScorer.load(key.uri(), key.device());
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot load the model in " + uri, e);
+                    throw new UncheckedIOException("cannot load the model in " + key.uri(), e);
                 }
-                LOADS.computeIfAbsent(uri, u -> new AtomicInteger()).incrementAndGet();
+                LOG.info("loaded the model in {} on {}", key.uri(), key.device().device());
+                LOADS.computeIfAbsent(key.uri(), u -> new AtomicInteger()).incrementAndGet();
             }
             return scorer;
         }
@@ -86,15 +94,21 @@ public final class ModelCache {
         }
     }
 
-    /** The model in {@code modelUri}, loaded on first use in this JVM; close the lease when the task is done. */
+    /** The model in {@code modelUri} on the CPU, loaded on first use in this JVM; close the lease when done. */
     public static Lease acquire(String modelUri) {
+        return acquire(modelUri, ScoringDevice.CPU);
+    }
+
+    /** The model in {@code modelUri} on {@code device}, loaded on first use in this JVM; close the lease when done. */
+    public static Lease acquire(String modelUri, ScoringDevice device) {
+        Key key = new Key(modelUri, device);
         Entry entry;
         List<Entry> unused;
         synchronized (ModelCache.class) {
-            entry = MODELS.get(modelUri);
+            entry = MODELS.get(key);
             if (entry == null) {
-                entry = new Entry(modelUri);
-                MODELS.put(modelUri, entry);
+                entry = new Entry(key);
+                MODELS.put(key, entry);
             }
             entry.leases++;
             unused = evictBeyondCapacity();
@@ -114,9 +128,11 @@ public final class ModelCache {
         return n == null ? 0 : n.get();
     }
 
-    /** The model URIs loaded or being loaded now, least recently used first. */
+    /** The model URIs loaded or being loaded now (once per device), least recently used first. */
     public static synchronized List<String> cached() {
-        return new ArrayList<>(MODELS.keySet());
+        List<String> uris = new ArrayList<>();
+        MODELS.keySet().forEach(k -> uris.add(k.uri()));
+        return uris;
     }
 
     private static void release(Entry entry) {

@@ -4,6 +4,7 @@ import io.automlseg.executor.data.DataError;
 import io.automlseg.executor.model.InputImage;
 import io.automlseg.executor.predict.ImagePrediction;
 import io.automlseg.executor.predict.ImageScorer;
+import io.automlseg.executor.predict.ScoringDevice;
 import io.automlseg.executor.predict.MaskImages;
 import io.automlseg.executor.savedmodel.PredictionSettings;
 import io.automlseg.executor.model.Detections;
@@ -15,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.TaskCompletionListener;
@@ -144,7 +146,11 @@ final class PartitionScorer implements Iterator<Row> {
                 // one intra-op thread per core the task was given: the executor's other tasks use the rest
                 ImageScorer.limitThreads(task.cpus());
             }
-            lease = ModelCache.acquire(modelUri);
+            ScoringDevice device = ScoringDevice.forAssigned(assignedGpus(task));
+            if (device.reason() != null) {
+                LOG.warn("partition {}: scoring on the CPU: {}", partition(), device.reason());
+            }
+            lease = ModelCache.acquire(modelUri, device);
         }
         return lease;
     }
@@ -174,6 +180,12 @@ final class PartitionScorer implements Iterator<Row> {
         values[row.length()] = predictions;
         values[row.length() + 1] = error;
         return RowFactory.create(values);
+    }
+
+    /** The GPU addresses Spark assigned to the task ({@code spark.task.resource.gpu.amount}), or null. */
+    private static String[] assignedGpus(TaskContext task) {
+        ResourceInformation gpu = task == null ? null : task.resourcesJMap().get("gpu");
+        return gpu == null ? null : gpu.addresses();
     }
 
     private static String partition() {

@@ -23,6 +23,7 @@ import java.util.stream.IntStream;
  * sweep's best value as the sweep reports it (its best trial's best value, stopped trials included); found = in how
  * many orders that equals the best value of the recorded set (what no early termination finds); truly best stopped =
  * in how many orders the trial with that value was stopped early; wall = the sweep's simulated duration against none.
+ * {@code --orders 0} replays the recorded order only (to compare with a real sweep of the recording's seed).
  *
  * <pre>scripts/bench/policies.sh [--curves FILE] [--policies FILE] [--concurrency 4] [--orders 20]</pre>
  */
@@ -52,11 +53,14 @@ public final class PolicyBenchmark {
         ReplayCurves curves = ReplayCurves.read(new File(curvesFile));
         ReplayCurves.Curve top = curves.trials().get(curves.trulyBest());
         System.out.printf(Locale.ROOT, "Policy replay: %d recorded trials, %d trial-epochs (%s), recorded by %s at %s;"
-                        + "%n  best %s %.4f (trial %s); concurrency %d, %d orders (seeds 1..%d)%n%n",
+                        + "%n  best %s %.4f (trial %s); concurrency %d, %s%n%n",
                 curves.trials().size(), curves.epochs(), curvesFile, curves.recorded().get("command"),
-                curves.recorded().get("commit"), curves.primaryMetric(), top.best(), top.trial(), concurrency, orders,
-                orders);
+                curves.recorded().get("commit"), curves.primaryMetric(), top.best(), top.trial(), concurrency,
+                orders == 0 ? "the recorded order" : orders + " orders (seeds 1.." + orders + ")");
         List<List<Integer>> permutations = new ArrayList<>();
+        if (orders == 0) { // the recorded order alone: what a real sweep with the recording's seed would run
+            permutations.add(IntStream.range(0, curves.trials().size()).boxed().toList());
+        }
         for (int seed = 1; seed <= orders; seed++) {
             List<Integer> order = new ArrayList<>(IntStream.range(0, curves.trials().size()).boxed().toList());
             Collections.shuffle(order, new Random(seed));
@@ -73,7 +77,7 @@ public final class PolicyBenchmark {
             rows.add(run(name, policy, curves, permutations, concurrency, work.resolve(name)));
         }
         Files.deleteIfExists(work);
-        print(rows, curves, orders);
+        print(rows, curves, permutations.size());
     }
 
     static Row run(String name, TerminationPolicy policy, ReplayCurves curves, List<List<Integer>> orders,

@@ -30,8 +30,17 @@ public final class ImageScorer implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Loads the model in {@code modelDir} (a folder written by {@link SavedModel#write}). */
+    /** Loads the model in {@code modelDir} (a folder written by {@link SavedModel#write}) to score on the CPU. */
     public static ImageScorer load(String modelDir) throws IOException {
+        return load(modelDir, ScoringDevice.CPU);
+    }
+
+    /**
+     * Loads the model in {@code modelDir} onto {@code device}: its weights and every array of its forward passes live
+     * there. Callers choose it (a Spark scoring task: the GPU Spark assigned to it), never the engine's default,
+     * which is GPU 0 on any host with CUDA whatever was scheduled.
+     */
+    public static ImageScorer load(String modelDir, ScoringDevice device) throws IOException {
         SavedModel saved = SavedModel.read(modelDir);
         PredictionSettings settings;
         try {
@@ -39,7 +48,7 @@ public final class ImageScorer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(modelDir + "/" + SavedModel.SETTINGS_JSON + ": " + e.getMessage(), e);
         }
-        NDManager manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
+        NDManager manager = NDManager.newBaseManager(device.device());
         try {
             return new ImageScorer(saved, settings, manager, saved.loadNetwork(modelDir, manager));
         } catch (IOException | RuntimeException e) {
