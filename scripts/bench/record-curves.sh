@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Records the curves scripts/bench/policies.sh replays: a real sweep (scripts/bench/record-curves.yaml: up to 12
-# maskrcnn_resnet18_fpn trials, random over learning rate, optimizer and batch size, 4 epochs at 64 px, no early
-# termination, 20-minute timeout) on the first TRAIN_IMAGES training and VALIDATION_IMAGES validation images of
-# datasets/synthetic-shapes (a subset keeps the recording near 20 minutes on 2 shared CPU cores), then writes the
+# Records the curves scripts/bench/policies.sh replays: a real sweep (scripts/bench/record-curves.yaml: 24
+# maskrcnn_resnet18_fpn trials, random over learning rate, optimizer and batch size, 6 epochs at 64 px, no early
+# termination, 100-minute timeout) on the first TRAIN_IMAGES training and VALIDATION_IMAGES validation images of
+# datasets/synthetic-shapes (a subset keeps the recording near an hour on 2 CPU cores), then writes the
 # parameters, per-epoch primary metric and epoch seconds of the trials that ran all their epochs to
 # scripts/bench/data/curves-r18.json. A bigger recording: raise the limits in the YAML and the image counts here.
 #   scripts/bench/record-curves.sh [RUN_DIR]        (default target/record-curves)
@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 run="${1:-target/record-curves}"
-train_images="${TRAIN_IMAGES:-20}"
+train_images="${TRAIN_IMAGES:-24}"
 validation_images="${VALIDATION_IMAGES:-8}"
 subset="$root/target/record-curves-data"
 for part in train validation; do
