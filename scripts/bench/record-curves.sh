@@ -10,18 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 run="${1:-target/record-curves}"
-train_images="${TRAIN_IMAGES:-24}"
-validation_images="${VALIDATION_IMAGES:-8}"
-subset="$root/target/record-curves-data"
-for part in train validation; do
-    mkdir -p "$subset/$part"
-    n="$train_images"; [[ "$part" == validation ]] && n="$validation_images"
-    head -n "$n" "datasets/synthetic-shapes/$part/annotations.jsonl" >"$subset/$part/annotations.jsonl"
-    cp "datasets/synthetic-shapes/$part/MLTable" "$subset/$part/MLTable"
-    ln -sfn "$root/datasets/synthetic-shapes/$part/images" "$subset/$part/images"
-done
-config="$root/target/record-curves.yaml"
-sed "s|SUBSET/|$subset/|" scripts/bench/record-curves.yaml >"$config"
+source scripts/bench/curves-subset.sh
 start=$(date +%s)
 # Exit code 4 (the sweep's timeout) is expected: the trials it cancelled are left out of the curves.
 rc=0

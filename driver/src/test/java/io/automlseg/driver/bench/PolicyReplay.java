@@ -47,13 +47,13 @@ final class PolicyReplay {
     /**
      * What one replayed sweep did.
      *
-     * @param epochs trial-epochs run (the compute used)
+     * @param epochs trial-epochs run, given-up epochs in part (the compute used)
      * @param best the sweep's best value as it reports it (its best trial's best value), NaN without one
      * @param trulyBestStopped whether the trial with the highest value over all its epochs was stopped early
      * @param stopped how many trials were stopped early
      * @param wall the sweep's duration in simulated time
      */
-    record Result(int epochs, double best, boolean trulyBestStopped, int stopped, Duration wall) {}
+    record Result(double epochs, double best, boolean trulyBestStopped, int stopped, Duration wall) {}
 
     /**
      * The policy a sweep gets from this {@code early_termination} block (null: none), through the configuration's

@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * A backend that replays recorded curves in simulated time, following the trial protocol in the trial's folder as a
  * real trial does: trial number n plays {@code curves.get(n - 1)}: its setup seconds, then each epoch's seconds,
  * after which it writes the epoch's report (the recorded value of the primary metric), saves a "model" when the value
- * improved, and ends when it was asked to stop (the STOP file, checked after each epoch) or ran its last epoch.
+ * improved, and ends when it ran its last epoch or was asked to stop: a STOP file seen after an epoch's report ends
+ * it there; one written while an epoch runs ends it {@link TrialFiles#STOP_POLL_SECONDS} later, that epoch given up,
+ * as a real trial looks for it while it trains. Compute counts the given-up part of an epoch too.
  */
 final class ReplayBackend implements TrialBackend {
     private final List<ReplayCurves.Curve> curves;
@@ -33,15 +35,15 @@ final class ReplayBackend implements TrialBackend {
     private final int slots;
     private final Supplier<Instant> clock;
     private final List<Run> runs = new ArrayList<>();
-    /** Epochs the trials ran, by trial number - 1: the compute the sweep used. */
-    final int[] epochsRun;
+    /** Epochs the trials ran (a given-up one in part), by trial number - 1: the compute the sweep used. */
+    final double[] epochsRun;
 
     ReplayBackend(List<ReplayCurves.Curve> curves, String primaryMetric, int slots, Supplier<Instant> clock) {
         this.curves = curves;
         this.primaryMetric = primaryMetric;
         this.slots = slots;
         this.clock = clock;
-        this.epochsRun = new int[curves.size()];
+        this.epochsRun = new double[curves.size()];
     }
 
     private final class Run {
@@ -51,7 +53,10 @@ final class ReplayBackend implements TrialBackend {
         final Instant started = clock.get();
         final CompletableFuture<TrialExit> future = new CompletableFuture<>();
         final Runnable onEnd;
+        Instant epochStart = started;
         Instant nextEpochEnd;
+        /** When the trial sees a STOP written while its epoch runs, or null before one is written. */
+        Instant stopSeen;
         int epoch;
         double best = Double.NaN;
         int bestEpoch;
@@ -68,7 +73,26 @@ final class ReplayBackend implements TrialBackend {
             return TrialFiles.resolve(dir, relative);
         }
 
+        /** When this run next does something: its epoch's end, or seeing a STOP written since the epoch began. */
+        Instant nextEvent() {
+            try {
+                if (stopSeen == null && Storage.exists(file(TrialFiles.STOP_REQUEST))) {
+                    stopSeen = clock.get().plus(seconds(TrialFiles.STOP_POLL_SECONDS));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return stopSeen != null && stopSeen.isBefore(nextEpochEnd) ? stopSeen : nextEpochEnd;
+        }
+
         void advance(Instant now) throws IOException {
+            if (stopSeen != null && !now.isBefore(stopSeen) && stopSeen.isBefore(nextEpochEnd)) {
+                double epochSeconds = Duration.between(epochStart, nextEpochEnd).toMillis() / 1000.0;
+                double part = Math.max(0, Duration.between(epochStart, stopSeen).toMillis() / 1000.0);
+                epochsRun[trial.number() - 1] = epoch + (epochSeconds > 0 ? Math.min(1, part / epochSeconds) : 0);
+                end(TrialStatus.EARLY_TERMINATED, stopSeen);
+                return;
+            }
             while (!future.isDone() && !now.isBefore(nextEpochEnd)) {
                 ReplayCurves.Epoch e = curve.epochs().get(epoch);
                 epoch++;
@@ -82,16 +106,20 @@ final class ReplayBackend implements TrialBackend {
                 }
                 boolean stop = Storage.exists(file(TrialFiles.STOP_REQUEST));
                 if (stop || epoch >= curve.epochs().size()) {
-                    Json.writeAtomically(file(TrialFiles.RESULT), new TrialResult(stop ? TrialStatus.EARLY_TERMINATED
-                            : TrialStatus.COMPLETED, bestEpoch, best, epoch,
-                            Duration.between(started, nextEpochEnd).toMillis() / 1000.0, null));
-                    future.complete(new TrialExit(0, "replayed " + curve.trial(), started.toEpochMilli(),
-                            nextEpochEnd.toEpochMilli(), "replay", "1", null, "cpu", null));
-                    onEnd.run();
+                    end(stop ? TrialStatus.EARLY_TERMINATED : TrialStatus.COMPLETED, nextEpochEnd);
                     return;
                 }
+                epochStart = nextEpochEnd;
                 nextEpochEnd = nextEpochEnd.plus(seconds(curve.epochs().get(epoch).seconds()));
             }
+        }
+
+        private void end(TrialStatus status, Instant at) throws IOException {
+            Json.writeAtomically(file(TrialFiles.RESULT), new TrialResult(status, bestEpoch, best, epoch,
+                    Duration.between(started, at).toMillis() / 1000.0, null));
+            future.complete(new TrialExit(0, "replayed " + curve.trial(), started.toEpochMilli(), at.toEpochMilli(),
+                    "replay", "1", null, "cpu", null));
+            onEnd.run();
         }
     }
 
@@ -99,9 +127,9 @@ final class ReplayBackend implements TrialBackend {
         return Duration.ofMillis(Math.round(s * 1000));
     }
 
-    /** When the next epoch of a running trial ends, or null when none runs. */
+    /** When a running trial next ends an epoch or sees a stop request, or null when none runs. */
     Instant nextEvent() {
-        return runs.stream().map(r -> r.nextEpochEnd).min(Instant::compareTo).orElse(null);
+        return runs.stream().map(Run::nextEvent).min(Instant::compareTo).orElse(null);
     }
 
     /** Lets every run go on until {@code now}. */

@@ -1,11 +1,15 @@
 package io.automlseg.executor.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -96,7 +100,22 @@ public final class Storage {
     /** Creates or overwrites a file (parents are created). */
     public static OutputStream create(String uri) throws IOException {
         Path p = path(uri);
+        java.nio.file.Path local = localFile(p);
+        if (local != null) {
+            Files.createDirectories(local.getParent());
+            return new BufferedOutputStream(Files.newOutputStream(local), 1 << 16);
+        }
         return fileSystem(p).create(p, true);
+    }
+
+    /**
+     * The local file a path names on the local file system, else null. Local files are written with java.nio: without
+     * Hadoop's native library, its local file system sets every new file's permissions by running {@code chmod}, a
+     * process per file written (the files get the same mode, 0666 less the umask, either way).
+     */
+    private static java.nio.file.Path localFile(Path p) {
+        FileSystem fs = fileSystem(p);
+        return fs instanceof LocalFileSystem ? Paths.get(fs.makeQualified(p).toUri()) : null;
     }
 
     public static void writeBytes(String uri, byte[] bytes) throws IOException {
@@ -111,10 +130,23 @@ public final class Storage {
 
     /**
      * Writes a file so that readers never see it half-written: into a temporary sibling first, then renamed over the
-     * target.
+     * target (on a local disk in one atomic rename, so a reader always finds the old or the new file).
      */
     public static void writeAtomically(String uri, byte[] bytes) throws IOException {
         Path target = path(uri);
+        java.nio.file.Path local = localFile(target);
+        if (local != null) {
+            Files.createDirectories(local.getParent());
+            java.nio.file.Path tmp = local.resolveSibling("." + local.getFileName() + ".tmp-" + System.nanoTime());
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            return;
+        }
         FileSystem fs = fileSystem(target);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + System.nanoTime());
         try (OutputStream out = fs.create(tmp, true)) {

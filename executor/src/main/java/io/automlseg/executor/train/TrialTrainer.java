@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.automlseg.executor.io.Json;
-import io.automlseg.executor.io.Storage;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.Ops;
@@ -56,6 +55,7 @@ public final class TrialTrainer {
     /** Where every array of the trial lives: the trial's device decision, not the engine's default device. */
     private final Device device;
     private final StartupTimes startup;
+    private final StopRequest stopRequest;
 
     /** A trial on the CPU, its start measured from now (tests and benchmarks inside a running JVM). */
     public TrialTrainer(TrialSpec spec, TrialData data, PrintStream log) throws IOException {
@@ -72,6 +72,7 @@ public final class TrialTrainer {
         this.data = data;
         this.log = log;
         this.verbose = params.bool("log_every_iteration");
+        this.stopRequest = new StopRequest(spec.trialDir());
     }
 
     /** The loop's counters, saved in checkpoints. */
@@ -86,6 +87,8 @@ public final class TrialTrainer {
         int nonFiniteSteps;
         TrialStatus status = TrialStatus.COMPLETED;
         boolean finished;
+        /** Stopped by the sweep while an epoch trained: that epoch was given up, with no report or checkpoint. */
+        boolean epochGivenUp;
 
         Checkpoint.State toState(Random rng) {
             return new Checkpoint.State(epoch, optimizerStep, bestEpoch, Double.isNaN(bestValue) ? null : bestValue,
@@ -150,6 +153,9 @@ public final class TrialTrainer {
             log.printf("trial %s on %s %s%n", spec.trialId(), manager.getDevice(), startup.summary());
             for (int epoch = progress.epoch + 1; epoch <= params.numberOfEpochs() && !progress.finished; epoch++) {
                 runEpoch(epoch, model, config, manager, trainable, optimizer, schedule, rng, progress, evaluate);
+                if (progress.epochGivenUp) {
+                    break; // the weights are part-way through an epoch: nothing to checkpoint
+                }
                 boolean last = progress.finished || epoch == params.numberOfEpochs();
                 if (epoch % checkpointEvery == 0 || last) {
                     Checkpoint.write(spec.trialDir(), model, optimizer, progress.toState(rng), manager);
@@ -193,6 +199,14 @@ public final class TrialTrainer {
             return PreparedBatch.of(batch.images(), batch.targets(), config);
         })) {
             for (int b = 0; b < batches; b++) {
+                if (b > 0 && stopRequest.requestedWhileTraining()) {
+                    log.printf("stop requested by the sweep's early termination policy during epoch %d: the epoch is"
+                            + " given up after %d of %d batches%n", epoch, b, batches);
+                    progress.status = TrialStatus.EARLY_TERMINATED;
+                    progress.finished = true;
+                    progress.epochGivenUp = true;
+                    return;
+                }
                 PreparedBatch batch = loader.next();
                 double total;
                 try (NDManager scope = manager.newSubManager();
@@ -291,7 +305,7 @@ public final class TrialTrainer {
             progress.bestEpoch = epoch;
             saveModel(model, config, metrics, epoch);
         }
-        if (evaluateNow && Storage.exists(TrialFiles.resolve(spec.trialDir(), TrialFiles.STOP_REQUEST))) {
+        if (evaluateNow && stopRequest.requested()) {
             log.printf("stop requested by the sweep's early termination policy after epoch %d%n", epoch);
             progress.status = TrialStatus.EARLY_TERMINATED;
             progress.finished = true;

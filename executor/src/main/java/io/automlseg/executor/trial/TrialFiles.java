@@ -10,8 +10,13 @@ public final class TrialFiles {
     public static final String MODEL_DIR = "model";
     public static final String CHECKPOINT_DIR = "checkpoint";
     public static final String RESULT = "result.json";
-    /** Created by the driver to ask the trial to stop at its next evaluation (cooperative early termination). */
+    /**
+     * Created by the driver to ask the trial to stop (cooperative early termination): a training trial stops within
+     * {@link #STOP_POLL_SECONDS}, giving up the epoch under way; any trial stops at its next evaluation at the latest.
+     */
     public static final String STOP_REQUEST = "STOP";
+    /** How often a training trial looks for {@link #STOP_REQUEST} while an epoch trains. */
+    public static final double STOP_POLL_SECONDS = 2.0;
     public static final String LOG = "trial.log";
     /** Written by the trial before training: the device it trains on and why ({@link DeviceChoice}). */
     public static final String DEVICE = "device.json";
