@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The models of this JVM (a Spark executor, or the driver in local mode), keyed by model URI and device, so that
- * every task, partition and later job on an executor reuses one loaded model. At most {@link #CAPACITY} models stay loaded: the
- * least recently used one is evicted and closed, but only once no task holds a {@link Lease} on it, so a partition
- * never sees its model closed under it. Loading happens outside the cache's lock, once per URI and device however
- * many tasks ask at the same time.
+ * every task, partition and later job on an executor reuses one loaded model. At most {@link #CAPACITY} models stay
+ * loaded: the least recently used one is evicted and closed, but only once no task holds a {@link Lease} on it, so a
+ * partition never sees its model closed under it. Loading happens outside the cache's lock, once per URI and device
+ * however many tasks ask at the same time.
  */
 public final class ModelCache {
     /** Models kept loaded per JVM: a Mask R-CNN takes 50-200 MB of native memory. */
@@ -59,28 +59,30 @@ public final class ModelCache {
         }
     }
 
-    /** A model on a device: one executor's tasks may hold different GPUs. */
-    private record Key(String uri, ScoringDevice device) {}
+    /** A model on a device (by its name, e.g. {@code cpu()}): one executor's tasks may hold different GPUs. */
+    private record Key(String uri, String device) {}
 
     /** One model's slot: loaded lazily under its own lock, closed when evicted and no longer leased. */
     private static final class Entry {
         final Key key;
+        final ScoringDevice device;
         int leases; // guarded by the class lock
         boolean evicted; // guarded by the class lock
         private ImageScorer scorer; // guarded by this
 
-        Entry(Key key) {
+        Entry(Key key, ScoringDevice device) {
             this.key = key;
+            this.device = device;
         }
 
         synchronized ImageScorer load() {
             if (scorer == null) {
                 try {
-                    scorer = ImageScorer.load(key.uri(), key.device());
+                    scorer = ImageScorer.load(key.uri(), device);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot load the model in " + key.uri(), e);
                 }
-                LOG.info("loaded the model in {} on {}", key.uri(), key.device().device());
+                LOG.info("loaded the model in {} on {}", key.uri(), key.device());
                 LOADS.computeIfAbsent(key.uri(), u -> new AtomicInteger()).incrementAndGet();
             }
             return scorer;
@@ -101,13 +103,13 @@ public final class ModelCache {
 
     /** The model in {@code modelUri} on {@code device}, loaded on first use in this JVM; close the lease when done. */
     public static Lease acquire(String modelUri, ScoringDevice device) {
-        Key key = new Key(modelUri, device);
+        Key key = new Key(modelUri, device.device().toString());
         Entry entry;
         List<Entry> unused;
         synchronized (ModelCache.class) {
             entry = MODELS.get(key);
             if (entry == null) {
-                entry = new Entry(key);
+                entry = new Entry(key, device);
                 MODELS.put(key, entry);
             }
             entry.leases++;
