@@ -100,12 +100,13 @@ public final class Storage {
     /** Creates or overwrites a file (parents are created). */
     public static OutputStream create(String uri) throws IOException {
         Path p = path(uri);
-        java.nio.file.Path local = localFile(p);
+        FileSystem fs = fileSystem(p);
+        java.nio.file.Path local = localFile(fs, p);
         if (local != null) {
             Files.createDirectories(local.getParent());
             return new BufferedOutputStream(Files.newOutputStream(local), 1 << 16);
         }
-        return fileSystem(p).create(p, true);
+        return fs.create(p, true);
     }
 
     /**
@@ -113,8 +114,7 @@ public final class Storage {
      * Hadoop's native library, its local file system sets every new file's permissions by running {@code chmod}, a
      * process per file written (the files get the same mode, 0666 less the umask, either way).
      */
-    private static java.nio.file.Path localFile(Path p) {
-        FileSystem fs = fileSystem(p);
+    private static java.nio.file.Path localFile(FileSystem fs, Path p) {
         return fs instanceof LocalFileSystem ? Paths.get(fs.makeQualified(p).toUri()) : null;
     }
 
@@ -134,7 +134,8 @@ public final class Storage {
      */
     public static void writeAtomically(String uri, byte[] bytes) throws IOException {
         Path target = path(uri);
-        java.nio.file.Path local = localFile(target);
+        FileSystem fs = fileSystem(target);
+        java.nio.file.Path local = localFile(fs, target);
         if (local != null) {
             Files.createDirectories(local.getParent());
             java.nio.file.Path tmp = local.resolveSibling("." + local.getFileName() + ".tmp-" + System.nanoTime());
@@ -147,7 +148,6 @@ public final class Storage {
             }
             return;
         }
-        FileSystem fs = fileSystem(target);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + System.nanoTime());
         try (OutputStream out = fs.create(tmp, true)) {
             out.write(bytes);
