@@ -52,8 +52,9 @@ done
 : > "$out/torchvision.log"
 ours() {
     echo "== ours (DJL PyTorch): $1 ==" > "$out/ours-$1.log"
-    # Our side runs with the malloc setting that TrialTask gives every trial process (MALLOC_MMAP_THRESHOLD_).
-    MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-8388608}" "${nice_cmd[@]}" java -Xmx2g -Dautomlseg.stageTimes=true \
+    # Our side runs with the malloc settings that TrialTask gives every trial process (TrialTask.mallocSettings).
+    MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-8388608}" GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}" \
+        "${nice_cmd[@]}" java -Xmx2g -Dautomlseg.stageTimes=true \
         -cp "$root/executor/target/test-classes:$root/executor/target/classes:$(cat "$out/classpath.txt")" \
         io.automlseg.executor.bench.TrainingSpeedBenchmark --models "$1" "${rest[@]}" 2>&1 \
         | grep --line-buffered -v -e '^SLF4J' -e 'NNPACK' >> "$out/ours-$1.log"

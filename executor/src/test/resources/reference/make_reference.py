@@ -124,4 +124,18 @@ out["transform"] = {"image": flat(img), "image2": flat(img2), "mask": mask.resha
                     "batch_shape": list(il.tensors.shape), "image_sizes": [list(s) for s in il.image_sizes],
                     "batch": flat(il.tensors), "boxes": flat(tg[0]["boxes"]), "resized_mask": tg[0]["masks"].reshape(-1).tolist()}
 
+# --- MaskRCNNPredictor (ConvTranspose2d 2x2 stride 2, ReLU, 1x1 logits), each RoI's own class as the loss reads it
+from torchvision.models.detection.mask_rcnn import MaskRCNNPredictor
+predictor = MaskRCNNPredictor(8, 6, 5)
+with torch.no_grad():
+    for p in predictor.parameters():
+        p.copy_(rand(*p.shape) - 0.5)
+    feats = rand(3, 8, 4, 4) - 0.5
+    own = torch.tensor([1, 4, 2])
+    logits = predictor(feats)[torch.arange(3), own]
+out["mask_predictor"] = {"features": flat(feats), "classes": own.tolist(),
+                         "deconv_weight": flat(predictor.conv5_mask.weight), "deconv_bias": flat(predictor.conv5_mask.bias),
+                         "logits_weight": flat(predictor.mask_fcn_logits.weight),
+                         "logits_bias": flat(predictor.mask_fcn_logits.bias), "logits": flat(logits)}
+
 print(json.dumps(out))

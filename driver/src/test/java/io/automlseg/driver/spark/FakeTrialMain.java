@@ -31,7 +31,7 @@ public final class FakeTrialMain {
         System.out.println("fake trial " + spec.trialId() + " lr " + lr + " threads "
                 + System.getProperty("ai.djl.pytorch.num_threads") + " OMP " + System.getenv("OMP_NUM_THREADS")
                 + " GPUs [" + System.getenv(DeviceChoice.GPU_ENV) + "] malloc mmap threshold "
-                + System.getenv("MALLOC_MMAP_THRESHOLD_"));
+                + System.getenv("MALLOC_MMAP_THRESHOLD_") + " tunables " + System.getenv("GLIBC_TUNABLES"));
         long start = System.nanoTime();
         double best = Double.NaN;
         int bestEpoch = 0;

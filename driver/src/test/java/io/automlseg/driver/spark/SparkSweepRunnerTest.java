@@ -114,6 +114,7 @@ class SparkSweepRunnerTest {
             assertTrue(log.contains("threads 1 OMP 1"), "two trials at once on 2 cores get one thread each");
             assertTrue(log.contains("GPUs []"), "a sweep that schedules no GPUs hides them all from its trials: " + log);
             assertTrue(log.contains("malloc mmap threshold " + TrialTask.MALLOC_MMAP_THRESHOLD_BYTES), "large blocks go back to the system: " + log);
+            assertTrue(log.contains("tunables " + TrialTask.HUGE_PAGES_TUNABLE), "on huge pages: " + log);
         }
         assertEquals(0.004, trials.get("0002").get("parameters").get("learning_rate").asDouble());
 

@@ -61,6 +61,20 @@ class TrialTaskTest {
     }
 
     @Test
+    void trialsGetTheMallocSettingsUnlessTheExecutorHasItsOwn() {
+        Map<String, String> env = new HashMap<>();
+        TrialTask.mallocSettings(env);
+        assertEquals(Map.of("MALLOC_MMAP_THRESHOLD_", "8388608", "GLIBC_TUNABLES", "glibc.malloc.hugetlb=1"), env);
+        env = new HashMap<>(Map.of("MALLOC_MMAP_THRESHOLD_", "1048576", "GLIBC_TUNABLES", "glibc.malloc.arena_max=2"));
+        TrialTask.mallocSettings(env);
+        assertEquals("1048576", env.get("MALLOC_MMAP_THRESHOLD_"));
+        assertEquals("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", env.get("GLIBC_TUNABLES"), "other tunables kept");
+        env = new HashMap<>(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"));
+        TrialTask.mallocSettings(env);
+        assertEquals("glibc.malloc.hugetlb=0", env.get("GLIBC_TUNABLES"), "the executor's choice wins");
+    }
+
+    @Test
     void reportsTheExitCodeAndCopiesTheLog(@TempDir Path dir) throws Exception {
         String uri = spec(dir, "0001");
         TrialTask task = new TrialTask(new TrialLaunch(SleepingTrialMain.class.getName(), "64m", 1,

@@ -7,9 +7,13 @@ import java.util.Random;
 
 /**
  * torchvision MaskRCNNHeads (4 x conv3x3 256 + ReLU) and MaskRCNNPredictor (2x2 stride-2 transposed conv + ReLU,
- * 1x1 class logits). DJL's PyTorch engine has no transposed convolution; with kernel = stride = 2 the output
- * pixels do not overlap, so it is one matrix product followed by a pixel shuffle. The weight keeps torch's
- * ConvTranspose2d layout (in, out, 2, 2).
+ * 1x1 class logits), with torchvision's weight layouts (the transposed conv's is (in, out, 2, 2)).
+ *
+ * <p>DJL's PyTorch engine has no transposed convolution. With kernel = stride = 2 the output pixels do not overlap,
+ * so it is one matrix product over channel-last rows; the ReLU and the 1x1 logits act per pixel, so they stay in
+ * those rows too, and only the logits of each RoI's own class are computed (the loss and the masks read no other).
+ * The pixel shuffle to 28x28 then moves one channel instead of 256: shuffling the 256-channel map, as the first
+ * version did, cost more than the products (a 6-d permute with an inner run of 2).
  */
 final class MaskHead {
     static final int MASK_POOL = 14;
@@ -30,24 +34,38 @@ final class MaskHead {
         store.conv(rng, PREDICTOR + "mask_fcn_logits", numClasses, c, 1, true);
     }
 
-    /** Mask logits {@code (R, K, 28, 28)} for pooled features {@code (R, 256, 14, 14)}. */
-    static NDArray forward(NetworkWeights store, NDArray pooled) {
+    /**
+     * Mask logits {@code (R, 28 * 28)}, row-major, of class {@code classes[r]} for pooled features
+     * {@code (R, 256, 14, 14)}.
+     *
+     * @param classes {@code (R)} int64 class index of each RoI
+     */
+    static NDArray forward(NetworkWeights store, NDArray pooled, NDArray classes) {
         NDArray x = pooled;
         for (int i = 0; i < LAYERS; i++) {
             x = Ops.relu(Ops.conv(store, HEAD + i + ".0", x, 1, 1));
         }
-        x = Ops.relu(transposedConv2x2(x, store.get(PREDICTOR + "conv5_mask.weight"), store.get(PREDICTOR + "conv5_mask.bias")));
-        return Ops.conv(store, PREDICTOR + "mask_fcn_logits", x, 1, 0);
+        return predict(x, store.get(PREDICTOR + "conv5_mask.weight"), store.get(PREDICTOR + "conv5_mask.bias"),
+                store.get(PREDICTOR + "mask_fcn_logits.weight"), store.get(PREDICTOR + "mask_fcn_logits.bias"), classes);
     }
 
-    /** ConvTranspose2d(kernel 2, stride 2, padding 0): out[n,o,2h+i,2w+j] = sum_c x[n,c,h,w] W[c,o,i,j] + b[o]. */
-    static NDArray transposedConv2x2(NDArray x, NDArray weight, NDArray bias) {
-        Shape s = x.getShape();
-        long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
-        long out = weight.getShape().get(1);
-        NDArray rows = x.transpose(0, 2, 3, 1).reshape(n * h * w, c);
-        NDArray y = rows.matMul(weight.reshape(c, out * 4));
-        y = y.reshape(n, h, w, out, 2, 2).transpose(0, 3, 1, 4, 2, 5).reshape(n, out, 2 * h, 2 * w);
-        return y.add(bias.reshape(1, out, 1, 1));
+    /**
+     * MaskRCNNPredictor on features {@code (R, C, h, w)}: the logits {@code (R, 2h * 2w)}, row-major, of class
+     * {@code classes[r]} for each RoI.
+     *
+     * <p>ConvTranspose2d(kernel 2, stride 2) on channel-last rows {@code (R h w, C)}: row {@code 4p + 2i + j} of the
+     * product is output pixel {@code (2y+i, 2x+j)} of input pixel p at (y, x), out[o] = sum_c x[c] W[c, o, i, j] + b[o].
+     */
+    static NDArray predict(NDArray features, NDArray deconvWeight, NDArray deconvBias, NDArray logitsWeight,
+                           NDArray logitsBias, NDArray classes) {
+        Shape s = features.getShape();
+        long rois = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+        long out = deconvWeight.getShape().get(1);
+        NDArray rows = features.transpose(0, 2, 3, 1).reshape(rois * h * w, c);
+        NDArray up = rows.matMul(deconvWeight.transpose(0, 2, 3, 1).reshape(c, 4 * out)).reshape(-1, out).add(deconvBias);
+        NDArray own = logitsWeight.reshape(logitsWeight.getShape().get(0), out).get(classes).reshape(rois, out, 1);
+        NDArray ownBias = logitsBias.get(classes).reshape(rois, 1, 1);
+        NDArray logits = Ops.relu(up).reshape(rois, h * w * 4, out).matMul(own).add(ownBias); // (R, h*w*4, 1) as (h, w, i, j)
+        return logits.reshape(rois, h, w, 2, 2).transpose(0, 1, 3, 2, 4).reshape(rois, 4 * h * w);
     }
 }

@@ -201,7 +201,6 @@ public final class MaskRCNN implements AutoCloseable {
 
     private NDArray maskLoss(NDManager scope, MultiScaleRoIAlign pooler, RoIHeads.Samples samples,
                              ImageTransform.ResizedTarget[] targets) {
-        int k = config.numClasses();
         int positives = 0;
         for (int label : samples.labels()) {
             if (label > 0) {
@@ -213,7 +212,7 @@ public final class MaskRCNN implements AutoCloseable {
         }
         float[] boxes = new float[4 * positives];
         int[] image = new int[positives];
-        long[] channel = new long[positives];
+        long[] classes = new long[positives];
         int cells = MaskTargets.SIZE * MaskTargets.SIZE;
         float[] maskTargets = new float[positives * cells];
         int p = 0;
@@ -225,7 +224,7 @@ public final class MaskRCNN implements AutoCloseable {
             float[] box = Arrays.copyOfRange(samples.boxes(), 4 * i, 4 * i + 4);
             System.arraycopy(box, 0, boxes, 4 * p, 4);
             image[p] = samples.image()[i];
-            channel[p] = (long) p * k + label;
+            classes[p] = label;
             ImageTransform.ResizedTarget t = targets[image[p]];
             float[] target = MaskTargets.target(t.masks()[samples.matchedGt()[i]], t.height(), t.width(), box);
             System.arraycopy(target, 0, maskTargets, p * cells, cells);
@@ -234,7 +233,7 @@ public final class MaskRCNN implements AutoCloseable {
         StageTimes.mark("mask targets");
         NDArray pooled = pooler.pool(boxes, image, positives, MaskHead.MASK_POOL, RoIHeads.SAMPLING_RATIO, scope, true);
         StageTimes.mark("mask RoIAlign");
-        NDArray logits = MaskHead.forward(store, pooled).reshape((long) positives * k, cells).get(Ops.upload(scope, channel));
+        NDArray logits = MaskHead.forward(store, pooled, Ops.upload(scope, classes));
         StageTimes.mark("mask head");
         NDArray loss = Losses.bceWithLogitsMean(logits, Ops.upload(scope, maskTargets, new Shape(positives, cells)));
         StageTimes.mark("mask loss");
@@ -345,23 +344,22 @@ public final class MaskRCNN implements AutoCloseable {
         if (total == 0) {
             return masks;
         }
-        int k = config.numClasses();
         float[] boxes = new float[4 * total];
         int[] imageOf = new int[total];
-        long[] channel = new long[total];
+        long[] classes = new long[total];
         int o = 0;
         for (int img = 0; img < perImage.length; img++) {
             RoIHeads.ImageDetections d = perImage[img];
             System.arraycopy(d.boxes(), 0, boxes, 4 * o, 4 * d.size());
             for (int i = 0; i < d.size(); i++) {
                 imageOf[o] = img;
-                channel[o] = (long) o * k + d.labels()[i];
+                classes[o] = d.labels()[i];
                 o++;
             }
         }
         int cells = MaskTargets.SIZE * MaskTargets.SIZE;
         NDArray pooled = pooler.pool(boxes, imageOf, total, MaskHead.MASK_POOL, RoIHeads.SAMPLING_RATIO, scope, false);
-        NDArray logits = MaskHead.forward(store, pooled).reshape((long) total * k, cells).get(Ops.upload(scope, channel));
+        NDArray logits = MaskHead.forward(store, pooled, Ops.upload(scope, classes));
         float[] probabilities = logits.getNDArrayInternal().sigmoid().toFloatArray();
         for (int i = 0; i < total; i++) {
             masks[i] = Arrays.copyOfRange(probabilities, i * cells, (i + 1) * cells);

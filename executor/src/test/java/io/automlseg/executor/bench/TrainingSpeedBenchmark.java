@@ -49,6 +49,8 @@ public final class TrainingSpeedBenchmark {
     private static final double LEARNING_RATE = 0.001;
     /** Prints every step's five losses ({@code -Dbench.losses=true}), to compare training dynamics with torchvision. */
     private static final boolean PRINT_LOSSES = Boolean.getBoolean("bench.losses");
+    /** Traces one step after the timed blocks with libtorch's profiler into this Chrome-trace file ({@code -Dbench.trace=FILE}). */
+    private static final String TRACE = System.getProperty("bench.trace");
 
     /** The budgets of the CPU recipe, kept in step with learning-r18.yaml and torchvision_speed.py. */
     private static final int CPU_PRE_NMS_TRAIN = 300;
@@ -151,6 +153,11 @@ public final class TrainingSpeedBenchmark {
                 System.out.println(name + " ms per step by stage:");
                 StageTimes.millis().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-40s %9.1f%n", k, v / timedSteps));
                 StageTimes.reset();
+            }
+            if (TRACE != null) {
+                JniUtils.startProfile(false, true, false);
+                step(model, manager, engine, sgd, trainable, images, targets, rng);
+                JniUtils.stopProfile(TRACE);
             }
             Double peak = ResidentMemory.peakMebibytes();
             System.out.printf(Locale.ROOT, "RESULT %s %.4f %.0f %.0f%n", name,

@@ -167,6 +167,22 @@ class TorchvisionReferenceTest {
     }
 
     @Test
+    void maskPredictorMatchesTorchvisionsOnEachRoIsOwnClass() {
+        JsonNode n = ref.get("mask_predictor");
+        int[] classes = ints(n.get("classes"));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray features = manager.create(floats(n.get("features")), new Shape(classes.length, 8, 4, 4));
+            NDArray deconvWeight = manager.create(floats(n.get("deconv_weight")), new Shape(8, 6, 2, 2));
+            NDArray logitsWeight = manager.create(floats(n.get("logits_weight")), new Shape(5, 6, 1, 1));
+            NDArray own = manager.create(java.util.Arrays.stream(classes).asLongStream().toArray());
+            float[] logits = MaskHead.predict(features, deconvWeight, manager.create(floats(n.get("deconv_bias"))),
+                    logitsWeight, manager.create(floats(n.get("logits_bias"))), own).toFloatArray();
+            assertEquals(classes.length * 8 * 8, logits.length);
+            assertClose(floats(n.get("logits")), logits, 1e-5f, "mask logits");
+        }
+    }
+
+    @Test
     void levelMapperAssignsTorchvisionLevels() {
         JsonNode n = ref.get("level_mapper");
         float[] boxes = floats(n.get("boxes"));
