@@ -2,7 +2,9 @@
 # Training-speed benchmark: images/s of full training steps (forward, losses, backward, SGD) of every Mask R-CNN
 # variant, ours (DJL PyTorch, io.automlseg.executor.bench.TrainingSpeedBenchmark) against torchvision's with Debian's
 # /usr/bin/python3 (scripts/bench/torchvision_speed.py), 256 px, batch 2, every layer trainable, the same synthetic
-# images and targets on both sides, in one of two settings, each built the same way on both sides:
+# images and targets and the same initial weights (torchvision's random initialisation of the variant, saved as a
+# .pth that our side loads) on both sides, so that both do the same work (the proposals, and with them the positive
+# RoIs of the mask head, follow from the weights), in one of two settings, each built the same way on both sides:
 #   --recipe torchvision (default): plain BatchNorm, torchvision's RPN/RoI budgets (2000/2000 proposals, 512 RoIs);
 #   --recipe cpu: the CPU recipe of the learning benchmark (learning-r18.yaml): GroupNorm with 32 groups in the
 #     backbone (not the FPN or the heads), 300/200 proposals per image before/after NMS, 64 RoIs per image.
@@ -56,15 +58,19 @@ ours() {
     MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-8388608}" GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}" \
         "${nice_cmd[@]}" java -Xmx2g -Dautomlseg.stageTimes=true \
         -cp "$root/executor/target/test-classes:$root/executor/target/classes:$(cat "$out/classpath.txt")" \
-        io.automlseg.executor.bench.TrainingSpeedBenchmark --models "$1" "${rest[@]}" 2>&1 \
+        io.automlseg.executor.bench.TrainingSpeedBenchmark --models "$1" "${rest[@]}" "${init[@]}" 2>&1 \
         | grep --line-buffered -v -e '^SLF4J' -e 'NNPACK' >> "$out/ours-$1.log"
 }
 theirs() {
     echo "== torchvision: $1 ==" > "$out/torchvision-$1.log"
     "${nice_cmd[@]}" "${blas_env[@]}" /usr/bin/python3 "$here/torchvision_speed.py" --models "$1" "${rest[@]}" \
-        --blas "$blas_name" >> "$out/torchvision-$1.log" 2>&1
+        "${init[@]}" --blas "$blas_name" >> "$out/torchvision-$1.log" 2>&1
 }
 for model in ${models//,/ }; do
+    # Both sides start from torchvision's initial weights of this variant, so that both do the same work.
+    "${blas_env[@]}" /usr/bin/python3 "$here/torchvision_speed.py" --models "$model" "${rest[@]}" \
+        --save-init "$out/init-$model.pth" > /dev/null
+    init=(--init "$out/init-$model.pth")
     if [[ -n "${BENCH_PARALLEL:-}" ]]; then
         ours "$model" & theirs "$model"; wait
     else

@@ -9,7 +9,10 @@ training, 64 RoIs sampled per image. Both: images of --size pixels with min_size
 0.9, weight decay 1e-4, lr 0.001), the BenchmarkScene images and targets (pixel hash and ellipse formulas, kept in step with
 BenchmarkScene.java). Prints the work per step (proposals, sampled and positive RoIs) and one line
 "RESULT <model> <images/s> <resident MiB> <peak resident MiB>" per model (the peak is the process's: run one model
-per process to read it per model, as speed.sh does). Needs Debian's python3-torchvision (torch 1.13).
+per process to read it per model, as speed.sh does). --save-init writes a model's initial state dict and --init
+starts from one, so that both sides start from the same weights and so do the same work (their proposals, and so
+the positive RoIs of the mask head, the costliest stage, follow from the weights). Needs Debian's
+python3-torchvision (torch 1.13).
 """
 import argparse
 import time
@@ -142,6 +145,8 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--blas", default="system BLAS", help="the BLAS torch runs on, for the header (set by speed.sh)")
     p.add_argument("--print-losses", action="store_true", help="print every step's five losses")
+    p.add_argument("--save-init", help="save the (one) model's initial state dict to this .pth and exit")
+    p.add_argument("--init", help="start the (one) model from this state dict (speed.sh gives both sides the same)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
@@ -155,6 +160,14 @@ def main():
     for name in a.models.split(","):
         name = name.strip()
         model = build(name, a.classes, a.size, a.recipe)
+        if a.save_init:
+            torch.save(model.state_dict(), a.save_init)
+            return
+        if a.init:
+            state = torch.load(a.init)
+            model.load_state_dict(state)
+            print("%s: weights from %s: %d loaded" % (name, a.init, len(state)), flush=True)
+            del state
         model.train()
         counter = WorkCounter(model)
         params = [q for q in model.parameters() if q.requires_grad]

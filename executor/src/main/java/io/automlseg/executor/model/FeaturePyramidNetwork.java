@@ -1,6 +1,7 @@
 package io.automlseg.executor.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 
@@ -40,9 +41,15 @@ final class FeaturePyramidNetwork {
         NDArray lastInner = Ops.conv(store, PREFIX + "inner_blocks." + (levels - 1) + ".0", c[levels - 1], 1, 0);
         results[levels - 1] = Ops.conv(store, PREFIX + "layer_blocks." + (levels - 1) + ".0", lastInner, 1, 1);
         for (int i = levels - 2; i >= 0; i--) {
-            NDArray lateral = Ops.conv(store, PREFIX + "inner_blocks." + i + ".0", c[i], 1, 0);
-            lastInner = lateral.add(upsampleNearest(lastInner, lateral.getShape()));
-            results[i] = Ops.conv(store, PREFIX + "layer_blocks." + i + ".0", lastInner, 1, 1);
+            // The lateral, the upsampled top-down map and the level above's sum go once this level's sum exists.
+            try (NDScope level = new NDScope()) {
+                NDArray lateral = Ops.conv(store, PREFIX + "inner_blocks." + i + ".0", c[i], 1, 0);
+                NDArray above = lastInner;
+                lastInner = lateral.add(upsampleNearest(above, lateral.getShape()));
+                results[i] = Ops.conv(store, PREFIX + "layer_blocks." + i + ".0", lastInner, 1, 1);
+                NDScope.unregister(lastInner, results[i]);
+                above.close();
+            }
         }
         results[levels] = Pool.maxPool2d(results[levels - 1], new Shape(1, 1), new Shape(2, 2), new Shape(0, 0), false);
         return results;

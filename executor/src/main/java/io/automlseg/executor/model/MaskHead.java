@@ -2,6 +2,7 @@ package io.automlseg.executor.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 
 import java.util.Random;
 
@@ -43,7 +44,7 @@ final class MaskHead {
     static NDArray forward(NetworkWeights store, NDArray pooled, NDArray classes) {
         NDArray x = pooled;
         for (int i = 0; i < LAYERS; i++) {
-            x = Ops.relu(Ops.conv(store, HEAD + i + ".0", x, 1, 1));
+            x = Ops.reluOfTemporary(Ops.conv(store, HEAD + i + ".0", x, 1, 1));
         }
         return predict(x, store.get(PREDICTOR + "conv5_mask.weight"), store.get(PREDICTOR + "conv5_mask.bias"),
                 store.get(PREDICTOR + "mask_fcn_logits.weight"), store.get(PREDICTOR + "mask_fcn_logits.bias"), classes);
@@ -62,10 +63,11 @@ final class MaskHead {
         long rois = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
         long out = deconvWeight.getShape().get(1);
         NDArray rows = features.transpose(0, 2, 3, 1).reshape(rois * h * w, c);
-        NDArray up = rows.matMul(deconvWeight.transpose(0, 2, 3, 1).reshape(c, 4 * out)).reshape(-1, out).add(deconvBias);
+        NDArray byOffset = deconvWeight.transpose(0, 2, 3, 1).reshape(c, 4 * out).transpose(); // (4 out, C)
+        NDArray up = Ops.reluOfTemporary(Linear.linear(rows, byOffset, deconvBias.tile(4)).singletonOrThrow());
         NDArray own = logitsWeight.reshape(logitsWeight.getShape().get(0), out).get(classes).reshape(rois, out, 1);
         NDArray ownBias = logitsBias.get(classes).reshape(rois, 1, 1);
-        NDArray logits = Ops.relu(up).reshape(rois, h * w * 4, out).matMul(own).add(ownBias); // (R, h*w*4, 1) as (h, w, i, j)
+        NDArray logits = up.reshape(rois, h * w * 4, out).matMul(own).add(ownBias); // (R, h*w*4, 1) as (h, w, i, j)
         return logits.reshape(rois, h, w, 2, 2).transpose(0, 1, 3, 2, 4).reshape(rois, 4 * h * w);
     }
 }

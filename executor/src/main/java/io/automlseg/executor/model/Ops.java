@@ -58,4 +58,14 @@ public final class Ops {
     static NDArray relu(NDArray x) {
         return x.getNDArrayInternal().relu();
     }
+
+    /**
+     * ReLU of a temporary, which is closed: backward reads the ReLU's output, not its input, so the input's memory
+     * goes now instead of at the end of the forward pass (as Python's reference counting lets torchvision do).
+     */
+    static NDArray reluOfTemporary(NDArray x) {
+        NDArray y = relu(x);
+        x.close();
+        return y;
+    }
 }

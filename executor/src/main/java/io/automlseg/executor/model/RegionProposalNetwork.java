@@ -49,7 +49,7 @@ final class RegionProposalNetwork {
         NDList deltas = new NDList();
         int[] perLevel = new int[features.length];
         for (int l = 0; l < features.length; l++) {
-            NDArray t = Ops.relu(Ops.conv(store, PREFIX + "conv.0.0", features[l], 1, 1));
+            NDArray t = Ops.reluOfTemporary(Ops.conv(store, PREFIX + "conv.0.0", features[l], 1, 1));
             NDArray cls = Ops.conv(store, PREFIX + "cls_logits", t, 1, 0);
             NDArray box = Ops.conv(store, PREFIX + "bbox_pred", t, 1, 0);
             Shape s = cls.getShape();

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.List;
 import java.util.Random;
@@ -87,43 +86,37 @@ final class ResNetBackbone {
     }
 
     /**
-     * Returns C2..C5 of the NCHW batch {@code x}. Without gradient recording (inference, validation) each block's
-     * intermediates and the previous block's output are freed as soon as the block's output exists, as Python's
-     * reference counting frees them in torchvision: held to the end of the forward pass they took gigabytes.
+     * Returns C2..C5 of the NCHW batch {@code x}. Each block's intermediates and the previous block's output are
+     * closed as soon as the block's output exists, as Python's reference counting frees them in torchvision: held to
+     * the end of the forward pass they took gigabytes in inference. In training the autograd graph keeps what backward
+     * reads (a closed handle is only Java's reference); what it does not read, such as the norms' outputs before their
+     * ReLU, goes at once.
      */
     static NDArray[] forward(NetworkWeights store, ModelConfig config, NDArray x, boolean training) {
-        boolean eager = !JniUtils.isGradMode();
         NDArray y;
-        try (NDScope stem = eager ? new NDScope() : null) {
+        try (NDScope stem = new NDScope()) {
             y = Ops.conv(store, PREFIX + "conv1", x, 2, 3);
             y = Ops.relu(Norms.apply(store, PREFIX + "bn1", y, config, training));
             y = Pool.maxPool2d(y, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
-            keep(stem, y);
+            NDScope.unregister(y);
         }
         int[] blocks = blocksPerStage(config.depth());
         NDArray[] outputs = new NDArray[4];
         for (int stage = 0; stage < 4; stage++) {
             for (int b = 0; b < blocks[stage]; b++) {
                 NDArray previous = y;
-                try (NDScope block = eager ? new NDScope() : null) {
+                try (NDScope block = new NDScope()) {
                     y = block(store, config, PREFIX + "layer" + (stage + 1) + "." + b + ".", previous,
                             (b == 0 && stage > 0) ? 2 : 1, training);
-                    keep(block, y);
+                    NDScope.unregister(y);
                 }
-                if (eager && (stage == 0 || previous != outputs[stage - 1])) {
+                if (stage == 0 || previous != outputs[stage - 1]) {
                     previous.close();
                 }
             }
             outputs[stage] = y;
         }
         return outputs;
-    }
-
-    /** Keeps {@code y} when its scope closes (a null scope keeps everything anyway). */
-    private static void keep(NDScope scope, NDArray y) {
-        if (scope != null) {
-            NDScope.unregister(y);
-        }
     }
 
     /** One residual block (torchvision's Bottleneck or BasicBlock) with stride {@code s}. */

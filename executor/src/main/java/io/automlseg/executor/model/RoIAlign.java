@@ -2,6 +2,7 @@ package io.automlseg.executor.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -193,10 +194,16 @@ final class RoIAlign {
         // The sparse tensor aliases these host-backed arrays: they stay open with the caller's manager until backward.
         NDArray indices = Ops.upload(manager, coordinates).reshape(2, e);
         NDArray values = Ops.upload(manager, java.util.Arrays.copyOf(plan.weights(), e), new Shape(e));
-        NDArray matrix = JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values,
-                new Shape(plan.bins(), table.getShape().get(0)));
-        NDArray pooled = matrix.matMul(table); // (bins, C)
-        return pooled.reshape(rois, out, out, channels).transpose(0, 3, 1, 2);
+        // The channel-last product goes as soon as its channel-first copy exists (backward needs neither).
+        try (NDScope product = new NDScope()) {
+            NDArray matrix = JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values,
+                    new Shape(plan.bins(), table.getShape().get(0)));
+            NDArray pooled = matrix.matMul(table) // (bins, C)
+                    .reshape(rois, out, out, channels).transpose(0, 3, 1, 2).reshape(rois, channels * out * out)
+                    .reshape(rois, channels, out, out);
+            NDScope.unregister(pooled);
+            return pooled;
+        }
     }
 
     /**

@@ -41,8 +41,8 @@ final class RoIHeads {
     /** Class logits {@code (R, K)} and box deltas {@code (R, 4K)} for pooled features {@code (R, 256, 7, 7)}. */
     static NDArray[] forward(NetworkWeights store, NDArray pooled) {
         NDArray x = pooled.reshape(pooled.getShape().get(0), -1);
-        x = Ops.relu(Ops.linear(store, "roi_heads.box_head.fc6", x));
-        x = Ops.relu(Ops.linear(store, "roi_heads.box_head.fc7", x));
+        x = Ops.reluOfTemporary(Ops.linear(store, "roi_heads.box_head.fc6", x));
+        x = Ops.reluOfTemporary(Ops.linear(store, "roi_heads.box_head.fc7", x));
         return new NDArray[] {Ops.linear(store, "roi_heads.box_predictor.cls_score", x),
                 Ops.linear(store, "roi_heads.box_predictor.bbox_pred", x)};
     }

@@ -38,6 +38,16 @@ public final class ResidentMemory {
         return null;
     }
 
+    /**
+     * Collects and shrinks the Java heap once the model exists. Its random initialisation and any weight file pass
+     * through Java arrays (the size of the model, many of them humongous objects), and without a full collection G1
+     * keeps those pages committed, and resident, for the whole trial: r50 at 128 px peaked at 1249 MiB without this,
+     * 1133 MiB with it.
+     */
+    public static void returnFreeHeap() {
+        System.gc();
+    }
+
     /** The number of a {@code VmRSS:   123456 kB} line. */
     static long parseKibibytes(String line) {
         String digits = line.substring(line.indexOf(':') + 1).replace("kB", "").trim();

@@ -149,6 +149,7 @@ public final class TrialTrainer {
             } else {
                 InitialWeights.load(model, params, spec.pretrained(), spec.labels(), spec.trialDir(), log);
             }
+            ResidentMemory.returnFreeHeap();
             startup.end("weights");
             log.printf("trial %s on %s %s%n", spec.trialId(), manager.getDevice(), startup.summary());
             for (int epoch = progress.epoch + 1; epoch <= params.numberOfEpochs() && !progress.finished; epoch++) {

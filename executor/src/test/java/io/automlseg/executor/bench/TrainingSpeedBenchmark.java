@@ -11,8 +11,10 @@ import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
 import io.automlseg.executor.model.StageTimes;
 import io.automlseg.executor.model.TrainingTarget;
+import io.automlseg.executor.model.WeightLoader;
 import io.automlseg.executor.train.ResidentMemory;
 import io.automlseg.executor.train.SgdOptimizer;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,7 +40,8 @@ import java.util.Random;
  * images are {@code --size} square with min_size = max_size = size (no resize).
  *
  * <p>Flags ({@code --name value}): recipe torchvision or cpu (default torchvision), models (comma-separated, default
- * all five), size 256, batch 2, classes 5 (with
+ * all five), init (a torchvision state dict to start from instead of this side's random initialisation: speed.sh
+ * gives both sides torchvision's, so that both do the same work), size 256, batch 2, classes 5 (with
  * background), objects 3 per image, warmup 2 steps, steps 4 per timed block, blocks 2, threads 1. With
  * {@code -Dautomlseg.stageTimes=true} it also prints the work per step (proposals, sampled and positive RoIs) and
  * the time per stage. Each model ends with one line
@@ -59,7 +62,7 @@ public final class TrainingSpeedBenchmark {
 
     private TrainingSpeedBenchmark() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Map<String, String> flags = flags(args);
         List<String> models = Arrays.asList(flags.getOrDefault("models", String.join(",", ModelConfig.MODEL_NAMES)).split(","));
         int size = Integer.parseInt(flags.getOrDefault("size", "256"));
@@ -89,7 +92,7 @@ public final class TrainingSpeedBenchmark {
                 engine.getVersion(), Engine.getDjlVersion(), recipe, threads, size, batch, classes, objects, warmup,
                 blocks, steps);
         for (String name : models) {
-            run(config(recipe, name.trim(), classes, size), images, targets, warmup, steps, blocks);
+            run(config(recipe, name.trim(), classes, size), flags.get("init"), images, targets, warmup, steps, blocks);
         }
     }
 
@@ -117,13 +120,17 @@ public final class TrainingSpeedBenchmark {
                 c.rpnPreNmsTopN(true), c.rpnPostNmsTopN(true), c.boxBatchSizePerImage());
     }
 
-    private static void run(ModelConfig config, List<InputImage> images, List<TrainingTarget> targets, int warmup,
-            int steps, int blocks) {
+    private static void run(ModelConfig config, String init, List<InputImage> images, List<TrainingTarget> targets,
+            int warmup, int steps, int blocks) throws IOException {
         String name = config.modelName();
         Engine engine = Engine.getInstance();
         Random rng = new Random(1);
         SgdOptimizer sgd = new SgdOptimizer(0.9, false, 1e-4, 0);
         try (NDManager manager = NDManager.newBaseManager(); MaskRCNN model = MaskRCNN.create(config, manager, 1)) {
+            if (init != null) {
+                System.out.println(name + ": " + WeightLoader.load(model, init, null).describe());
+            }
+            ResidentMemory.returnFreeHeap(); // as the trainer does once its model is ready
             Map<String, NDArray> trainable = model.parameters().trainableParameters();
             model.setTraining(true);
             for (int s = 0; s < warmup; s++) {
@@ -155,7 +162,7 @@ public final class TrainingSpeedBenchmark {
                 StageTimes.reset();
             }
             if (TRACE != null) {
-                JniUtils.startProfile(false, true, false);
+                JniUtils.startProfile(false, true, Boolean.getBoolean("bench.traceMemory"));
                 step(model, manager, engine, sgd, trainable, images, targets, rng);
                 JniUtils.stopProfile(TRACE);
             }
