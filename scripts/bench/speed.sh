@@ -19,11 +19,13 @@
 # BENCH_PARALLEL=1 runs the two sides of a pair at the same time (use with --threads 1 on a machine with two free
 # cores): on a shared machine whose load changes from minute to minute, that exposes both to the same load;
 # BENCH_BLAS=openblas (default) runs torchvision on Debian's OpenBLAS, BENCH_BLAS=system on the machine's BLAS
-# (scripts/bench/openblas.sh says why).
+# (scripts/bench/openblas.sh says why); BENCH_OURS=DIR runs our side from another checkout, compiled (mvn -o -pl
+# executor test-compile), e.g. an earlier commit for a before/after table.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${BENCH_OUT:-$root/target/bench-speed}"
+ours_root="${BENCH_OURS:-$root}"
 mkdir -p "$out"
 
 threads=1
@@ -55,9 +57,9 @@ done
 ours() {
     echo "== ours (DJL PyTorch): $1 ==" > "$out/ours-$1.log"
     # Our side runs with the malloc settings that TrialTask gives every trial process (TrialTask.mallocSettings).
-    MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-8388608}" GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}" \
+    MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-8388608}" GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.hugetlb=1}" \
         "${nice_cmd[@]}" java -Xmx2g -Dautomlseg.stageTimes=true \
-        -cp "$root/executor/target/test-classes:$root/executor/target/classes:$(cat "$out/classpath.txt")" \
+        -cp "$ours_root/executor/target/test-classes:$ours_root/executor/target/classes:$(cat "$out/classpath.txt")" \
         io.automlseg.executor.bench.TrainingSpeedBenchmark --models "$1" "${rest[@]}" "${init[@]}" 2>&1 \
         | grep --line-buffered -v -e '^SLF4J' -e 'NNPACK' >> "$out/ours-$1.log"
 }
