@@ -75,23 +75,25 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
      * A fixed threshold hands blocks of 8 MiB and more back to the system when freed (r18 at 160 px, two runs each:
      * peak resident memory 1283-1425 to 1220-1237 MiB; 4 MiB gave 1172 MiB at 5% fewer images/s). Every such block
      * is then a fresh mapping whose pages fault in on first touch, one fault per 4 KiB: glibc's {@code hugetlb}
-     * tunable has malloc ask for transparent huge pages there (madvise), one fault per 2 MiB (r18 at 128 px, five
-     * steps: 789k faults and 3.4 s of system time, against 213k and 2.3 s). The executor's own values win.
+     * tunable has malloc ask for transparent huge pages there (madvise), one fault per 2 MiB (a benchmark run of five
+     * r18 steps at 128 px: 789k faults and 3.4 s of system time, against 213k and 2.3 s). The executor's own values
+     * win.
      */
     static void mallocSettings(Map<String, String> env) {
         env.putIfAbsent(MALLOC_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD_BYTES);
         String tunables = env.get(GLIBC_TUNABLES);
         if (tunables == null || tunables.isBlank()) {
             env.put(GLIBC_TUNABLES, HUGE_PAGES_TUNABLE);
-        } else if (!tunables.contains(HUGE_PAGES_TUNABLE.substring(0, HUGE_PAGES_TUNABLE.indexOf('=') + 1))) {
+        } else if (!tunables.contains(HUGE_PAGES + "=")) {
             env.put(GLIBC_TUNABLES, tunables + ":" + HUGE_PAGES_TUNABLE);
         }
     }
 
     static final String MALLOC_MMAP_THRESHOLD = "MALLOC_MMAP_THRESHOLD_";
-    static final String GLIBC_TUNABLES = "GLIBC_TUNABLES";
-    static final String HUGE_PAGES_TUNABLE = "glibc.malloc.hugetlb=1";
     static final String MALLOC_MMAP_THRESHOLD_BYTES = Integer.toString(8 << 20);
+    static final String GLIBC_TUNABLES = "GLIBC_TUNABLES";
+    private static final String HUGE_PAGES = "glibc.malloc.hugetlb";
+    static final String HUGE_PAGES_TUNABLE = HUGE_PAGES + "=1";
 
     /**
      * Leaves the trial's process only the GPU Spark assigned (there as its CUDA device 0), or no GPU at all: trials

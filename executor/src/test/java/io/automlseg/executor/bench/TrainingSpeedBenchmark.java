@@ -54,6 +54,8 @@ public final class TrainingSpeedBenchmark {
     private static final boolean PRINT_LOSSES = Boolean.getBoolean("bench.losses");
     /** Traces one step after the timed blocks with libtorch's profiler into this Chrome-trace file ({@code -Dbench.trace=FILE}). */
     private static final String TRACE = System.getProperty("bench.trace");
+    /** With the trace, each op's allocations too ({@code -Dbench.traceMemory=true}). */
+    private static final boolean TRACE_MEMORY = Boolean.getBoolean("bench.traceMemory");
 
     /** The budgets of the CPU recipe, kept in step with learning-r18.yaml and torchvision_speed.py. */
     private static final int CPU_PRE_NMS_TRAIN = 300;
@@ -162,7 +164,7 @@ public final class TrainingSpeedBenchmark {
                 StageTimes.reset();
             }
             if (TRACE != null) {
-                JniUtils.startProfile(false, true, Boolean.getBoolean("bench.traceMemory"));
+                JniUtils.startProfile(false, true, TRACE_MEMORY);
                 step(model, manager, engine, sgd, trainable, images, targets, rng);
                 JniUtils.stopProfile(TRACE);
             }
