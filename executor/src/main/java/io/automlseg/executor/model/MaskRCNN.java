@@ -31,14 +31,11 @@ import java.util.Random;
  *         NDArray total = losses.values().stream().reduce(NDArray::add).orElseThrow();
  *         gc.backward(total);
  *     }
- *     for (Map.Entry<String, NDArray> e : model.parameters().trainableParameters().entrySet()) {
- *         try (NDArray grad = e.getValue().getGradient()) {  // a view of the accumulated gradient
- *             optimizer.update(e.getKey(), e.getValue(), grad); // in place; zeroes the gradient
- *         }
- *     }
+ *     optimizer.step(model.parameters().trainableParameters(), lr); // in place, from each parameter's gradient
+ *     model.parameters().releaseGradients();                        // the next forward pass runs without them
  * }
  * }</pre>
- * Gradients accumulate across backward calls until an optimizer update (or {@code JniUtils.zeroGrad}) clears them.
+ * Gradients accumulate across backward calls until {@link NetworkWeights#releaseGradients} drops them.
  */
 public final class MaskRCNN implements AutoCloseable {
     public static final List<String> LOSS_NAMES = List.of(

@@ -96,6 +96,21 @@ public final class NetworkWeights implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Drops every trainable parameter's gradient, as torch's {@code zero_grad(set_to_none=True)}: each parameter's
+     * handle moves to a new leaf over the same storage, so the next backward pass allocates gradients as it reaches
+     * them instead of adding into buffers held through the whole forward pass. The Java arrays stay the same objects
+     * (and keep the direct buffers DJL may have backed their storage with).
+     */
+    public void releaseGradients() {
+        parameters.forEach((name, array) -> {
+            if (trainable.get(name)) {
+                array.intern(array.stopGradient());
+                array.setRequiresGradient(true);
+            }
+        });
+    }
+
     public boolean isTrainable(String name) {
         return trainable.getOrDefault(name, false);
     }

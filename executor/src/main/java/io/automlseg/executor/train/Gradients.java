@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.Map;
 
 /** Reading and resetting the gradients that PyTorch accumulates on parameters across backward passes. */
@@ -54,13 +52,6 @@ final class Gradients {
                 }
             }
             return norm;
-        }
-    }
-
-    /** Sets the accumulated gradient back to zero for the next accumulation window. */
-    static void zero(NDArray parameter) {
-        if (parameter instanceof PtNDArray pt && parameter.hasGradient()) {
-            JniUtils.zeroGrad(pt);
         }
     }
 }

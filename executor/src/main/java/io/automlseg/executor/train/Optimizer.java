@@ -14,7 +14,8 @@ public interface Optimizer {
 
     /**
      * One update of every parameter that has a gradient. Must run with autograd recording off (outside a gradient
-     * collector).
+     * collector). The gradients may be overwritten; resetting them for the next step is the caller's
+     * ({@code NetworkWeights.releaseGradients}).
      *
      * @param parameters trainable parameters by name (names key the optimizer's state)
      * @param learningRate learning rate of this step

@@ -6,9 +6,9 @@ import java.util.Map;
 
 /**
  * The loop every optimizer here shares: for each parameter with a gradient, the gradient (value-clipped where asked)
- * is handed to {@link #update}, temporaries are freed, and the accumulated gradient is reset. The gradient is handed
- * over as it is, not copied: it is reset right after the update, so the update may work in place on it and a copy
- * would only cost a pass over every parameter and an allocation per step. State that must outlive a
+ * is handed to {@link #update} and temporaries are freed. The gradient is handed over as it is, not copied: the
+ * caller drops it after the step ({@code NetworkWeights.releaseGradients}), so the update may work in place on it
+ * and a copy would only cost a pass over every parameter and an allocation per step. State that must outlive a
  * step (momentum, moments) is created by the subclass and taken out of the step's scope with {@link #keep}.
  */
 abstract class ParameterwiseOptimizer implements Optimizer {
@@ -29,7 +29,6 @@ abstract class ParameterwiseOptimizer implements Optimizer {
                 }
                 NDArray g = clipValue > 0 ? grad.clip(-clipValue, clipValue) : grad;
                 update(e.getKey(), param, g, learningRate);
-                Gradients.zero(param);
             }
         }
     }
