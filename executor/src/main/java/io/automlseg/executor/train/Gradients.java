@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import java.util.Map;
 
-/** Reading and resetting the gradients that PyTorch accumulates on parameters across backward passes. */
+/** Reading and clipping the gradients that PyTorch accumulates on parameters across backward passes. */
 final class Gradients {
     private Gradients() {}
 
