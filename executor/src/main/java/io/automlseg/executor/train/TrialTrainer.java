@@ -11,7 +11,6 @@ import ai.djl.training.GradientCollector;
 import io.automlseg.executor.io.Json;
 import io.automlseg.executor.model.MaskRCNN;
 import io.automlseg.executor.model.ModelConfig;
-import io.automlseg.executor.model.NetworkWeights;
 import io.automlseg.executor.model.Ops;
 import io.automlseg.executor.model.PreparedBatch;
 import io.automlseg.executor.savedmodel.ModelConfigs;
@@ -154,7 +153,7 @@ public final class TrialTrainer {
             startup.end("weights");
             log.printf("trial %s on %s %s%n", spec.trialId(), manager.getDevice(), startup.summary());
             for (int epoch = progress.epoch + 1; epoch <= params.numberOfEpochs() && !progress.finished; epoch++) {
-                runEpoch(epoch, model, config, manager, optimizer, schedule, rng, progress, evaluate);
+                runEpoch(epoch, model, config, manager, trainable, optimizer, schedule, rng, progress, evaluate);
                 if (progress.epochGivenUp) {
                     break; // the weights are part-way through an epoch: nothing to checkpoint
                 }
@@ -176,7 +175,7 @@ public final class TrialTrainer {
 
     /** One epoch: training, evaluation when due, its report, the best model, early stopping and stop requests. */
     private void runEpoch(int epoch, MaskRCNN model, ModelConfig config, NDManager manager,
-                          Optimizer optimizer, LearningRateSchedule schedule,
+                          Map<String, NDArray> trainable, Optimizer optimizer, LearningRateSchedule schedule,
                           Random rng, Progress progress, boolean evaluate) throws IOException {
         Engine engine = Engine.getInstance();
         int batchSize = params.trainingBatchSize();
@@ -251,7 +250,8 @@ public final class TrialTrainer {
                 inWindow++;
                 if (inWindow == accumulation || b == batches - 1) {
                     lr = schedule.at(progress.optimizerStep);
-                    step(model.parameters(), optimizer, lr, epoch, progress);
+                    step(trainable, optimizer, lr, epoch, progress);
+                    model.parameters().releaseGradients(); // the next forward pass runs without them
                     inWindow = 0;
                 }
             }
@@ -317,13 +317,9 @@ public final class TrialTrainer {
         }
     }
 
-    /**
-     * One optimizer step over the accumulated gradients, or a skipped one if they are not finite; either way the
-     * gradients are released, so the next forward pass runs without them.
-     */
-    private void step(NetworkWeights weights, Optimizer optimizer, double lr, int epoch, Progress progress) {
+    /** One optimizer step over the accumulated gradients, or a skipped one if they are not finite. */
+    private void step(Map<String, NDArray> trainable, Optimizer optimizer, double lr, int epoch, Progress progress) {
         JniUtils.setGradMode(false);
-        Map<String, NDArray> trainable = weights.trainableParameters();
         double norm = Gradients.clipTotalNorm(trainable, params.gradientClipNorm());
         if (verbose) {
             log.printf("  step %d: gradient norm %.3f%n", progress.optimizerStep + 1, norm);
@@ -343,7 +339,6 @@ public final class TrialTrainer {
                         + "; try a lower learning_rate");
             }
         }
-        weights.releaseGradients();
         progress.optimizerStep++;
     }
 

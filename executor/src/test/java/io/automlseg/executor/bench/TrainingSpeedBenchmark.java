@@ -133,9 +133,10 @@ public final class TrainingSpeedBenchmark {
                 System.out.println(name + ": " + WeightLoader.load(model, init, null).describe());
             }
             ResidentMemory.returnFreeHeap(); // as the trainer does once its model is ready
+            Map<String, NDArray> trainable = model.parameters().trainableParameters();
             model.setTraining(true);
             for (int s = 0; s < warmup; s++) {
-                step(model, manager, engine, sgd, images, targets, rng);
+                step(model, manager, engine, sgd, trainable, images, targets, rng);
             }
             System.out.printf(Locale.ROOT, "%s: %d parameters (%s), after %d warm-up steps resident %.0f MiB%n",
                     name, model.parameterCount(), describe(config), warmup, rss());
@@ -145,7 +146,7 @@ public final class TrainingSpeedBenchmark {
             for (int b = 1; b <= blocks; b++) {
                 long t0 = System.nanoTime();
                 for (int s = 0; s < steps; s++) {
-                    lastLoss = step(model, manager, engine, sgd, images, targets, rng);
+                    lastLoss = step(model, manager, engine, sgd, trainable, images, targets, rng);
                 }
                 long nanos = System.nanoTime() - t0;
                 totalNanos += nanos;
@@ -164,7 +165,7 @@ public final class TrainingSpeedBenchmark {
             }
             if (TRACE != null) {
                 JniUtils.startProfile(false, true, TRACE_MEMORY);
-                step(model, manager, engine, sgd, images, targets, rng);
+                step(model, manager, engine, sgd, trainable, images, targets, rng);
                 JniUtils.stopProfile(TRACE);
             }
             Double peak = ResidentMemory.peakMebibytes();
@@ -175,7 +176,7 @@ public final class TrainingSpeedBenchmark {
 
     /** One training step as the trainer takes it; returns the total loss. */
     private static double step(MaskRCNN model, NDManager manager, Engine engine, SgdOptimizer sgd,
-            List<InputImage> images, List<TrainingTarget> targets, Random rng) {
+            Map<String, NDArray> trainable, List<InputImage> images, List<TrainingTarget> targets, Random rng) {
         double total;
         try (NDManager scope = manager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
             Map<String, NDArray> losses = model.losses(scope, images, targets, rng);
@@ -197,7 +198,6 @@ public final class TrainingSpeedBenchmark {
         }
         StageTimes.mark("collector + step scope close");
         JniUtils.setGradMode(false);
-        Map<String, NDArray> trainable = model.parameters().trainableParameters();
         if (PRINT_LOSSES) {
             printGradientNorms(trainable);
         }

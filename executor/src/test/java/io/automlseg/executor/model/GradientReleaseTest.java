@@ -34,7 +34,7 @@ class GradientReleaseTest {
             assertSame(before, after, "the model's arrays stay the same objects");
             assertSame(frozen, store.get("frozen"));
             assertFalse(frozen.hasGradient(), "a frozen parameter stays frozen");
-            System.gc(); // the storage DJL allocated for the initial values must outlive the old handle
+            System.gc(); // a chance to free the initial values' direct buffer, which the storage still uses
             assertTrue(after.hasGradient(), "the new leaf is trainable");
             assertArrayEquals(new float[] {1f, 2f, 3f}, after.toFloatArray());
             // An in-place update (as the optimizer makes) reaches what the model reads next.

@@ -82,7 +82,7 @@ class OptimizerTest {
         }
     }
 
-    /** What the trainer's releaseGradients does for a model's parameters, for a bare array: the next backward starts at 0. */
+    /** Resets a bare array's gradient (the trainer releases a model's): the next backward starts from 0. */
     private static void resetGradient(NDArray p) {
         JniUtils.zeroGrad((PtNDArray) p);
     }

@@ -55,6 +55,7 @@ class TrainingSpeedProbe {
         long timedNanos = 0;
         int timedImages = 0;
         try (NDManager manager = NDManager.newBaseManager(); MaskRCNN model = MaskRCNN.create(config, manager, 1)) {
+            Map<String, NDArray> trainable = model.parameters().trainableParameters();
             List<Integer> order = data.shuffledTrainOrder(rng);
             for (int s = 0; s < steps; s++) {
                 if (s == warmup) {
@@ -81,7 +82,7 @@ class TrainingSpeedProbe {
                 StageTimes.mark("collector + step scope close");
                 JniUtils.setGradMode(false);
                 double lr = params.learningRate() * Math.min(1.0, (s + 1) / 30.0);
-                optimizer.step(model.parameters().trainableParameters(), lr);
+                optimizer.step(trainable, lr);
                 model.parameters().releaseGradients();
                 StageTimes.mark("optimizer");
                 long t2 = System.nanoTime();
