@@ -55,8 +55,11 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         if (launch.inTask()) {
             return runInTask(spec, specUri);
         }
-        List<String> command = command(specUri);
-        ProcessBuilder builder = new ProcessBuilder(command);
+        String classpath = classpath();
+        TrialClassArchive classes = TrialClassArchive.forTrial(TrialClassArchive.FOLDER, classpath, launch.maxHeap(),
+                launch.extraJvmOptions());
+        ProcessBuilder builder = new ProcessBuilder(command(specUri, classpath,
+                classes == null ? List.of() : classes.jvmOptions()));
         Map<String, String> env = builder.environment();
         String threads = Integer.toString(Math.max(1, launch.numThreads()));
         env.put("OMP_NUM_THREADS", threads);
@@ -65,6 +68,9 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         String gpus = assignedGpus();
         pinDevice(env, gpus);
         TrialProcess.Ended ended = TrialProcess.run(builder, spec.trialId(), spec.trialDir());
+        if (classes != null) {
+            classes.publish(ended.exitCode());
+        }
         return exit(spec, ended.exitCode(), ended.logTail(), ended.startedAtMillis(), ended.finishedAtMillis(), gpus,
                 null);
     }
@@ -156,7 +162,13 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         return exit(spec, code, "", started, System.currentTimeMillis(), assignedGpus(), "cpu");
     }
 
+    /** The child's command line on the executor's class path, without a class-data sharing archive. */
     List<String> command(String specUri) {
+        return command(specUri, classpath(), List.of());
+    }
+
+    /** The child's command line, with the options of its class-data sharing archive ({@link TrialClassArchive}). */
+    List<String> command(String specUri, String classpath, List<String> classArchiveOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // First, so that a later driver finds this trial's process by it (see TrialProcess.endLeftoverProcess).
@@ -167,9 +179,10 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
         cmd.addAll(TrialLaunch.JAVA17_OPENS);
         cmd.add("-Dai.djl.pytorch.num_threads=" + Math.max(1, launch.numThreads()));
         cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
+        cmd.addAll(classArchiveOptions);
         cmd.addAll(launch.extraJvmOptions());
         cmd.add("-cp");
-        cmd.add(classpath());
+        cmd.add(classpath);
         cmd.add(launch.mainClass());
         cmd.add(specUri);
         return cmd;

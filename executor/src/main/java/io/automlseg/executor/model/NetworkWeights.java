@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 /**
@@ -289,18 +290,23 @@ public final class NetworkWeights implements AutoCloseable {
         return uniform(rng, size(shape), bound);
     }
 
+    // Each tensor draws from a generator of its own, seeded from the model's: java.util.Random synchronises every
+    // draw and its polar Gaussian calls log and sqrt, where SplittableRandom's ziggurat does not (31M values of r18:
+    // about 2.8 s against 0.2 s), and a trial waits for its weights before it learns anything.
     static float[] normal(Random rng, int n, double std) {
+        SplittableRandom draws = new SplittableRandom(rng.nextLong());
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
-            v[i] = (float) (rng.nextGaussian() * std);
+            v[i] = (float) (draws.nextGaussian() * std);
         }
         return v;
     }
 
     static float[] uniform(Random rng, int n, double bound) {
+        SplittableRandom draws = new SplittableRandom(rng.nextLong());
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
-            v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+            v[i] = (float) ((draws.nextDouble() * 2 - 1) * bound);
         }
         return v;
     }
