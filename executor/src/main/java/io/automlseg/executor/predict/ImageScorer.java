@@ -82,8 +82,9 @@ public final class ImageScorer implements AutoCloseable {
     }
 
     /**
-     * Sets how many threads libtorch's operators use in this JVM (a process-wide setting), unless the JVM was
-     * started with {@code -Dai.djl.pytorch.num_threads}. A scoring task should use the cores Spark gave it, not all
+     * Sets how many threads libtorch's operators use on the calling thread (OpenMP keeps the count per thread;
+     * threads that first run libtorch later start with it too), unless the JVM was started with
+     * {@code -Dai.djl.pytorch.num_threads}. A scoring task should use the cores Spark gave it, not all
      * of the machine's, which the executor's other tasks share.
      */
     public static synchronized void limitThreads(int threads) {

@@ -399,6 +399,14 @@ class MaskPolygonsTest {
             double iou = iou(mask, rasterise(polygons.get(0), h, w));
             assertTrue(iou > (budget == 100 ? 0.95 : 0.85), "budget " + budget + " IoU " + iou);
         }
+        // A budget the last round's tolerance (24 px) cannot reach leaves what 25 rounds leave: the star's arms.
+        double[] rounds = MaskPolygons.traceContours(mask, h, w).get(0);
+        for (int round = 0; round < 25; round++) {
+            rounds = MaskPolygons.simplify(rounds, round);
+        }
+        List<double[]> tight = MaskPolygons.fromMask(mask, h, w, 4);
+        assertTrue(tight.get(0).length / 2 > 4, "points " + tight.get(0).length / 2);
+        assertEquals(rounds.length, tight.get(0).length);
         // No budget: nothing is simplified.
         assertEquals(raw, MaskPolygons.fromMask(mask, h, w, 0).get(0).length / 2);
     }
