@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,23 +61,14 @@ class PredictSettingsTest {
         return lines;
     }
 
+    /** The number of points of every polygon of every detection. */
+    private static IntStream pointCounts(List<ScoredImage> lines) {
+        return lines.stream().flatMap(l -> l.boxes().stream()).flatMap(d -> d.polygon().stream())
+                .mapToInt(p -> p.length / 2);
+    }
+
     private static int mostPoints(List<ScoredImage> lines) {
-        return lines.stream().flatMap(l -> l.boxes().stream()).flatMap(d -> d.polygon().stream())
-                .mapToInt(p -> p.length / 2).max().orElse(0);
-    }
-
-    private static int totalPoints(List<ScoredImage> lines) {
-        return lines.stream().flatMap(l -> l.boxes().stream()).flatMap(d -> d.polygon().stream())
-                .mapToInt(p -> p.length / 2).sum();
-    }
-
-    private static long polygons(List<ScoredImage> lines) {
-        return lines.stream().flatMap(l -> l.boxes().stream()).mapToLong(d -> d.polygon().size()).sum();
-    }
-
-    private static long smallPolygons(List<ScoredImage> lines, int points) {
-        return lines.stream().flatMap(l -> l.boxes().stream()).flatMap(d -> d.polygon().stream())
-                .filter(p -> p.length / 2 <= points).count();
+        return pointCounts(lines).max().orElse(0);
     }
 
     /** A copy of the model whose settings.json has these values in place. */
@@ -105,8 +97,10 @@ class PredictSettingsTest {
         // The budget is met where 25 rounds of simplification can meet it: a spiky random-weight mask may keep a
         // few more points (as in the reference; MaskPolygonsTest.pointBudgetIsRespected).
         assertTrue(mostPoints(fewer) < most, "fewer points: " + mostPoints(fewer) + " of " + most);
-        assertTrue(2 * totalPoints(fewer) < totalPoints(plain), totalPoints(fewer) + " of " + totalPoints(plain));
-        assertTrue(smallPolygons(fewer, 4) * 2 > polygons(fewer), "most polygons within the budget");
+        assertTrue(2 * pointCounts(fewer).sum() < pointCounts(plain).sum(),
+                pointCounts(fewer).sum() + " of " + pointCounts(plain).sum());
+        assertTrue(2 * pointCounts(fewer).filter(n -> n <= 4).count() > pointCounts(fewer).count(),
+                "most polygons within the budget");
         // The same budget from settings.json (as a trial records its own) gives the same lines.
         List<ScoredImage> fromSettings = predict(tmp.resolve("settings/p.jsonl"),
                 modelWith("four-points", Map.of("max_number_of_polygon_points", 4)));

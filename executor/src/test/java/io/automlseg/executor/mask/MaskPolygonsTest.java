@@ -399,9 +399,9 @@ class MaskPolygonsTest {
             double iou = iou(mask, rasterise(polygons.get(0), h, w));
             assertTrue(iou > (budget == 100 ? 0.95 : 0.85), "budget " + budget + " IoU " + iou);
         }
-        // A budget the last round's tolerance (24 px) cannot reach leaves what 25 rounds leave: the star's arms.
+        // A budget the last round's tolerance (24 px) cannot reach leaves what all the rounds leave: the star's arms.
         double[] rounds = MaskPolygons.traceContours(mask, h, w).get(0);
-        for (int round = 0; round < 25; round++) {
+        for (int round = 0; round < MaskPolygons.MAX_SIMPLIFICATION_ROUNDS; round++) {
             rounds = MaskPolygons.simplify(rounds, round);
         }
         List<double[]> tight = MaskPolygons.fromMask(mask, h, w, 4);
