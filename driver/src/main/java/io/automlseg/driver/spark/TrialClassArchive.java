@@ -9,8 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Java's class-data sharing for trial JVMs: the classes a trial loads (Jackson, Hadoop's file system layer, DJL, the
@@ -23,11 +28,26 @@ import java.util.UUID;
  * class path entry with its size and time, so a new application jar or JDK gets a new archive: a JVM refuses (and
  * silently ignores) an archive whose class path or JDK differ. A trial killed before it exits (a stopped trial, a
  * timeout) writes none; the next one records again. Trial JVM options that set class-data sharing themselves win.
+ * Each publication prunes the folder ({@link #prune}), so archives of old builds do not pile up.
  */
 final class TrialClassArchive {
-    /** The folder of the archives on each host (the JVM's temporary folder, per user). */
-    static final Path FOLDER = Path.of(System.getProperty("java.io.tmpdir"),
-            "automl-seg-cds-" + System.getProperty("user.name", "user"));
+    /** The environment variable that names the folder of the archives on each host. */
+    static final String FOLDER_ENV = "AUTOML_CLASS_ARCHIVES";
+
+    /** Archives no trial has used for this long are deleted when another is published. */
+    static final Duration UNUSED_FOR = Duration.ofDays(7);
+
+    /** At most this many archives are kept per folder, the most recently used (each is 20-30 MB). */
+    static final int MAX_ARCHIVES = 8;
+
+    /**
+     * A recording is renamed into place as soon as its JVM has written it (at exit): one older than this was left by
+     * a driver that died in between.
+     */
+    static final Duration ORPHANED_AFTER = Duration.ofHours(1);
+
+    private static final String ARCHIVE = ".jsa";
+    private static final String RECORDING = ".recording";
 
     /** CDS's own messages (a refused archive, classes left out of a dump) would go to the trial's log. */
     private static final String QUIET = "-Xlog:cds*=off";
@@ -38,6 +58,14 @@ final class TrialClassArchive {
     private TrialClassArchive(Path archive, Path recording) {
         this.archive = archive;
         this.recording = recording;
+    }
+
+    /** {@value #FOLDER_ENV} when set, else the JVM's temporary folder, per user. */
+    static Path folder(Map<String, String> env) {
+        String folder = env.get(FOLDER_ENV);
+        return folder != null && !folder.isBlank() ? Path.of(folder)
+                : Path.of(System.getProperty("java.io.tmpdir"), "automl-seg-cds-" + System.getProperty("user.name",
+                        "user"));
     }
 
     /**
@@ -51,15 +79,16 @@ final class TrialClassArchive {
         if (own || !Files.isRegularFile(base) || hasClassFolder(classpath)) {
             return null;
         }
-        Path archive = folder.resolve(key(classpath, maxHeap) + ".jsa");
+        Path archive = folder.resolve(key(classpath, maxHeap) + ARCHIVE);
         Path recording = Files.isRegularFile(archive) ? null
-                : folder.resolve(archive.getFileName() + "." + UUID.randomUUID() + ".recording");
+                : folder.resolve(archive.getFileName() + "." + UUID.randomUUID() + RECORDING);
         return new TrialClassArchive(archive, recording);
     }
 
     /** The options that use the archive, or record it if there is none yet. */
     List<String> jvmOptions() throws IOException {
         if (recording == null) {
+            markUsed(archive);
             return List.of("-XX:SharedArchiveFile=" + archive, QUIET);
         }
         Files.createDirectories(recording.getParent());
@@ -86,6 +115,7 @@ final class TrialClassArchive {
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(recording, archive);
                 }
+                prune(archive.getParent(), System.currentTimeMillis());
             }
         } catch (IOException e) {
             // No archive this time (none written, or another trial's won the race): the next trial records again.
@@ -100,6 +130,43 @@ final class TrialClassArchive {
 
     Path archive() {
         return archive;
+    }
+
+    /**
+     * An archive's modification time says when a trial last used it (a JVM checks the class path's jars against the
+     * archive, not the archive's own time), which is what {@link #prune} keeps the most recent of.
+     */
+    private static void markUsed(Path archive) {
+        archive.toFile().setLastModified(System.currentTimeMillis());
+    }
+
+    /**
+     * Deletes the archives of class paths no trial has used for {@link #UNUSED_FOR} (every rebuilt application jar
+     * gets a new one) beyond the {@link #MAX_ARCHIVES} most recently used, and orphaned recordings. A JVM maps its
+     * archive when it starts, so deleting one under a running trial takes nothing from it.
+     */
+    static void prune(Path folder, long nowMillis) {
+        List<File> archives = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path path : (Iterable<Path>) files::iterator) {
+                File file = path.toFile();
+                String name = file.getName();
+                if (name.endsWith(ARCHIVE)) {
+                    archives.add(file);
+                } else if (name.endsWith(RECORDING) && nowMillis - file.lastModified() > ORPHANED_AFTER.toMillis()) {
+                    file.delete();
+                }
+            }
+        } catch (IOException e) {
+            return; // Only disk space in a temporary folder: the next publication tries again.
+        }
+        archives.sort(Comparator.comparingLong(File::lastModified).reversed());
+        for (int i = 0; i < archives.size(); i++) {
+            File file = archives.get(i);
+            if (i >= MAX_ARCHIVES || nowMillis - file.lastModified() > UNUSED_FOR.toMillis()) {
+                file.delete();
+            }
+        }
     }
 
     /**

@@ -56,8 +56,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<String>, TrialE
             return runInTask(spec, specUri);
         }
         String classpath = classpath();
-        TrialClassArchive classes = TrialClassArchive.forTrial(TrialClassArchive.FOLDER, classpath, launch.maxHeap(),
-                launch.extraJvmOptions());
+        TrialClassArchive classes = TrialClassArchive.forTrial(TrialClassArchive.folder(System.getenv()), classpath,
+                launch.maxHeap(), launch.extraJvmOptions());
         ProcessBuilder builder = new ProcessBuilder(command(specUri, classpath,
                 classes == null ? List.of() : classes.jvmOptions()));
         Map<String, String> env = builder.environment();

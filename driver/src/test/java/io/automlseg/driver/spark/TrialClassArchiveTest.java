@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
@@ -115,5 +117,54 @@ class TrialClassArchiveTest {
         assertNull(TrialClassArchive.forTrial(dir, classes + File.pathSeparator + classpath, "2g", List.of()));
         assertNull(TrialClassArchive.forTrial(dir, classpath, "2g", List.of("-Xshare:off")));
         assertNull(TrialClassArchive.forTrial(dir, classpath, "2g", List.of("-XX:SharedArchiveFile=/x.jsa")));
+    }
+
+    @Test
+    void theFolderIsTheEnvironmentsOrTheTemporaryFoldersPerUser(@TempDir Path dir) {
+        assertEquals(dir, TrialClassArchive.folder(Map.of(TrialClassArchive.FOLDER_ENV, dir.toString())));
+        Path temporary = TrialClassArchive.folder(Map.of());
+        assertEquals(Path.of(System.getProperty("java.io.tmpdir")), temporary.getParent());
+        assertTrue(temporary.getFileName().toString().endsWith(System.getProperty("user.name")));
+    }
+
+    @Test
+    void pruningKeepsTheMostRecentlyUsedArchivesAndDropsOrphanedRecordings(@TempDir Path dir) throws Exception {
+        long now = System.currentTimeMillis();
+        List<Path> archives = new ArrayList<>();
+        for (int i = 0; i < TrialClassArchive.MAX_ARCHIVES + 2; i++) {
+            archives.add(file(dir, "trial-" + i + ".jsa", now - TimeUnit.MINUTES.toMillis(i)));
+        }
+        Path unused = file(dir, "trial-old.jsa", now - TrialClassArchive.UNUSED_FOR.toMillis() - 1000);
+        Path orphan = file(dir, "trial-x.jsa.1.recording", now - TrialClassArchive.ORPHANED_AFTER.toMillis() - 1000);
+        Path underWay = file(dir, "trial-y.jsa.2.recording", now - 1000);
+        Path other = file(dir, "notes.txt", now - TrialClassArchive.UNUSED_FOR.toMillis() - 1000);
+
+        TrialClassArchive.prune(dir, now);
+
+        for (int i = 0; i < archives.size(); i++) {
+            assertEquals(i < TrialClassArchive.MAX_ARCHIVES, Files.exists(archives.get(i)), archives.get(i).toString());
+        }
+        assertFalse(Files.exists(unused), "unused for longer than the limit");
+        assertFalse(Files.exists(orphan), "a recording its driver never published");
+        assertTrue(Files.exists(underWay), "a recording about to be published");
+        assertTrue(Files.exists(other), "only archives and recordings are touched");
+    }
+
+    @Test
+    void usingAnArchiveMarksItRecentlyUsed(@TempDir Path dir) throws Exception {
+        String classpath = jarClassPath(dir);
+        Path folder = Files.createDirectories(dir.resolve("cds"));
+        long weekAgo = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(7);
+        Path archive = file(folder, TrialClassArchive.key(classpath, "2g") + ".jsa", weekAgo);
+        TrialClassArchive later = TrialClassArchive.forTrial(folder, classpath, "2g", List.of());
+        assertFalse(later.records());
+        later.jvmOptions();
+        assertTrue(Files.getLastModifiedTime(archive).toMillis() > weekAgo + TimeUnit.DAYS.toMillis(6));
+    }
+
+    private static Path file(Path dir, String name, long modifiedMillis) throws Exception {
+        Path file = Files.writeString(dir.resolve(name), "x");
+        assertTrue(file.toFile().setLastModified(modifiedMillis));
+        return file;
     }
 }
