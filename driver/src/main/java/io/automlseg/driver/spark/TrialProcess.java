@@ -10,7 +10,6 @@ import java.io.Writer;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -58,27 +57,29 @@ public final class TrialProcess {
         long started = System.currentTimeMillis();
         Process process = builder.redirectErrorStream(true).start();
         recordProcess(trialDir, process);
+        Thread killer = new Thread(() -> destroyTree(process), "trial-" + trialId + "-reaper");
+        // If the executor JVM goes down, its trials must not live on as orphans.
+        Runtime.getRuntime().addShutdownHook(killer);
         String logTarget = TrialFiles.resolve(trialDir, TrialFiles.LOG);
         Thread pump = new Thread(() -> pump(process, localLog, logTarget, tail), "trial-" + trialId + "-log");
         pump.setDaemon(true);
         pump.start();
-        // If the executor JVM goes down, its trials must not live on as orphans, and their logs must reach their
-        // folders: a sweep that times out cancels its trials and may exit before their tasks have saved them.
-        Thread reaper = new Thread(() -> end(process, pump, localLog, logTarget), "trial-" + trialId + "-reaper");
-        Runtime.getRuntime().addShutdownHook(reaper);
         int exitCode = -1;
         boolean cancelled = false;
         try {
             exitCode = process.waitFor();
         } catch (InterruptedException e) {
             cancelled = true;
+            destroyTree(process);
         }
-        end(process, pump, localLog, logTarget);
         try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
+            Runtime.getRuntime().removeShutdownHook(killer);
         } catch (IllegalStateException shuttingDown) {
-            // The hook is already running: it ends with the same copy.
+            // The hook is already running.
         }
+        pump.join(10_000);
+        copyLog(localLog, logTarget);
+        deleteQuietly(localLog);
         if (cancelled) {
             Thread.currentThread().interrupt();
             throw new InterruptedException("trial " + trialId + " was cancelled; its process was stopped");
@@ -175,29 +176,9 @@ public final class TrialProcess {
         }
     }
 
-    /** Kills the child's tree if it still runs, then saves its whole log to the trial folder. */
-    private static void end(Process process, Thread pump, Path localLog, String logTarget) {
-        if (process.isAlive()) {
-            destroyTree(process);
-        }
-        try {
-            pump.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        copyLog(localLog, logTarget);
-        deleteQuietly(localLog);
-    }
-
-    /**
-     * Replaces the folder's copy as a whole (the local log may already be gone: another thread saved it last), so
-     * that a JVM ending mid-copy leaves the previous copy rather than a truncated one.
-     */
     private static synchronized void copyLog(Path localLog, String target) {
         try {
-            Storage.writeAtomically(target, Files.readAllBytes(localLog));
-        } catch (NoSuchFileException saved) {
-            // The run's end has saved the log already.
+            Storage.copy(localLog.toUri().toString(), target);
         } catch (IOException e) {
             System.err.println("could not copy the trial log to " + target + ": " + e.getMessage());
         }

@@ -1,6 +1,5 @@
 package io.automlseg.driver.spark;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,10 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Clean-up of the process a dead driver left behind (only the trial's own process, on this host, is ended), and of a
- * cancelled trial whose driver exits at once.
- */
+/** Clean-up of the process a dead driver left behind: only the trial's own process, on this host, is ended. */
 class TrialProcessTest {
 
     /** A trial's child JVM for the spec {@code specUri}, started as the trial task starts it, once it shows. */
@@ -62,32 +58,6 @@ class TrialProcessTest {
             for (Process p : List.of(own, other)) {
                 p.destroyForcibly();
             }
-        }
-    }
-
-    @Test
-    void aCancelledTrialsLogReachesItsFolderWhenTheDriverExitsAtOnce(@TempDir Path tmp) throws Exception {
-        Path trialDir = Files.createDirectories(tmp.resolve("trials/0001"));
-        Path driverTmp = Files.createDirectories(tmp.resolve("driver-tmp"));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + driverTmp, "-cp", System.getProperty("java.class.path"),
-                CancellingDriverMain.class.getName(), trialDir.toUri().toString());
-        Process driver = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(driver.getInputStream().readAllBytes());
-        assertTrue(driver.waitFor(60, TimeUnit.SECONDS), output);
-        assertEquals(0, driver.exitValue(), output);
-
-        Path log = trialDir.resolve("trial.log");
-        assertTrue(Files.readString(log).contains("sleeping trial up"), "the trial's output was saved: " + output);
-        Map<?, ?> process = Json.read(trialDir.resolve(TrialProcess.PROCESS_FILE).toUri().toString(), Map.class);
-        long pid = ((Number) process.get("pid")).longValue();
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the trial's JVM was ended");
-        try (var files = Files.list(driverTmp)) {
-            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith("hsperf"))
-                    .toList(), "no local log is left behind");
-        }
-        try (var files = Files.list(trialDir)) {
-            assertFalse(files.anyMatch(f -> f.getFileName().toString().contains(".tmp-")), "no partial copy");
         }
     }
 }
