@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Java's class-data sharing for trial JVMs: the classes a trial loads (Jackson, Hadoop's file system layer, DJL, the
@@ -146,19 +145,18 @@ final class TrialClassArchive {
      * archive when it starts, so deleting one under a running trial takes nothing from it.
      */
     static void prune(Path folder, long nowMillis) {
+        File[] files = folder.toFile().listFiles();
+        if (files == null) {
+            return; // Unreadable: only disk space in a temporary folder, and the next publication tries again.
+        }
         List<File> archives = new ArrayList<>();
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path path : (Iterable<Path>) files::iterator) {
-                File file = path.toFile();
-                String name = file.getName();
-                if (name.endsWith(ARCHIVE)) {
-                    archives.add(file);
-                } else if (name.endsWith(RECORDING) && nowMillis - file.lastModified() > ORPHANED_AFTER.toMillis()) {
-                    file.delete();
-                }
+        for (File file : files) {
+            if (file.getName().endsWith(ARCHIVE)) {
+                archives.add(file);
+            } else if (file.getName().endsWith(RECORDING)
+                    && nowMillis - file.lastModified() > ORPHANED_AFTER.toMillis()) {
+                file.delete();
             }
-        } catch (IOException e) {
-            return; // Only disk space in a temporary folder: the next publication tries again.
         }
         archives.sort(Comparator.comparingLong(File::lastModified).reversed());
         for (int i = 0; i < archives.size(); i++) {
