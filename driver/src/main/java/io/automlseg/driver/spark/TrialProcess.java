@@ -176,9 +176,10 @@ public final class TrialProcess {
         }
     }
 
+    /** Replaces the folder's copy as a whole, so that a JVM ending mid-copy leaves the last copy, not a truncated one. */
     private static synchronized void copyLog(Path localLog, String target) {
         try {
-            Storage.copy(localLog.toUri().toString(), target);
+            Storage.writeAtomically(target, Files.readAllBytes(localLog));
         } catch (IOException e) {
             System.err.println("could not copy the trial log to " + target + ": " + e.getMessage());
         }

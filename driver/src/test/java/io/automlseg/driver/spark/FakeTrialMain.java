@@ -15,7 +15,8 @@ import java.util.Map;
  * ({@code -Dfake.epochSeconds}, default 2), reports {@code mean_average_precision = learning_rate * 100 * epoch /
  * epochs}, saves a tiny model for an improved epoch, a checkpoint after every epoch (and resumes from it when it
  * runs again in the same folder) and checks the STOP request after each evaluation unless
- * {@code -Dfake.ignoreStop=true}. A trial with {@code learning_rate} 0.003 crashes after its first epoch without
+ * {@code -Dfake.ignoreStop=true}. Asked to end by a signal, it takes {@code -Dfake.exitSeconds} (default 0) to do so,
+ * as a trial saving its state would. A trial with {@code learning_rate} 0.003 crashes after its first epoch without
  * writing result.json; one with 0.005 hangs after its first epoch.
  */
 public final class FakeTrialMain {
@@ -27,6 +28,16 @@ public final class FakeTrialMain {
         int epochs = ((Number) spec.parameters().get("number_of_epochs")).intValue();
         long sleepMillis = (long) (Double.parseDouble(System.getProperty("fake.epochSeconds", "2")) * 1000);
         boolean ignoreStop = Boolean.getBoolean("fake.ignoreStop");
+        long exitMillis = (long) (Double.parseDouble(System.getProperty("fake.exitSeconds", "0")) * 1000);
+        if (exitMillis > 0) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Thread.sleep(exitMillis);
+                } catch (InterruptedException ignored) {
+                    // Ending anyway.
+                }
+            }));
+        }
         String dir = spec.trialDir();
         System.out.println("fake trial " + spec.trialId() + " lr " + lr + " threads "
                 + System.getProperty("ai.djl.pytorch.num_threads") + " OMP " + System.getenv("OMP_NUM_THREADS")

@@ -79,8 +79,8 @@ class SweepLimitsAndFailuresTest {
                   early_termination: {type: bandit, slack_factor: 0.2}
                 search_space:
                   - learning_rate: "choice(0.004, 0.001)"
-                """, fast(1).withStopGrace(Duration.ofSeconds(1))
-                .withExtraTrialJvmOptions(List.of("-Dfake.epochSeconds=1", "-Dfake.ignoreStop=true")));
+                """, fast(1).withStopGrace(Duration.ofSeconds(1)).withExtraTrialJvmOptions(
+                        List.of("-Dfake.epochSeconds=1", "-Dfake.ignoreStop=true", "-Dfake.exitSeconds=3")));
         JsonNode weak = r.trials().get("0002");
         assertEquals("early_terminated", weak.get("status").asText(), r.printed());
         assertTrue(weak.get("stop_reason").asText().startsWith("bandit:"), weak.toString());
@@ -88,6 +88,10 @@ class SweepLimitsAndFailuresTest {
         assertNull(weak.get("error"));
         assertTrue(weak.get("epochs_run").asInt() < 8, weak.toString());
         assertFalse(Files.exists(r.out().resolve("trials/0002/result.json")), "it never ended by itself");
+        // It takes 3 s to end once signalled, long after its job failed on the driver: the sweep returns (and a CLI
+        // exits) only once the task has saved the log (a timed-out sweep cancels its trials the same way).
+        String log = Files.readString(r.out().resolve("trials/0002/trial.log"));
+        assertTrue(log.contains("fake trial 0002") && log.contains("epoch 2 map"), log);
         assertFalse(ProcessHandle.of(pid(r.out().resolve("trials/0002"))).map(ProcessHandle::isAlive).orElse(false),
                 "its child JVM was killed with its job");
         assertEquals(1, r.summary().earlyTerminated());
@@ -160,4 +164,5 @@ class SweepLimitsAndFailuresTest {
         List<JournalEvent> journal = SweepJournal.read(new RunFolder(r.out().toUri().toString()));
         assertEquals(3, journal.stream().filter(JournalEvent.TrialLost.class::isInstance).count());
     }
+
 }
