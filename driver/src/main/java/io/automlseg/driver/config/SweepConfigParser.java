@@ -105,7 +105,6 @@ final class SweepConfigParser {
         Limits limits = limits(root.get("limits"));
         Map<String, Object> trainingParams = trainingParameters(root.get("training_parameters"));
         StartingPointChecks.checkSources(trainingParams, baseDir, problems);
-        checkSizes(trainingParams);
         SweepSettings sweep = sweep(root.get("sweep"));
         SearchSpaceParser spaces = new SearchSpaceParser(problems);
         SearchSpace space = spaces.parse(root.get("search_space"));
@@ -274,15 +273,6 @@ final class SweepConfigParser {
             }
         }
         return out;
-    }
-
-    /** torchvision's transform needs min_size <= max_size. */
-    private void checkSizes(Map<String, Object> params) {
-        if (params.get(Hyperparameters.MIN_SIZE) instanceof Integer min
-                && params.get(Hyperparameters.MAX_SIZE) instanceof Integer max && min > max) {
-            problems.add("training_parameters." + Hyperparameters.MIN_SIZE, "must not exceed max_size (" + max
-                    + "), got " + min);
-        }
     }
 
     private SweepSettings sweep(JsonNode n) {

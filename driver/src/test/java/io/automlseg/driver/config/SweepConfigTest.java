@@ -103,6 +103,25 @@ class SweepConfigTest {
     }
 
     @Test
+    void aMinSizeAboveMaxSizeIsAcceptedFixedOrSearchedAsTorchvisionAcceptsIt() throws Exception {
+        String job = """
+                task: image_instance_segmentation
+                target_column_name: label
+                training_data: ./train
+                """;
+        SweepConfig fixed = parse(job + "training_parameters: {min_size: 900, max_size: 800}\n");
+        assertEquals(900, fixed.resolve(Map.of()).get("min_size"));
+        assertEquals(800, fixed.resolve(Map.of()).get("max_size"));
+        SweepConfig searched = parse(job + """
+                training_parameters: {max_size: 800}
+                sweep: {sampling_algorithm: random}
+                search_space:
+                  - min_size: "choice(600, 1000)"
+                """);
+        assertEquals(List.of(600, 1000), searched.searchSpace().subspaces().get(0).get("min_size").choices());
+    }
+
+    @Test
     void defaultsFollowTheReference() throws Exception {
         SweepConfig c = parse("""
                 task: image_instance_segmentation

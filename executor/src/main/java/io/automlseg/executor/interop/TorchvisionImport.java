@@ -156,10 +156,6 @@ public final class TorchvisionImport {
                         + ", got " + value);
             }
         }
-        if (request.settings().get("min_size").intValue() > request.settings().get("max_size").intValue()) {
-            throw new ModelExchangeException("min_size " + request.settings().get("min_size")
-                    + " is greater than max_size " + request.settings().get("max_size"));
-        }
     }
 
     private static Map<String, long[]> shapes(NetworkWeights store) {

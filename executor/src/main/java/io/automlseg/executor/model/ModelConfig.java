@@ -213,7 +213,8 @@ public final class ModelConfig {
             require(numClasses >= 2, "numClasses must count background plus at least one class, got " + numClasses);
             require(trainableBackboneLayers >= 0 && trainableBackboneLayers <= 5,
                     "trainableBackboneLayers must be 0..5, got " + trainableBackboneLayers);
-            require(minSize > 0 && maxSize >= minSize, "need 0 < minSize <= maxSize, got " + minSize + ", " + maxSize);
+            // As torchvision: a min_size above max_size is allowed (the longer side is then max_size).
+            require(minSize > 0 && maxSize > 0, "need positive minSize and maxSize, got " + minSize + ", " + maxSize);
             require(groupNormGroups > 0 && 64 % groupNormGroups == 0, "groupNormGroups must divide 64, got " + groupNormGroups);
             require(imageMean.length == 3 && imageStd.length == 3, "imageMean and imageStd need 3 values");
             require(detectionsPerImage > 0, "detectionsPerImage must be positive");
