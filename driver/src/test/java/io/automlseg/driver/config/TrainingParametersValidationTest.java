@@ -61,12 +61,6 @@ class TrainingParametersValidationTest {
     }
 
     @Test
-    void minSizeAboveMaxSizeIsOneProblem() {
-        assertTrue(onlyProblem("  min_size: 900\n  max_size: 800\n", "file:/x")
-                .contains("training_parameters.min_size"));
-    }
-
-    @Test
     void layersToFreezeTakesZeroToFive() throws Exception {
         for (int n = 0; n <= 5; n++) {
             assertEquals(n, parse("  layers_to_freeze: " + n + "\n", "file:/x").trainingParameters().get("layers_to_freeze"));
