@@ -1,38 +1,27 @@
 package io.automlseg.driver.config;
 
+import static io.automlseg.driver.config.ConfigTexts.HEAD;
+import static io.automlseg.driver.config.ConfigTexts.parse;
+import static io.automlseg.driver.config.ConfigTexts.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.automlseg.driver.sweep.BanditPolicy;
-import io.automlseg.driver.sweep.BayesianSampler;
-import io.automlseg.driver.sweep.SearchSpace;
 import io.automlseg.driver.sweep.Distribution;
 import io.automlseg.driver.sweep.GridSampler;
 import io.automlseg.driver.sweep.NoTermination;
 import io.automlseg.driver.sweep.RandomSampler;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The reference job read as written: data, training parameters, defaults, search-space expressions, and every
+ * problem reported at once.
+ */
 class SweepConfigTest {
-
-    private static SweepConfig parse(String yaml) throws ConfigException {
-        return SweepConfig.parse(yaml.getBytes(StandardCharsets.UTF_8), "job.yaml", "file:/data/jobs");
-    }
-
-    private static ConfigException failure(String yaml) {
-        return assertThrows(ConfigException.class, () -> parse(yaml));
-    }
 
     private static final String REFERENCE_JOB = """
             $schema: https://azuremlschemas.azureedge.net/latest/autoMLJob.schema.json
@@ -350,274 +339,5 @@ class SweepConfigTest {
                 """);
         GridSampler g = assertInstanceOf(GridSampler.class, c.sampler());
         assertEquals(2, g.size());
-    }
-
-    @Test
-    void malformedYamlAndDuplicateKeysNameTheLine() {
-        ConfigException bad = failure("task: image_instance_segmentation\nlimits: [1, 2\n");
-        assertTrue(bad.getMessage().startsWith("Invalid sweep configuration job.yaml: line "), bad.getMessage());
-        ConfigException dup = failure("task: a\ntask: b\n");
-        assertTrue(dup.getMessage().contains("line 2") && dup.getMessage().contains("task"), dup.getMessage());
-    }
-
-    @Test
-    void anAliasMeansWhatItsAnchorHolds() throws Exception {
-        SweepConfig c = parse("""
-                task: image_instance_segmentation
-                target_column_name: label
-                training_data: &train {type: mltable, path: /data/pantry}
-                validation_data: *train
-                training_parameters: &params {model_name: maskrcnn_resnet18_fpn, number_of_epochs: 3}
-                limits: {max_trials: 2}
-                """);
-        assertEquals("/data/pantry", c.validationData().path(), "the alias is the training data's mapping");
-        assertEquals(c.trainingData(), c.validationData());
-        assertEquals(3, c.trainingParameters().get("number_of_epochs"));
-        ConfigException dup = failure("task: a\nx: &a {k: 1}\ny: *a\ntask: b\n");
-        assertTrue(dup.getMessage().contains("line 4") && dup.getMessage().contains("task"), dup.getMessage());
-    }
-
-    @Test
-    void anAliasBombIsRefusedBeforeItExpands() {
-        StringBuilder bomb = new StringBuilder("task: image_instance_segmentation\na: &a [x, x, x, x, x, x, x, x, x]\n");
-        for (char c = 'b'; c <= 'k'; c++) {
-            char prev = (char) (c - 1);
-            bomb.append(c).append(": &").append(c).append(" [*").append(prev).append(", *").append(prev)
-                    .append(", *").append(prev).append(", *").append(prev).append(", *").append(prev)
-                    .append(", *").append(prev).append(", *").append(prev).append(", *").append(prev)
-                    .append(", *").append(prev).append("]\n");
-        }
-        // 9^10 elements if it expanded: the alias limit refuses it first
-        ConfigException bad = failure(bomb.toString());
-        assertTrue(bad.getMessage().contains("aliases"), bad.getMessage());
-        ConfigException huge = failure("task: " + "x".repeat(JobYaml.MAX_CHARACTERS) + "\n");
-        assertTrue(huge.getMessage().contains("at most " + JobYaml.MAX_CHARACTERS), huge.getMessage());
-    }
-
-    @Test
-    void loadsFromAFileResolvingPathsAgainstItsFolder(@TempDir Path dir) throws Exception {
-        Path job = dir.resolve("job.yaml");
-        Files.writeString(job, "task: image_instance_segmentation\ntarget_column_name: label\n"
-                + "training_data: {type: mltable, path: ./train-mltable}\n");
-        SweepConfig c = SweepConfig.load(job.toString());
-        assertEquals("file:" + dir.resolve("train-mltable"), c.trainingData().path());
-        ConfigException missing = assertThrows(ConfigException.class,
-                () -> SweepConfig.load(dir.resolve("nope.yaml").toString()));
-        assertTrue(missing.getMessage().contains("nope.yaml"), missing.getMessage());
-    }
-
-    private static final String HEAD = """
-            task: image_instance_segmentation
-            target_column_name: label
-            training_data: train
-            """;
-
-    @Test
-    void bayesianSamplingTakesChoiceUniformAndQuniformAcrossSubspaces() throws Exception {
-        SweepConfig c = parse(HEAD + """
-                limits: {max_trials: 40, max_concurrent_trials: 4}
-                sweep: {sampling_algorithm: Bayesian}
-                search_space:
-                  - model_name: "choice('maskrcnn_resnet18_fpn')"
-                    learning_rate: {type: uniform, min_value: 0.001, max_value: 0.005}
-                    min_size: "quniform(256, 512, 64)"
-                  - model_name: "choice('maskrcnn_resnet50_fpn')"
-                    learning_rate: "uniform(0.001, 0.003)"
-                """);
-        assertEquals("bayesian", c.sweep().samplingAlgorithm());
-        BayesianSampler sampler = assertInstanceOf(BayesianSampler.class, c.sampler());
-        assertEquals(BayesianSampler.defaultStartupTrials(40), sampler.startupTrials());
-        assertFalse(c.searchSpace().isAutomatic());
-    }
-
-    @Test
-    void bayesianRestrictionsOfTheReferenceAreReportedTogether() {
-        ConfigException e = failure(HEAD + """
-                limits: {max_trials: 20}
-                sweep:
-                  sampling_algorithm: bayesian
-                  early_termination: {type: median_stopping, evaluation_interval: 1}
-                search_space:
-                  - learning_rate: "loguniform(-9, -5)"
-                    momentum: {type: normal, mu: 0.9, sigma: 0.01}
-                    min_size: "choice(256, 384)"
-                    number_of_epochs: "randint(8)"
-                """);
-        List<String> expected = List.of(
-                "line 7: sweep.early_termination: bayesian sampling does not support early termination",
-                "line 9: search_space[0].learning_rate: bayesian sampling takes only choice, uniform and quniform, "
-                        + "not loguniform",
-                "line 10: search_space[0].momentum: bayesian sampling takes only choice, uniform and quniform, "
-                        + "not normal",
-                "line 12: search_space[0].number_of_epochs: randint(8) can produce values outside",
-                "line 12: search_space[0].number_of_epochs: bayesian sampling takes only choice, uniform and "
-                        + "quniform, not randint");
-        for (String want : expected) {
-            assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(want)),
-                    "missing problem: " + want + "\nall:\n" + e.getMessage());
-        }
-        assertEquals(expected.size(), e.problems().size(), e.getMessage());
-    }
-
-    @Test
-    void samplingAlgorithmAndPolicyValuesAreChecked() {
-        ConfigException e = failure(HEAD + """
-                sweep:
-                  sampling_algorithm: baysian
-                  early_termination: {type: truncation_selection, truncation_percentage: 120,
-                                      exclude_finished_jobs: maybe, evaluation_intervall: 2}
-                search_space: [{learning_rate: "uniform(0.001, 0.01)"}]
-                """);
-        List<String> expected = List.of(
-                "line 5: sweep.sampling_algorithm: must be random, grid or bayesian, got \"baysian\" "
-                        + "(did you mean bayesian?)",
-                "line 6: sweep.early_termination.truncation_percentage: must be an integer in [1, 99], got 120",
-                "line 7: sweep.early_termination.exclude_finished_jobs: must be true or false",
-                "line 7: sweep.early_termination.evaluation_intervall: unknown key "
-                        + "(did you mean evaluation_interval?)");
-        for (String want : expected) {
-            assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(want)),
-                    "missing problem: " + want + "\nall:\n" + e.getMessage());
-        }
-        assertEquals(expected.size(), e.problems().size(), e.getMessage());
-    }
-
-    @Test
-    void limitsAndTheValidationShareAreRead() throws Exception {
-        SweepConfig c = parse(HEAD + """
-                validation_data_size: 0.25
-                limits: {max_trials: 6, max_concurrent_trials: 3, timeout_minutes: 90, trial_timeout_minutes: 20,
-                         max_failed_trials: 2}
-                """);
-        assertEquals(new SweepConfig.Limits(6, 3, 90, 20, 2), c.limits());
-        assertEquals(0.25, c.validationDataSize());
-    }
-
-    @Test
-    void aTargetColumnWithoutValueIsRequired() {
-        ConfigException nullTarget = failure("""
-                task: image_instance_segmentation
-                target_column_name:
-                training_data: train
-                """);
-        assertTrue(nullTarget.getMessage().contains("line 2: target_column_name: required"), nullTarget.getMessage());
-    }
-
-    @Test
-    void limitsAndTheValidationShareOutOfRangeAreEachReportedWithTheirLine() {
-        ConfigException ranges = failure(HEAD + """
-                validation_data_size: 1.5
-                limits: {max_trials: 1001, timeout_minutes: 0, trial_timeout_minutes: -1, max_failed_trials: "2"}
-                """);
-        List<String> expected = List.of(
-                "line 4: validation_data_size: must be a number in (0, 1), got 1.5",
-                "line 5: limits.max_trials: must be an integer in [1, 1000], got 1001",
-                "line 5: limits.timeout_minutes: must be an integer in [1, ...], got 0",
-                "line 5: limits.trial_timeout_minutes: must be an integer in [1, ...], got -1",
-                "line 5: limits.max_failed_trials: must be an integer in [0, ...], got \"2\"");
-        for (String want : expected) {
-            assertTrue(ranges.problems().stream().anyMatch(p -> p.startsWith(want)),
-                    "missing problem: " + want + "\nall:\n" + ranges.getMessage());
-        }
-        assertEquals(expected.size(), ranges.problems().size(), ranges.getMessage());
-    }
-
-    @Test
-    void automaticModeSweepsTheDefaultSpaceWithBayesianSampling() throws Exception {
-        SweepConfig c = parse(HEAD + "limits: {max_trials: 12, max_concurrent_trials: 2}\n");
-        SearchSpace space = c.searchSpace();
-        assertTrue(space.isAutomatic());
-        assertEquals("bayesian", c.sweep().samplingAlgorithm());
-        assertInstanceOf(BayesianSampler.class, c.sampler());
-        assertEquals(2, space.subspaces().size());
-        for (Map<String, Distribution> s : space.subspaces()) {
-            assertEquals(Set.of("model_name", "optimizer", "learning_rate", "min_size"), s.keySet());
-            assertEquals(AutomaticSearchSpace.MODELS, s.get("model_name").choices());
-            double[] lr = s.get("learning_rate").bounds();
-            // Every trial of the default space must be a valid one.
-            for (Object v : AutomaticSearchSpace.MODELS) {
-                assertEquals(v, Hyperparameters.validate("model_name", v));
-            }
-            assertTrue(lr[0] > 0 && lr[1] <= 0.005, "from-scratch-stable learning rate: " + s);
-        }
-        assertEquals(List.of("sgd"), space.subspaces().get(0).get("optimizer").choices());
-        assertEquals(List.of("adamw"), space.subspaces().get(1).get("optimizer").choices());
-        // Proposals resolve to valid trial parameters.
-        Map<String, Object> p = c.sampler().propose(new io.automlseg.driver.sweep.SweepState("m")).orElseThrow();
-        Map<String, Object> resolved = c.resolve(p);
-        assertTrue(AutomaticSearchSpace.MIN_SIZES.contains(resolved.get("min_size")), resolved.toString());
-    }
-
-    @Test
-    void automaticModeKeepsWhatTheJobFixes() throws Exception {
-        SweepConfig fixed = parse(HEAD + """
-                limits: {max_trials: 8}
-                training_parameters: {model_name: maskrcnn_resnet18_fpn, optimizer: adam, max_size: 160}
-                sweep: {sampling_algorithm: random}
-                """);
-        assertInstanceOf(RandomSampler.class, fixed.sampler());
-        assertEquals(List.of(Map.of("learning_rate", Distribution.of(Distribution.Kind.UNIFORM, 0.0001, 0.0005))),
-                fixed.searchSpace().subspaces());
-    }
-
-    @Test
-    void automaticModeSamplesAtRandomUnderAnEarlyTerminationPolicy() throws Exception {
-        // Early termination rules Bayesian sampling out, so automatic mode samples at random.
-        SweepConfig policy = parse(HEAD + """
-                limits: {max_trials: 8}
-                sweep: {early_termination: {type: bandit, slack_factor: 0.2}}
-                """);
-        assertInstanceOf(RandomSampler.class, policy.sampler());
-        assertTrue(policy.searchSpace().isAutomatic());
-    }
-
-    @Test
-    void oneTrialOrASearchSpaceOfOnesOwnIsNotAutomatic() throws Exception {
-        assertTrue(parse(HEAD).searchSpace().isEmpty());
-        assertFalse(parse(HEAD + """
-                limits: {max_trials: 8}
-                sweep: {sampling_algorithm: random}
-                search_space: [{learning_rate: "uniform(0.001, 0.002)"}]
-                """).searchSpace().isAutomatic());
-    }
-
-    @Test
-    void gridIsRefusedForTheAutomaticSpace() {
-        ConfigException grid = failure(HEAD + """
-                limits: {max_trials: 8}
-                sweep: {sampling_algorithm: grid}
-                """);
-        assertTrue(grid.getMessage().contains("grid sampling needs a search_space of choice parameters"),
-                grid.getMessage());
-        assertEquals(1, grid.problems().size(), grid.getMessage());
-    }
-
-    @Test
-    void aSearchSpaceOfWrongEntriesIsReportedNotReplaced() {
-        // A search space whose every entry is wrong is reported as such, not replaced by the default space.
-        ConfigException wrong = failure(HEAD + """
-                limits: {max_trials: 8}
-                sweep: {sampling_algorithm: grid}
-                search_space: [{learning_rat: "choice(0.001, 0.002)"}]
-                """);
-        assertEquals(1, wrong.problems().size(), wrong.getMessage());
-        assertTrue(wrong.problems().get(0).contains("learning_rat: unknown hyperparameter (did you mean learning_rate?)"),
-                wrong.getMessage());
-    }
-
-    @Test
-    void anEmptySearchSpaceIsAutomatic() throws Exception {
-        assertTrue(parse(HEAD + "limits: {max_trials: 3}\nsearch_space: []\n").searchSpace().isAutomatic());
-    }
-
-    @Test
-    void theShippedConfigurationsAreValid() throws Exception {
-        for (String file : List.of("../conf/quickstart.yaml", "../conf/sweep-full.yaml",
-                "../scripts/bench/learning-r18.yaml")) {
-            Path path = Paths.get(file).toAbsolutePath().normalize();
-            assertTrue(Files.exists(path), path.toString());
-            SweepConfig c = SweepConfig.load(path.toString());
-            assertEquals(SweepConfig.TASK, c.task(), file);
-        }
     }
 }
