@@ -106,6 +106,9 @@ class PretrainedSweepTest {
             assertEquals(url, start.get("source").asText());
             assertEquals(WeightServer.sha256(weights), start.get("sha256").asText());
             assertEquals("[\"backbone.fpn\",\"rpn\",\"roi_heads\"]", start.get("reinitialised").toString());
+            // Loading the weights into the model prints nothing of libtorch's (DJL's NDArray.set did, on stderr).
+            String log = Files.readString(output.resolve("trials/0001/trial.log"));
+            assertTrue(log.contains("started in") && !log.contains("AutoNonVariableTypeMode"), log);
             JsonNode summary = Json.MAPPER.readTree(output.resolve("summary.json").toFile());
             JsonNode planned = summary.get("pretrained_weights").get("models").get("maskrcnn_resnet18_fpn");
             assertEquals(cache.resolve(name).toUri().getPath(), Path.of(java.net.URI.create(

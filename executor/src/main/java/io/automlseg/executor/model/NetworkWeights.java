@@ -2,6 +2,7 @@ package io.automlseg.executor.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 import java.io.DataInputStream;
@@ -24,6 +25,9 @@ import java.util.function.Predicate;
 public final class NetworkWeights implements AutoCloseable {
     private static final int MAGIC = 0x4D52434E; // "MRCN"
     private static final int FORMAT_VERSION = 1;
+
+    /** Every element: the index of a whole-tensor copy. */
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final NDManager manager;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
@@ -265,7 +269,11 @@ public final class NetworkWeights implements AutoCloseable {
             throw new IOException("weight '" + name + "' has shape " + tensor.shape() + " in the file but "
                     + target.getShape() + " in the model");
         }
-        target.set(java.nio.FloatBuffer.wrap(tensor.values()));
+        // An indexed copy rather than NDArray.set(Buffer), which DJL runs under a libtorch mode that prints a
+        // deprecation warning (AutoNonVariableTypeMode) to the stderr of every process that loads weights.
+        try (NDManager scratch = manager.newSubManager()) {
+            target.set(ALL, scratch.create(tensor.values(), tensor.shape()));
+        }
     }
 
     // ---- initialisers (torch.nn.init equivalents, seeded) ----
