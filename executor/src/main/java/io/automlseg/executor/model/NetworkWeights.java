@@ -270,9 +270,13 @@ public final class NetworkWeights implements AutoCloseable {
                     + target.getShape() + " in the model");
         }
         // An indexed copy rather than NDArray.set(Buffer), which DJL runs under a libtorch mode that prints a
-        // deprecation warning (AutoNonVariableTypeMode) to the stderr of every process that loads weights.
+        // deprecation warning (AutoNonVariableTypeMode) to the stderr of every process that loads weights. It writes
+        // through a detached alias of the storage: on threads where gradients are on (libtorch's mode is per
+        // thread, Spark's task threads among them) a trainable leaf refuses in-place writes.
         try (NDManager scratch = manager.newSubManager()) {
-            target.set(ALL, scratch.create(tensor.values(), tensor.shape()));
+            NDArray storage = target.stopGradient();
+            storage.attach(scratch);
+            storage.set(ALL, scratch.create(tensor.values(), tensor.shape()));
         }
     }
 
